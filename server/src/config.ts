@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every environment variable the server reads. The README's table mirrors this. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  MONGODB_URI: z.url({ protocol: /^mongodb(\+srv)?$/ }).optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('dispute_room'),
+  DATA_DIR: z.string().min(1).optional(),
+  FERRETDB_HANDLER: z.enum(['sqlite', 'postgresql']).default('sqlite'),
+  FERRETDB_POSTGRESQL_URL: z.string().default('postgres://postgres@127.0.0.1:5432/ferretdb'),
+
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_PREFIX: z.string().max(64).default('dr:'),
+
+  SESSION_SECRET: z.string().min(16).optional(),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  TRUST_PROXY: z.string().default('loopback'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'like 1mb or 200kb')
+    .default('1mb'),
+  CLIENT_DIST: z.string().optional(),
+
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  SEED_DEMO: bool.optional(),
+
+  LOGIN_LIMIT_PER_IP: int(1, 1_000_000).default(20),
+  LOGIN_LIMIT_PER_ACCOUNT: int(1, 1_000_000).default(5),
+  LOGIN_LIMIT_WINDOW_SEC: int(1, 86_400).default(900),
+  MESSAGE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
+  UPLOAD_LIMIT_PER_HOUR: int(1, 1_000_000).default(60),
+
+  RESPOND_BUSINESS_DAYS: int(1, 365).default(5),
+  MEDIATION_DAYS: int(1, 3650).default(30),
+  SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+
+  EVIDENCE_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  EVIDENCE_TYPES: z.string().default('png,jpg,gif,webp,pdf,txt,csv,zip,docx,xlsx'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  allowedOrigins: string[];
+  /** Dev default only: production refuses to start without SESSION_SECRET. */
+  sessionSecret: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "unset", as in most twelve-factor setups.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new ConfigError(['SESSION_SECRET: required when NODE_ENV=production']);
+  }
+  return {
+    ...env,
+    allowedOrigins: env.ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    sessionSecret: env.SESSION_SECRET ?? 'dev-only-insecure-session-secret',
+  };
+}

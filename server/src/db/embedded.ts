@@ -1,0 +1,139 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from '../paths.js';
+
+/**
+ * The embedded database: FerretDB v1 compiled from the Go module in `ferretdb/`,
+ * run as a child process. The binary lives in a cache outside the repository,
+ * keyed by the launcher's sources, so it is built once per machine and version.
+ */
+
+export type FerretHandler = 'sqlite' | 'postgresql';
+
+interface Say {
+  (line: string): void;
+}
+
+const defaultSay: Say = (line) => process.stderr.write(`${line}\n`);
+
+function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
+  return process.env.FERRETDB_CACHE_DIR ?? join(base, 'dispute-room');
+}
+
+function launcherDir(): string {
+  return join(repoRoot(), 'ferretdb');
+}
+
+export function ferretBinaryPath(): string {
+  const dir = launcherDir();
+  const hash = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(join(dir, f)));
+  return join(cacheDir(), `ferretdb-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** Builds the launcher unless the cached binary for these sources already exists. */
+export async function ensureFerretBinary(say: Say = defaultSay): Promise<string> {
+  const bin = ferretBinaryPath();
+  if (existsSync(bin)) return bin;
+  mkdirSync(cacheDir(), { recursive: true });
+  const tmp = `${bin}.${process.pid}.tmp`;
+  say(`Building embedded FerretDB into ${bin} (first run only; a few minutes)…`);
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const go = spawn('go', ['build', '-v', '-trimpath', '-mod=readonly', '-o', tmp, '.'], {
+      cwd: launcherDir(),
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let built = 0;
+    const tail: string[] = [];
+    // `go build -v` names each package as it compiles it: that is our progress.
+    createInterface({ input: go.stderr }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (!line.startsWith('#')) built += 1;
+      if (built % 25 === 0) say(`  … ${built} packages compiled (${line})`);
+    });
+    const ticker = setInterval(
+      () => say(`  … still building FerretDB (${Math.round((Date.now() - started) / 1000)} s)`),
+      15_000,
+    );
+    go.on('error', (err) => {
+      clearInterval(ticker);
+      reject(new Error(`cannot run "go": ${err.message}. Install Go 1.24+ to build FerretDB.`));
+    });
+    go.on('exit', (code) => {
+      clearInterval(ticker);
+      if (code === 0) resolve();
+      else reject(new Error(`go build of FerretDB failed (exit ${code}):\n${tail.join('\n')}`));
+    });
+  });
+  renameSync(tmp, bin);
+  say(`Built FerretDB in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return bin;
+}
+
+export interface EmbeddedFerret {
+  uri: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  handler: FerretHandler;
+  /** SQLite handler: directory holding one SQLite file per database. */
+  dataDir: string;
+  postgresqlUrl?: string;
+  say?: Say;
+  onLog?: (line: string) => void;
+}
+
+/** Starts FerretDB on a free loopback port and resolves once it accepts connections. */
+export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<EmbeddedFerret> {
+  const bin = await ensureFerretBinary(opts.say);
+  mkdirSync(opts.dataDir, { recursive: true });
+  const args = ['-listen', '127.0.0.1:0', '-handler', opts.handler, '-data-dir', opts.dataDir];
+  if (opts.postgresqlUrl) args.push('-postgresql-url', opts.postgresqlUrl);
+  // stdin stays a pipe: the launcher exits when it closes, so a crashed parent leaves no orphan.
+  const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: 'pipe' });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 20) stderrTail.shift();
+    opts.onLog?.(line);
+  });
+
+  const uri = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('FerretDB did not start within 30 s')), 30_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^listening (\S+)/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`FerretDB exited at start (code ${code}):\n${stderrTail.join('\n')}`));
+    });
+  });
+
+  return {
+    uri,
+    pid: child.pid ?? -1,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import mongoose, { type Connection } from 'mongoose';
+
+// Mongoose otherwise rewrites query filters; we pass explicit, validated values only,
+// and `sanitizeFilter` turns any `{$gt: ...}` smuggled into a filter value into a literal.
+mongoose.set('strictQuery', true);
+mongoose.set('sanitizeFilter', true);
+
+export interface MongoOptions {
+  uri: string;
+  dbName: string;
+}
+
+/**
+ * One connection per server instance (not the global mongoose), so that tests can
+ * run several instances, each with its own pool, inside one process.
+ */
+export async function connectMongo({ uri, dbName }: MongoOptions): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, {
+    dbName,
+    // Fail fast during an outage instead of queueing commands behind the scenes.
+    bufferCommands: false,
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    socketTimeoutMS: 30_000,
+    heartbeatFrequencyMS: 2_000,
+    maxPoolSize: 50,
+    minPoolSize: 2,
+    autoIndex: false,
+    autoCreate: true,
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+/** Creates every model's indexes. Run once at start; cheap when they already exist. */
+export async function ensureIndexes(conn: Connection): Promise<void> {
+  for (const model of Object.values(conn.models)) {
+    await model.createCollection().catch(() => undefined);
+    await model.createIndexes();
+  }
+}
+
+export async function pingMongo(conn: Connection, timeoutMs = 2_000): Promise<boolean> {
+  const db = conn.db;
+  if (!db || conn.readyState !== 1) return false;
+  try {
+    await Promise.race([
+      db.command({ ping: 1 }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** E11000: the one atomic decision both FerretDB and MongoDB give us. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    (err as { code: unknown }).code === 11000
+  );
+}

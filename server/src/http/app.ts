@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Context } from '../context.js';
+import { apiNotFound, errorHandler } from './errors.js';
+import { clientRoutes } from './static.js';
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The Express app: cross-cutting middleware, then each domain's API router,
+ * then the client build. Domain routers are passed in so this file stays wiring only.
+ */
+export function createApp(
+  ctx: Context,
+  opts: { api: Router[]; beforeApi?: express.RequestHandler[]; clientDist?: string },
+): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      genReqId(req, res) {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'"],
+          'frame-src': ["'self'"],
+          'object-src': ["'none'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+      // HSTS only means something behind TLS; the proxy in front decides.
+      strictTransportSecurity: ctx.config.COOKIE_SECURE === 'true',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
+  for (const mw of opts.beforeApi ?? []) api.use(mw);
+  for (const router of opts.api) api.use(router);
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  if (opts.clientDist) {
+    const client = clientRoutes(opts.clientDist);
+    if (client) app.use(client);
+  }
+  app.use(apiNotFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server as SocketServer } from 'socket.io';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { connectMongo, ensureIndexes } from './db/mongo.js';
+import { healthRoutes } from './health/routes.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+import { repoRoot } from './paths.js';
+import { connectRedis } from './redis.js';
+
+export interface StartOptions {
+  config: Config;
+  mongoUri: string;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: Context;
+  io: SocketServer;
+  httpServer: HttpServer;
+  stop(): Promise<void>;
+}
+
+export async function startServer({
+  config,
+  mongoUri,
+  log: givenLog,
+}: StartOptions): Promise<RunningServer> {
+  const log = givenLog ?? createLogger(config.LOG_LEVEL);
+  const instanceId = randomUUID().slice(0, 8);
+
+  const conn = await connectMongo({ uri: mongoUri, dbName: config.MONGODB_DB });
+  await ensureIndexes(conn);
+
+  let redis = null;
+  if (config.REDIS_URL) {
+    redis = await connectRedis(config.REDIS_URL, log);
+  } else {
+    log.warn(
+      'REDIS_URL is not set: single-instance mode (in-memory sessions, rate limits and presence)',
+    );
+  }
+
+  const ctx: Context = { config, log, conn, redis, instanceId };
+
+  const app = createApp(ctx, {
+    api: [healthRoutes(ctx)],
+    clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
+  });
+  const httpServer = createServer(app);
+  const io = new SocketServer(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    cors: config.allowedOrigins.length
+      ? { origin: config.allowedOrigins, credentials: true }
+      : undefined,
+  });
+  if (redis) {
+    io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_PREFIX}socket.io` }));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Stop accepting, then close sockets (io.close also closes the HTTP server).
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await conn.close();
+      await redis?.close();
+    })();
+    return stopping;
+  };
+
+  return { url: `http://${host}:${port}`, port, ctx, io, httpServer, stop };
+}

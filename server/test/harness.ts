@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { startServer, type RunningServer } from '../src/server.js';
+
+/** A database name no other test file uses. */
+export function uniqueDbName(prefix = 't'): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+export interface TestServerOptions {
+  dbName?: string;
+  redis?: boolean;
+  redisPrefix?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * A real server on a random port, on the shared test FerretDB and the real Redis.
+ * Two servers given the same dbName and redisPrefix behave as two instances of one deployment.
+ */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<RunningServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MONGODB_DB: opts.dbName ?? uniqueDbName(),
+    REDIS_URL: opts.redis === false ? undefined : inject('redisUrl'),
+    REDIS_PREFIX: opts.redisPrefix ?? `t:${randomBytes(4).toString('hex')}:`,
+    SWEEP_INTERVAL_MS: '0',
+    CLIENT_DIST: '/nonexistent',
+    ...opts.env,
+  });
+  return startServer({ config, mongoUri: inject('mongoUri') });
+}
+
+/** Drops the server's database and stops it. */
+export async function stopTestServer(server: RunningServer | undefined): Promise<void> {
+  if (!server) return;
+  await server.ctx.conn.dropDatabase().catch(() => undefined);
+  await server.stop();
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const macroSchema = z.object({ id: z.string(), title: z.string(), body: z.string() });
+export type Macro = z.infer<typeof macroSchema>;
+
+export const createMacroBodySchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  body: z.string().trim().min(1).max(10_000),
+});
+export const updateMacroBodySchema = createMacroBodySchema.partial();
+
+export const macroPlaceholders = [
+  'client.name',
+  'freelancer.name',
+  'mediator.name',
+  'dispute.number',
+  'respondBy',
+  'mediationEndsBy',
+] as const;
+export type MacroPlaceholder = (typeof macroPlaceholders)[number];

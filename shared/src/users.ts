@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { idSchema, isoDateSchema, timezoneSchema } from './common.js';
+
+export const roles = ['client', 'freelancer', 'mediator', 'ops', 'admin'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const staffRoles: readonly Role[] = ['mediator', 'ops', 'admin'];
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  timezone: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const passwordSchema = z.string().min(8).max(200);
+
+export const createUserBodySchema = z.strictObject({
+  email: emailSchema,
+  name: z.string().trim().min(1).max(120),
+  role: roleSchema,
+  password: passwordSchema,
+  timezone: timezoneSchema.optional(),
+});
+export type CreateUserBody = z.infer<typeof createUserBodySchema>;
+
+export const loginBodySchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(200),
+});
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const userResponseSchema = z.object({ user: userSchema });
+
+export const createTokenBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+});
+export const createdTokenSchema = z.object({ id: z.string(), name: z.string(), token: z.string() });
+export type CreatedToken = z.infer<typeof createdTokenSchema>;
+export const tokenInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: isoDateSchema,
+  lastUsedAt: isoDateSchema.nullable(),
+});
+export type TokenInfo = z.infer<typeof tokenInfoSchema>;
+
+export const userIdParamSchema = idSchema;
