@@ -38,6 +38,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/test/**', '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
     files: ['**/*.mjs', 'bench/**', 'scripts/**', 'e2e/**'],
     rules: { 'no-console': 'off' },
   },

@@ -6,12 +6,21 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
+import { csrfGuard } from './auth/csrf.js';
+import { createPassport } from './auth/passport.js';
+import { authRoutes } from './auth/routes.js';
+import { createSessionMiddleware } from './auth/session.js';
+import { contractRoutes } from './contracts/routes.js';
 import { connectMongo, ensureIndexes } from './db/mongo.js';
+import { createDomain, type Domain } from './domain.js';
 import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { repoRoot } from './paths.js';
+import { authenticateSockets } from './realtime/gateway.js';
+import type { IO } from './realtime/hub.js';
 import { connectRedis } from './redis.js';
+import { userRoutes } from './users/routes.js';
 
 export interface StartOptions {
   config: Config;
@@ -23,7 +32,8 @@ export interface RunningServer {
   url: string;
   port: number;
   ctx: Context;
-  io: SocketServer;
+  domain: Domain;
+  io: IO;
   httpServer: HttpServer;
   stop(): Promise<void>;
 }
@@ -37,7 +47,6 @@ export async function startServer({
   const instanceId = randomUUID().slice(0, 8);
 
   const conn = await connectMongo({ uri: mongoUri, dbName: config.MONGODB_DB });
-  await ensureIndexes(conn);
 
   let redis = null;
   if (config.REDIS_URL) {
@@ -49,13 +58,25 @@ export async function startServer({
   }
 
   const ctx: Context = { config, log, conn, redis, instanceId };
+  const domain = createDomain(ctx);
+  // Models are registered by the services above; create their indexes before serving.
+  await ensureIndexes(conn);
+  await domain.users.bootstrapAdmin();
 
+  const session = createSessionMiddleware(ctx);
+  const { passport, authenticate } = createPassport(domain.users, domain.tokens);
   const app = createApp(ctx, {
-    api: [healthRoutes(ctx)],
+    beforeApi: [session, authenticate, csrfGuard(ctx)],
+    api: [
+      healthRoutes(ctx),
+      authRoutes(ctx, { passport, tokens: domain.tokens, hub: domain.hub }),
+      userRoutes(domain.users),
+      contractRoutes(domain.contracts),
+    ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });
   const httpServer = createServer(app);
-  const io = new SocketServer(httpServer, {
+  const io: IO = new SocketServer(httpServer, {
     path: '/socket.io',
     serveClient: false,
     cors: config.allowedOrigins.length
@@ -65,6 +86,8 @@ export async function startServer({
   if (redis) {
     io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_PREFIX}socket.io` }));
   }
+  domain.hub.attach(io);
+  authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -85,5 +108,5 @@ export async function startServer({
     return stopping;
   };
 
-  return { url: `http://${host}:${port}`, port, ctx, io, httpServer, stop };
+  return { url: `http://${host}:${port}`, port, ctx, domain, io, httpServer, stop };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
+import { ADMIN } from './api-client.js';
 
 /** A database name no other test file uses. */
 export function uniqueDbName(prefix = 't'): string {
@@ -29,6 +30,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     REDIS_PREFIX: opts.redisPrefix ?? `t:${randomBytes(4).toString('hex')}:`,
     SWEEP_INTERVAL_MS: '0',
     CLIENT_DIST: '/nonexistent',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOGIN_LIMIT_PER_IP: '10000',
+    LOGIN_LIMIT_PER_ACCOUNT: '10000',
+    MESSAGE_LIMIT_PER_MIN: '100000',
+    UPLOAD_LIMIT_PER_HOUR: '10000',
     ...opts.env,
   });
   return startServer({ config, mongoUri: inject('mongoUri') });

@@ -49,6 +49,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) return validationError(err);
   const e = err as { type?: string; status?: number; name?: string; message?: string };
+  if (e?.name === 'AuthenticationError') return unauthorized();
   if (e?.type === 'entity.parse.failed')
     return new AppError('validation_failed', 'malformed JSON body');
   if (e?.type === 'entity.too.large')

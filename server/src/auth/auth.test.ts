@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorBodySchema } from '@dispute-room/shared';
+import type { RunningServer } from '../server.js';
+import { ADMIN, ApiClient, adminClient, makeUser } from '../../test/api-client.js';
+import { startTestServer, stopTestServer } from '../../test/harness.js';
+
+let server: RunningServer;
+let admin: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await adminClient(server.url);
+});
+afterAll(() => stopTestServer(server));
+
+const errorCode = (body: unknown) => errorBodySchema.parse(body).error.code;
+
+describe('login, me, logout', () => {
+  it('logs in with email + password, sets an httpOnly SameSite=Lax cookie, and /me answers', async () => {
+    const c = new ApiClient(server.url);
+    const res = await c.post('/api/auth/login', {
+      email: `  ${ADMIN.email.toUpperCase()} `,
+      password: ADMIN.password,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ email: ADMIN.email, role: 'admin', timezone: 'UTC' });
+    expect(res.body.user.passwordHash).toBeUndefined();
+    const cookie = res.headers.getSetCookie().find((h) => h.startsWith('dr.sid='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((await c.get('/api/auth/me')).body.user.id).toBe(res.body.user.id);
+  });
+
+  it('answers a wrong password and an unknown email alike (no enumeration)', async () => {
+    const c = new ApiClient(server.url);
+    const wrong = await c.post('/api/auth/login', {
+      email: ADMIN.email,
+      password: 'wrong-password',
+    });
+    const unknown = await c.post('/api/auth/login', {
+      email: 'nobody@example.test',
+      password: 'wrong-password',
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(c.cookie).toBeNull();
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('rejects a malformed login body with 400', async () => {
+    const res = await new ApiClient(server.url).post('/api/auth/login', {
+      email: 'not-an-email',
+      password: 'x',
+    });
+    expect(res.status).toBe(400);
+    expect(errorCode(res.body)).toBe('validation_failed');
+  });
+
+  it('rotates the session id at login, so a planted session is worthless', async () => {
+    const victim = await makeUser(admin, 'client', 'Victim');
+    const planted = victim.cookie;
+    const attacker = new ApiClient(server.url);
+    attacker.cookie = planted;
+    // The victim logs in again while carrying the planted cookie.
+    await victim.login(victim.user!.email, 'correct horse battery');
+    expect(victim.cookie).not.toBe(planted);
+    expect((await attacker.get('/api/auth/me')).status).toBe(401);
+    expect((await victim.get('/api/auth/me')).status).toBe(200);
+  });
+
+  it('logout ends the session and disconnects its sockets', async () => {
+    const user = await makeUser(admin, 'freelancer');
+    const socket = await user.socket();
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    expect((await user.post('/api/auth/logout')).status).toBe(204);
+    expect(await disconnected).toBe('io server disconnect');
+    expect((await user.get('/api/auth/me')).status).toBe(401);
+  });
+});
+
+describe('personal API tokens', () => {
+  it('are shown once, listed without the secret, and work as Bearer for REST and sockets', async () => {
+    const user = await makeUser(admin, 'client');
+    const created = await user.post('/api/auth/tokens', { name: 'ci bot' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'ci bot' });
+    expect(created.body.token).toMatch(/^drt_/);
+
+    const listed = await user.get('/api/auth/tokens');
+    expect(listed.body.tokens).toEqual([
+      { id: created.body.id, name: 'ci bot', createdAt: expect.any(String), lastUsedAt: null },
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
+
+    const bot = new ApiClient(server.url);
+    bot.token = created.body.token;
+    expect((await bot.get('/api/auth/me')).body.user.id).toBe(user.user!.id);
+    const socket = await bot.socket();
+    expect(socket.connected).toBe(true);
+    socket.disconnect();
+  });
+
+  it('a revoked token is cut off at once, sockets included; others cannot revoke it', async () => {
+    const user = await makeUser(admin, 'freelancer');
+    const { body } = await user.post('/api/auth/tokens', { name: 'temp' });
+    const bot = new ApiClient(server.url);
+    bot.token = body.token;
+    const socket = await bot.socket();
+
+    const other = await makeUser(admin, 'client');
+    expect((await other.delete(`/api/auth/tokens/${body.id}`)).status).toBe(404);
+
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    expect((await user.delete(`/api/auth/tokens/${body.id}`)).status).toBe(204);
+    expect(await disconnected).toBe('io server disconnect');
+    expect((await bot.get('/api/auth/me')).status).toBe(401);
+    await expect(bot.socket()).rejects.toThrow('unauthorized');
+  });
+
+  it('a forged or malformed bearer token is 401', async () => {
+    const bot = new ApiClient(server.url);
+    bot.token = 'drt_0123456789abcdef_' + 'A'.repeat(43);
+    expect((await bot.get('/api/auth/me')).status).toBe(401);
+    bot.token = 'garbage';
+    const res = await bot.get('/api/auth/me');
+    expect(res.status).toBe(401);
+    expect(errorCode(res.body)).toBe('unauthorized');
+  });
+});
+
+describe('socket handshake', () => {
+  it('refuses a socket with neither cookie nor token', async () => {
+    await expect(new ApiClient(server.url).socket()).rejects.toThrow('unauthorized');
+  });
+
+  it('accepts the session cookie', async () => {
+    const user = await makeUser(admin, 'mediator');
+    const socket = await user.socket();
+    expect(socket.connected).toBe(true);
+    socket.disconnect();
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a cookie-authenticated state change from another origin, allows same-origin and bearer', async () => {
+    const user = await makeUser(admin, 'client');
+    const evil = await user.request(
+      'POST',
+      '/api/auth/tokens',
+      { name: 'x' },
+      { origin: 'https://evil.example' },
+    );
+    expect(evil.status).toBe(403);
+    expect(errorCode(evil.body)).toBe('forbidden');
+    expect((await user.get('/api/auth/tokens')).body.tokens).toHaveLength(0);
+
+    const own = await user.request(
+      'POST',
+      '/api/auth/tokens',
+      { name: 'x' },
+      { origin: server.url },
+    );
+    expect(own.status).toBe(201);
+
+    const bot = new ApiClient(server.url);
+    bot.token = own.body.token;
+    const viaToken = await bot.request(
+      'POST',
+      '/api/auth/tokens',
+      { name: 'y' },
+      { origin: 'https://evil.example' },
+    );
+    expect(viaToken.status).toBe(201);
+  });
+});
+
+describe('users and contracts', () => {
+  it('only admin creates users; emails are normalised; duplicates are 409', async () => {
+    const anon = new ApiClient(server.url);
+    const body = {
+      email: ' New.Person@Example.TEST ',
+      name: 'New',
+      role: 'client',
+      password: 'long enough pw',
+    };
+    expect((await anon.post('/api/users', body)).status).toBe(401);
+    const client = await makeUser(admin, 'client');
+    expect((await client.post('/api/users', body)).status).toBe(403);
+    const ops = await makeUser(admin, 'ops');
+    expect((await ops.post('/api/users', body)).status).toBe(403);
+
+    const created = await admin.post('/api/users', { ...body, timezone: 'Europe/Berlin' });
+    expect(created.status).toBe(201);
+    expect(created.body.user).toMatchObject({
+      email: 'new.person@example.test',
+      timezone: 'Europe/Berlin',
+    });
+    expect((await admin.post('/api/users', body)).status).toBe(409);
+    const bad = await admin.post('/api/users', {
+      ...body,
+      email: 'x@y.example',
+      role: 'king',
+      timezone: 'Mars/Olympus',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'role',
+      'timezone',
+    ]);
+  });
+
+  it('contracts: admin creates with checked parties; each caller lists what they take part in', async () => {
+    const client = await makeUser(admin, 'client');
+    const freelancer = await makeUser(admin, 'freelancer');
+    const stranger = await makeUser(admin, 'client');
+    const mediator = await makeUser(admin, 'mediator');
+    const ops = await makeUser(admin, 'ops');
+    const input = {
+      title: 'Logo design',
+      clientId: client.user!.id,
+      freelancerId: freelancer.user!.id,
+      escrowCents: 50_000,
+      currency: 'USD',
+    };
+    expect((await client.post('/api/contracts', input)).status).toBe(403);
+    const swapped = await admin.post('/api/contracts', { ...input, clientId: freelancer.user!.id });
+    expect(swapped.status).toBe(400);
+    const created = await admin.post('/api/contracts', input);
+    expect(created.status).toBe(201);
+    const id = created.body.contract.id;
+
+    const ids = async (c: ApiClient) =>
+      (await c.get('/api/contracts')).body.contracts.map((k: { id: string }) => k.id);
+    expect(await ids(client)).toEqual([id]);
+    expect(await ids(freelancer)).toEqual([id]);
+    expect(await ids(stranger)).toEqual([]);
+    expect(await ids(mediator)).toEqual([]);
+    expect(await ids(ops)).toContain(id);
+    expect((await new ApiClient(server.url).get('/api/contracts')).status).toBe(401);
+  });
+});
+
+describe('bootstrap admin', () => {
+  it('exists from ADMIN_EMAIL/ADMIN_PASSWORD and is not duplicated by a second instance', async () => {
+    const second = await startTestServer({
+      dbName: server.ctx.config.MONGODB_DB,
+      redisPrefix: server.ctx.config.REDIS_PREFIX,
+    });
+    try {
+      const admins = await server.domain.users.model.countDocuments({ role: 'admin' });
+      expect(admins).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('login rate limits', () => {
+  it('limits failed logins per account and per IP with 429 in the error shape', async () => {
+    const limited = await startTestServer({
+      env: { LOGIN_LIMIT_PER_ACCOUNT: '3', LOGIN_LIMIT_PER_IP: '6' },
+    });
+    try {
+      const c = new ApiClient(limited.url);
+      for (let i = 0; i < 3; i++) {
+        expect(
+          (await c.post('/api/auth/login', { email: ADMIN.email, password: 'nope-nope' })).status,
+        ).toBe(401);
+      }
+      // Even the right password is refused once the account's attempts are spent.
+      const blocked = await c.post('/api/auth/login', ADMIN);
+      expect(blocked.status).toBe(429);
+      expect(errorCode(blocked.body)).toBe('rate_limited');
+      expect(blocked.body.error.details.retryAfterSec).toBeGreaterThan(0);
+
+      // Per IP: attempts at other accounts count too.
+      let last = 0;
+      for (let i = 0; i < 3; i++) {
+        last = (await c.post('/api/auth/login', { email: `other${i}@example.test`, password: 'x' }))
+          .status;
+      }
+      expect(last).toBe(429);
+    } finally {
+      await stopTestServer(limited);
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import type { Request } from 'express';
+import {
+  canRead,
+  canWrite,
+  relationTo,
+  type Channel,
+  type DisputeParties,
+  type DisputeState,
+  type Relation,
+  type Role,
+  type User,
+} from '@dispute-room/shared';
+import { forbidden, notFound, unauthorized } from '../http/errors.js';
+
+/**
+ * Authorization in one place: every route and socket handler asks these.
+ * The order of checks follows the API contract: 401, then 404 (not visible),
+ * then 403 (visible but not allowed).
+ */
+
+export function requireUser(req: Request): User {
+  if (!req.user) throw unauthorized();
+  return req.user;
+}
+
+export function requireRole(user: User, ...roles: Role[]): void {
+  if (!roles.includes(user.role)) throw forbidden(`only ${roles.join(' or ')} may do this`);
+}
+
+export interface DisputeAccessView extends DisputeParties {
+  state: DisputeState;
+}
+
+/** Parties see their own; mediators the unassigned queue and their own; ops and admin all. */
+export function canSeeDispute(user: User, dispute: DisputeAccessView): boolean {
+  const relation = relationTo(user, dispute);
+  if (relation === 'outsider') return false;
+  if (relation === 'other_mediator')
+    return dispute.mediatorId === null && dispute.state === 'mediation';
+  return true;
+}
+
+/** The caller's relation to a dispute it may see; 404 when it may not see it at all. */
+export function relationOrNotFound(user: User, dispute: DisputeAccessView): Relation {
+  if (!canSeeDispute(user, dispute)) throw notFound('dispute');
+  return relationTo(user, dispute);
+}
+
+export function assertCanRead(relation: Relation, channel: Channel): void {
+  if (!canRead(relation, channel)) throw forbidden(`you may not read ${channel}`);
+}
+
+export function assertCanWrite(relation: Relation, channel: Channel): void {
+  if (!canWrite(relation, channel)) throw forbidden(`you may not write in ${channel}`);
+}
+
+export function isParty(relation: Relation): relation is 'client' | 'freelancer' {
+  return relation === 'client' || relation === 'freelancer';
+}
+
+export function isStaffReader(relation: Relation): boolean {
+  return relation === 'ops' || relation === 'admin';
+}

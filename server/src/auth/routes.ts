@@ -1,0 +1,84 @@
+import { Router, type RequestHandler } from 'express';
+import { loginBodySchema, type User } from '@dispute-room/shared';
+import type { Context } from '../context.js';
+import { AppError, parse } from '../http/errors.js';
+import { assertNotLimited, consume, createLimiter } from '../http/rate-limit.js';
+import type { Hub } from '../realtime/hub.js';
+import { requireUser } from './policy.js';
+import { SESSION_COOKIE } from './session.js';
+import type { createPassport } from './passport.js';
+import type { TokenService } from './tokens.js';
+
+export function authRoutes(
+  ctx: Context,
+  deps: { passport: ReturnType<typeof createPassport>['passport']; tokens: TokenService; hub: Hub },
+): Router {
+  const { passport, tokens, hub } = deps;
+  const window = ctx.config.LOGIN_LIMIT_WINDOW_SEC;
+  const perIp = createLimiter(ctx, 'login-ip', ctx.config.LOGIN_LIMIT_PER_IP, window);
+  const perAccount = createLimiter(
+    ctx,
+    'login-account',
+    ctx.config.LOGIN_LIMIT_PER_ACCOUNT,
+    window,
+  );
+  const router = Router();
+
+  const login: RequestHandler = async (req, res, next) => {
+    const { email } = parse(loginBodySchema, req.body);
+    await consume(perIp, req.ip ?? 'unknown');
+    await assertNotLimited(perAccount, email);
+    passport.authenticate('local', { session: false }, (err: unknown, user: User | false) => {
+      if (err) return next(err);
+      if (!user) {
+        // One message for unknown email and wrong password: no user enumeration.
+        perAccount.consume(email).catch(() => undefined);
+        return next(new AppError('unauthorized', 'invalid email or password'));
+      }
+      perAccount.delete(email).catch(() => undefined);
+      // req.login regenerates the session id first, so a planted cookie is worthless.
+      req.login(user, (loginErr) => {
+        if (loginErr) return next(loginErr);
+        res.json({ user });
+      });
+    })(req, res, next);
+  };
+  router.post('/auth/login', login);
+
+  router.post('/auth/logout', (req, res, next) => {
+    requireUser(req);
+    if (!req.session) return void res.status(204).end();
+    const sid = req.sessionID;
+    req.logout((err) => {
+      if (err) return next(err);
+      req.session.destroy(() => {
+        hub.disconnectSession(sid);
+        res.clearCookie(SESSION_COOKIE);
+        res.status(204).end();
+      });
+    });
+  });
+
+  router.get('/auth/me', (req, res) => {
+    res.json({ user: requireUser(req) });
+  });
+
+  router.post('/auth/tokens', async (req, res) => {
+    const user = requireUser(req);
+    res.status(201).json(await tokens.create(user.id, req.body));
+  });
+
+  router.get('/auth/tokens', async (req, res) => {
+    const user = requireUser(req);
+    res.json({ tokens: await tokens.list(user.id) });
+  });
+
+  router.delete('/auth/tokens/:id', async (req, res) => {
+    const user = requireUser(req);
+    await tokens.revoke(user.id, req.params.id);
+    hub.disconnectToken(req.params.id);
+    res.status(204).end();
+  });
+
+  return router;
+}

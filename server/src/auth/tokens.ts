@@ -1,0 +1,95 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Schema, type Model } from 'mongoose';
+import { createTokenBodySchema, type CreatedToken, type TokenInfo } from '@dispute-room/shared';
+import type { Context } from '../context.js';
+import { notFound, parse } from '../http/errors.js';
+
+interface TokenDoc {
+  _id: string;
+  userId: string;
+  name: string;
+  secretHash: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+const tokenSchema = new Schema<TokenDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true, index: true },
+    name: { type: String, required: true },
+    secretHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    lastUsedAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'tokens' },
+);
+
+const PREFIX = 'drt';
+// `drt_<id>_<secret>`: the id makes lookup a primary-key read; only a hash of the secret is kept.
+const tokenPattern = /^drt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export class TokenService {
+  private readonly model: Model<TokenDoc>;
+
+  constructor(private readonly ctx: Context) {
+    this.model =
+      (ctx.conn.models.Token as Model<TokenDoc> | undefined) ??
+      ctx.conn.model<TokenDoc>('Token', tokenSchema);
+  }
+
+  async create(userId: string, body: unknown): Promise<CreatedToken> {
+    const { name } = parse(createTokenBodySchema, body);
+    const id = randomBytes(8).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    await this.model.create({
+      _id: id,
+      userId,
+      name,
+      secretHash: sha256(secret).toString('hex'),
+      createdAt: new Date(),
+      lastUsedAt: null,
+    });
+    return { id, name, token: `${PREFIX}_${id}_${secret}` };
+  }
+
+  async list(userId: string): Promise<TokenInfo[]> {
+    const docs = await this.model.find({ userId }).sort({ createdAt: 1 }).lean();
+    return docs.map((d) => ({
+      id: d._id,
+      name: d.name,
+      createdAt: d.createdAt.toISOString(),
+      lastUsedAt: d.lastUsedAt?.toISOString() ?? null,
+    }));
+  }
+
+  /** Revokes one of the user's tokens; someone else's token is "not found". */
+  async revoke(userId: string, tokenId: string): Promise<void> {
+    const doc = await this.model.findById(tokenId).lean();
+    if (!doc || doc.userId !== userId) throw notFound('token');
+    await this.model.deleteOne({ _id: tokenId });
+  }
+
+  /** The owner of a presented token, or null. */
+  async resolve(token: string): Promise<{ userId: string; tokenId: string } | null> {
+    const m = tokenPattern.exec(token);
+    if (!m?.[1] || !m[2]) return null;
+    const doc = await this.model.findById(m[1]).lean();
+    if (!doc) return null;
+    const given = sha256(m[2]);
+    const stored = Buffer.from(doc.secretHash, 'hex');
+    if (stored.length !== given.length || !timingSafeEqual(stored, given)) return null;
+    // Record use at most once a minute: a write per request would cost more than it tells.
+    const now = new Date();
+    if (!doc.lastUsedAt || now.getTime() - doc.lastUsedAt.getTime() > 60_000) {
+      void this.model
+        .updateOne({ _id: doc._id }, { lastUsedAt: now })
+        .catch((err: unknown) => this.ctx.log.warn({ err }, 'could not record token use'));
+    }
+    return { userId: doc.userId, tokenId: doc._id };
+  }
+}

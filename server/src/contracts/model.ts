@@ -1,0 +1,31 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface ContractDoc {
+  _id: string;
+  title: string;
+  clientId: string;
+  freelancerId: string;
+  escrowCents: number;
+  currency: string;
+  createdAt: Date;
+}
+
+const contractSchema = new Schema<ContractDoc>(
+  {
+    _id: { type: String, required: true },
+    title: { type: String, required: true },
+    clientId: { type: String, required: true, index: true },
+    freelancerId: { type: String, required: true, index: true },
+    escrowCents: { type: Number, required: true },
+    currency: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'contracts' },
+);
+
+export function contractModel(conn: Connection): Model<ContractDoc> {
+  return (
+    (conn.models.Contract as Model<ContractDoc> | undefined) ??
+    conn.model<ContractDoc>('Contract', contractSchema)
+  );
+}

@@ -1,0 +1,16 @@
+import type { Context } from './context.js';
+import { TokenService } from './auth/tokens.js';
+import { ContractService } from './contracts/service.js';
+import { Hub } from './realtime/hub.js';
+import { UserService } from './users/service.js';
+
+/** Every domain service of one server instance, built once and shared by REST and sockets. */
+export function createDomain(ctx: Context) {
+  const hub = new Hub();
+  const users = new UserService(ctx);
+  const tokens = new TokenService(ctx);
+  const contracts = new ContractService(ctx, users);
+  return { hub, users, tokens, contracts };
+}
+
+export type Domain = ReturnType<typeof createDomain>;

@@ -1,0 +1,73 @@
+import type { Model } from 'mongoose';
+import { createUserBodySchema, type Role, type User } from '@dispute-room/shared';
+import { hashPassword } from '../auth/passwords.js';
+import type { Context } from '../context.js';
+import { isDuplicateKey } from '../db/mongo.js';
+import { newId } from '../db/ids.js';
+import { AppError, parse } from '../http/errors.js';
+import { userModel, type UserDoc } from './model.js';
+
+export function toUser(doc: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'timezone'>): User {
+  return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, timezone: doc.timezone };
+}
+
+export class UserService {
+  readonly model: Model<UserDoc>;
+
+  constructor(private readonly ctx: Context) {
+    this.model = userModel(ctx.conn);
+  }
+
+  /** Creates a user from an untrusted body; 409 when the email is taken. */
+  async create(body: unknown): Promise<User> {
+    const input = parse(createUserBodySchema, body);
+    const doc: UserDoc = {
+      _id: newId(),
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      timezone: input.timezone ?? 'UTC',
+      passwordHash: await hashPassword(input.password),
+      createdAt: new Date(),
+    };
+    try {
+      await this.model.create(doc);
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new AppError('conflict', 'email already registered');
+      throw err;
+    }
+    return toUser(doc);
+  }
+
+  async byId(id: string): Promise<User | null> {
+    const doc = await this.model.findById(id, { passwordHash: 0 }).lean();
+    return doc ? toUser(doc) : null;
+  }
+
+  async byIds(ids: string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: ids } }, { passwordHash: 0 }).lean();
+    return docs.map(toUser);
+  }
+
+  async credentialsByEmail(email: string): Promise<UserDoc | null> {
+    return this.model.findOne({ email }).lean();
+  }
+
+  async anyWithRole(role: Role): Promise<boolean> {
+    return (await this.model.exists({ role })) !== null;
+  }
+
+  /** ADMIN_EMAIL/ADMIN_PASSWORD: create the first admin when there is none. */
+  async bootstrapAdmin(): Promise<void> {
+    const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.ctx.config;
+    if (!email || !password || (await this.anyWithRole('admin'))) return;
+    try {
+      await this.create({ email, password, name: 'Administrator', role: 'admin' });
+      this.ctx.log.info({ email }, 'created the bootstrap admin');
+    } catch (err) {
+      // Another instance starting at the same moment won the unique email insert.
+      if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+    }
+  }
+}
