@@ -79,7 +79,7 @@ export class ApiClient {
 export async function makeUser(
   admin: ApiClient,
   role: User['role'],
-  name = role,
+  name: string = role,
   extra: Partial<{ email: string; timezone: string }> = {},
 ): Promise<ApiClient> {
   const email =
