@@ -3,6 +3,12 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { RedisClients } from './redis.js';
 
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
 /** What every domain module is built from: one per server instance. */
 export interface Context {
   config: Config;
@@ -12,4 +18,7 @@ export interface Context {
   redis: RedisClients | null;
   /** Distinguishes this instance in logs and Redis keys. */
   instanceId: string;
+  /** FerretDB filters in Go after reading the collection unless the filter is `{_id}` alone. */
+  flavor: 'mongodb' | 'ferretdb';
+  clock: Clock;
 }

@@ -1,6 +1,9 @@
 import type { Context } from './context.js';
 import { TokenService } from './auth/tokens.js';
 import { ContractService } from './contracts/service.js';
+import { DisputeService } from './disputes/service.js';
+import { ChannelLog } from './messages/service.js';
+import { ThreadService } from './messages/thread.js';
 import { Hub } from './realtime/hub.js';
 import { UserService } from './users/service.js';
 
@@ -10,7 +13,10 @@ export function createDomain(ctx: Context) {
   const users = new UserService(ctx);
   const tokens = new TokenService(ctx);
   const contracts = new ContractService(ctx, users);
-  return { hub, users, tokens, contracts };
+  const log = new ChannelLog(ctx);
+  const disputes = new DisputeService(ctx, { users, contracts, log, hub });
+  const thread = new ThreadService(ctx, { disputes, log, hub, users });
+  return { hub, users, tokens, contracts, log, disputes, thread };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -5,18 +5,21 @@ import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.js';
-import type { Context } from './context.js';
+import { systemClock, type Clock, type Context } from './context.js';
+import { disputeRoutes } from './disputes/routes.js';
+import { startSweeper } from './disputes/sweeper.js';
 import { csrfGuard } from './auth/csrf.js';
 import { createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { createSessionMiddleware } from './auth/session.js';
 import { contractRoutes } from './contracts/routes.js';
-import { connectMongo, ensureIndexes } from './db/mongo.js';
+import { connectMongo, detectFlavor, ensureIndexes } from './db/mongo.js';
 import { createDomain, type Domain } from './domain.js';
 import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { repoRoot } from './paths.js';
+import { registerDisputeHandlers } from './realtime/dispute-handlers.js';
 import { authenticateSockets } from './realtime/gateway.js';
 import type { IO } from './realtime/hub.js';
 import { connectRedis } from './redis.js';
@@ -26,6 +29,7 @@ export interface StartOptions {
   config: Config;
   mongoUri: string;
   log?: Logger;
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -42,6 +46,7 @@ export async function startServer({
   config,
   mongoUri,
   log: givenLog,
+  clock = systemClock,
 }: StartOptions): Promise<RunningServer> {
   const log = givenLog ?? createLogger(config.LOG_LEVEL);
   const instanceId = randomUUID().slice(0, 8);
@@ -57,7 +62,8 @@ export async function startServer({
     );
   }
 
-  const ctx: Context = { config, log, conn, redis, instanceId };
+  const flavor = await detectFlavor(conn);
+  const ctx: Context = { config, log, conn, redis, instanceId, flavor, clock };
   const domain = createDomain(ctx);
   // Models are registered by the services above; create their indexes before serving.
   await ensureIndexes(conn);
@@ -72,6 +78,7 @@ export async function startServer({
       authRoutes(ctx, { passport, tokens: domain.tokens, hub: domain.hub }),
       userRoutes(domain.users),
       contractRoutes(domain.contracts),
+      disputeRoutes(domain.disputes, domain.thread),
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });
@@ -88,6 +95,8 @@ export async function startServer({
   }
   domain.hub.attach(io);
   authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
+  registerDisputeHandlers(io, ctx, domain.thread);
+  const stopSweeper = startSweeper(ctx, domain.disputes);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -99,6 +108,8 @@ export async function startServer({
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      stopSweeper();
+      domain.disputes.shutdown();
       // Stop accepting, then close sockets (io.close also closes the HTTP server).
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

@@ -25,6 +25,8 @@ export const messageSchema = z.object({
   authorId: z.string().nullable(),
   authorRole: z.string().nullable(),
   body: z.string(),
+  /** The entry's own text as hashed, when `body` shows a later edit (else null). */
+  originalBody: z.string().nullable(),
   evidenceIds: z.array(z.string()),
   proposalId: z.string().nullable(),
   event: systemEventSchema.nullable(),

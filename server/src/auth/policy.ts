@@ -31,13 +31,59 @@ export interface DisputeAccessView extends DisputeParties {
   state: DisputeState;
 }
 
-/** Parties see their own; mediators the unassigned queue and their own; ops and admin all. */
+/**
+ * Parties see their own; ops and admin all; a mediator their own and, as a summary with
+ * no channel access, any dispute in mediation (the queue, and the 409 of a late claim).
+ */
 export function canSeeDispute(user: User, dispute: DisputeAccessView): boolean {
   const relation = relationTo(user, dispute);
   if (relation === 'outsider') return false;
-  if (relation === 'other_mediator')
-    return dispute.mediatorId === null && dispute.state === 'mediation';
+  if (relation === 'other_mediator') return dispute.state === 'mediation';
   return true;
+}
+
+export type DisputeAction =
+  | 'respond'
+  | 'claim'
+  | 'assign'
+  | 'withdraw'
+  | 'escalate'
+  | 'propose'
+  | 'decide_proposal'
+  | 'read_proposals'
+  | 'feedback'
+  | 'render_macro';
+
+/** Who may attempt what on a dispute they can see (the state is checked later: 409). */
+export function assertMay(
+  action: DisputeAction,
+  user: User,
+  relation: Relation,
+  dispute: DisputeAccessView & { claimantId: string; respondentId: string },
+): void {
+  const ok = ((): boolean => {
+    switch (action) {
+      case 'respond':
+        return user.id === dispute.respondentId;
+      case 'claim':
+        return relation === 'assigned_mediator' || relation === 'other_mediator';
+      case 'assign':
+        return relation === 'ops' || relation === 'admin';
+      case 'withdraw':
+        return user.id === dispute.claimantId;
+      case 'escalate':
+      case 'propose':
+        return isParty(relation) || relation === 'assigned_mediator';
+      case 'decide_proposal':
+      case 'feedback':
+        return isParty(relation);
+      case 'read_proposals':
+        return canRead(relation, 'joint');
+      case 'render_macro':
+        return relation === 'assigned_mediator';
+    }
+  })();
+  if (!ok) throw forbidden(`you may not ${action.replace('_', ' ')} on this dispute`);
 }
 
 /** The caller's relation to a dispute it may see; 404 when it may not see it at all. */

@@ -1,9 +1,8 @@
 import mongoose, { type Connection } from 'mongoose';
 
-// Mongoose otherwise rewrites query filters; we pass explicit, validated values only,
-// and `sanitizeFilter` turns any `{$gt: ...}` smuggled into a filter value into a literal.
+// Filters are built from zod-validated values only (ids match a strict pattern), so no
+// caller-supplied object ever reaches a query as an operator.
 mongoose.set('strictQuery', true);
-mongoose.set('sanitizeFilter', true);
 
 export interface MongoOptions {
   uri: string;
@@ -38,6 +37,12 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }
+}
+
+/** FerretDB answers buildInfo with a `ferretdb` section; MongoDB does not. */
+export async function detectFlavor(conn: Connection): Promise<'mongodb' | 'ferretdb'> {
+  const info = await conn.db!.admin().command({ buildInfo: 1 });
+  return 'ferretdb' in info ? 'ferretdb' : 'mongodb';
 }
 
 export async function pingMongo(conn: Connection, timeoutMs = 2_000): Promise<boolean> {

@@ -66,7 +66,7 @@ export function authenticateSockets(
   io.on('connection', (raw) => {
     const socket = raw as AppSocket;
     const { user, sid, tokenId } = socket.data;
-    void socket.join(rooms.user(user.id));
+    void socket.join([rooms.user(user.id), rooms.role(user.role)]);
     if (sid) void socket.join(rooms.session(sid));
     if (tokenId) void socket.join(rooms.token(tokenId));
   });

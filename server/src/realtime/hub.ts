@@ -1,18 +1,29 @@
 import type { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@dispute-room/shared';
+import {
+  channels,
+  type ClientToServerEvents,
+  type Role,
+  type ServerToClientEvents,
+} from '@dispute-room/shared';
+import type { MessageDoc } from '../messages/model.js';
+import { toMessage } from '../messages/service.js';
 
 export type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 
 /** Room names: one place, so emitters and joiners cannot disagree. */
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
+  role: (role: Role) => `role:${role}`,
   session: (sid: string) => `session:${sid}`,
   token: (tokenId: string) => `token:${tokenId}`,
-  /** Readers of one channel of one dispute who have joined it. */
+  /** Sockets joined to a dispute that may read this channel. */
   channel: (disputeId: string, channel: string) => `d:${disputeId}:${channel}`,
-  /** Everyone joined to a dispute, whatever they may read (presence). */
+  /** Every socket joined to a dispute (presence). */
   dispute: (disputeId: string) => `d:${disputeId}`,
 };
+
+type EventName = keyof ServerToClientEvents;
+type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
 /**
  * The services' handle on Socket.IO. It exists before the Socket.IO server does,
@@ -35,5 +46,37 @@ export class Hub {
 
   disconnectToken(tokenId: string): void {
     this.server?.in(rooms.token(tokenId)).disconnectSockets(true);
+  }
+
+  /** A new log entry, to the joined readers of its channel only. */
+  emitMessage(doc: MessageDoc): void {
+    this.server
+      ?.to(rooms.channel(doc.disputeId, doc.channel))
+      .emit('message:new', { message: toMessage(doc) });
+  }
+
+  toUser<E extends EventName>(userId: string, event: E, payload: Payload<E>): void {
+    const target = this.server?.to(rooms.user(userId));
+    if (target) (target.emit as (e: E, p: Payload<E>) => boolean).call(target, event, payload);
+  }
+
+  toRole<E extends EventName>(
+    role: Role,
+    event: E,
+    payload: Payload<E>,
+    exceptUserIds: string[] = [],
+  ): void {
+    const target = this.server?.to(rooms.role(role)).except(exceptUserIds.map(rooms.user));
+    if (target) (target.emit as (e: E, p: Payload<E>) => boolean).call(target, event, payload);
+  }
+
+  /** Takes a user's sockets out of a dispute's rooms (e.g. a mediator who was replaced). */
+  removeFromDispute(userId: string, disputeId: string): void {
+    this.server
+      ?.in(rooms.user(userId))
+      .socketsLeave([
+        rooms.dispute(disputeId),
+        ...channels.map((c) => rooms.channel(disputeId, c)),
+      ]);
   }
 }

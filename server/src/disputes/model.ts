@@ -1,0 +1,230 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Channel, DisputeState, Outcome, ProposalStatus, Reason } from '@dispute-room/shared';
+
+/**
+ * The current state of a dispute: a projection of its event log (DisputeEventDoc),
+ * written only by whoever inserted the event it reflects (`version`).
+ */
+export interface DisputeDoc {
+  _id: string;
+  number: string;
+  contractId: string;
+  contractTitle: string;
+  state: DisputeState;
+  claimantId: string;
+  respondentId: string;
+  clientId: string;
+  freelancerId: string;
+  mediatorId: string | null;
+  reason: Reason;
+  description: string;
+  claimCents: number;
+  escrowCents: number;
+  currency: string;
+  respondBy: Date;
+  mediationEndsBy: Date | null;
+  mediationStartedAt: Date | null;
+  everAssigned: boolean;
+  /** The one pending proposal, folded from the log: what acceptances are checked against. */
+  pending: PendingProposal | null;
+  outcome: (Omit<Outcome, 'decidedAt'> & { decidedAt: Date }) | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+export interface PendingProposal {
+  id: string;
+  authorId: string;
+  clientCents: number;
+  freelancerCents: number;
+  acceptedBy: string[];
+}
+
+export type DisputeEventType =
+  | 'filed'
+  | 'responded'
+  | 'assigned'
+  | 'withdrawn'
+  | 'escalated'
+  | 'proposed'
+  | 'proposal_accepted'
+  | 'proposal_rejected'
+  | 'deadline';
+
+export interface DisputeEventData {
+  accept?: boolean;
+  mediatorId?: string;
+  previousMediatorId?: string | null;
+  proposalId?: string;
+  clientCents?: number;
+  freelancerCents?: number;
+  resolves?: boolean;
+  deadline?: 'respond' | 'mediation';
+  mediationEndsBy?: Date;
+}
+
+/**
+ * One entry of a dispute's append-only log. `_id` = `<disputeId>:<version>`: the insert
+ * of version n+1 is the atomic decision that a command applied, on FerretDB and MongoDB alike.
+ */
+export interface DisputeEventDoc {
+  _id: string;
+  disputeId: string;
+  version: number;
+  type: DisputeEventType;
+  actorId: string;
+  from: DisputeState;
+  to: DisputeState;
+  at: Date;
+  note: string;
+  data: DisputeEventData;
+}
+
+export interface ProposalDoc {
+  _id: string;
+  disputeId: string;
+  authorId: string;
+  clientCents: number;
+  freelancerCents: number;
+  note: string;
+  status: ProposalStatus;
+  acceptedBy: string[];
+  createdAt: Date;
+  /** Version of the dispute event that last changed this projection. */
+  version: number;
+}
+
+export interface FeedbackDoc {
+  _id: string;
+  disputeId: string;
+  userId: string;
+  rating: number;
+  comment: string;
+  createdAt: Date;
+}
+
+const outcomeSchema = new Schema(
+  {
+    kind: String,
+    clientCents: Number,
+    freelancerCents: Number,
+    proposalId: String,
+    decidedBy: String,
+    decidedAt: Date,
+    note: String,
+  },
+  { _id: false },
+);
+
+const disputeSchema = new Schema<DisputeDoc>(
+  {
+    _id: { type: String, required: true },
+    number: { type: String, required: true },
+    contractId: { type: String, required: true, index: true },
+    contractTitle: { type: String, required: true },
+    state: { type: String, required: true, index: true },
+    claimantId: { type: String, required: true },
+    respondentId: { type: String, required: true },
+    clientId: { type: String, required: true, index: true },
+    freelancerId: { type: String, required: true, index: true },
+    mediatorId: { type: String, default: null, index: true },
+    reason: { type: String, required: true },
+    description: { type: String, required: true },
+    claimCents: { type: Number, required: true },
+    escrowCents: { type: Number, required: true },
+    currency: { type: String, required: true },
+    respondBy: { type: Date, required: true },
+    mediationEndsBy: { type: Date, default: null },
+    mediationStartedAt: { type: Date, default: null },
+    everAssigned: { type: Boolean, default: false },
+    pending: { type: Schema.Types.Mixed, default: null },
+    outcome: { type: outcomeSchema, default: null },
+    version: { type: Number, required: true },
+    createdAt: { type: Date, required: true, index: true },
+    updatedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null, index: true },
+  },
+  { versionKey: false, collection: 'disputes', minimize: false },
+);
+
+const eventSchema = new Schema<DisputeEventDoc>(
+  {
+    _id: { type: String, required: true },
+    disputeId: { type: String, required: true, index: true },
+    version: { type: Number, required: true },
+    type: { type: String, required: true },
+    actorId: { type: String, required: true },
+    from: { type: String, required: true },
+    to: { type: String, required: true },
+    at: { type: Date, required: true },
+    note: { type: String, default: '' },
+    data: { type: Schema.Types.Mixed, default: {} },
+  },
+  { versionKey: false, collection: 'dispute_events', minimize: false },
+);
+
+const proposalSchema = new Schema<ProposalDoc>(
+  {
+    _id: { type: String, required: true },
+    disputeId: { type: String, required: true, index: true },
+    authorId: { type: String, required: true },
+    clientCents: { type: Number, required: true },
+    freelancerCents: { type: Number, required: true },
+    note: { type: String, default: '' },
+    status: { type: String, required: true },
+    acceptedBy: { type: [String], default: [] },
+    createdAt: { type: Date, required: true },
+    version: { type: Number, required: true },
+  },
+  { versionKey: false, collection: 'proposals' },
+);
+
+const feedbackSchema = new Schema<FeedbackDoc>(
+  {
+    _id: { type: String, required: true },
+    disputeId: { type: String, required: true, index: true },
+    userId: { type: String, required: true },
+    rating: { type: Number, required: true },
+    comment: { type: String, default: '' },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'feedback' },
+);
+
+/** `_id` = the number: allocating one is a unique insert. */
+const numberSchema = new Schema<{ _id: number; disputeId: string }>(
+  { _id: { type: Number, required: true }, disputeId: { type: String, required: true } },
+  { versionKey: false, collection: 'dispute_numbers' },
+);
+
+/** `_id` = contractId while a dispute on it is open or in mediation: one at a time. */
+const activeSchema = new Schema<{ _id: string; disputeId: string }>(
+  { _id: { type: String, required: true }, disputeId: { type: String, required: true } },
+  { versionKey: false, collection: 'active_disputes' },
+);
+
+function model<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
+  return (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema);
+}
+
+export function disputeModels(conn: Connection) {
+  return {
+    disputes: model(conn, 'Dispute', disputeSchema),
+    events: model(conn, 'DisputeEvent', eventSchema),
+    proposals: model(conn, 'Proposal', proposalSchema),
+    feedback: model(conn, 'Feedback', feedbackSchema),
+    numbers: model(conn, 'DisputeNumber', numberSchema),
+    active: model(conn, 'ActiveDispute', activeSchema),
+  };
+}
+
+export type DisputeModels = ReturnType<typeof disputeModels>;
+
+export const allChannels: readonly Channel[] = [
+  'joint',
+  'caucus:client',
+  'caucus:freelancer',
+  'internal',
+];

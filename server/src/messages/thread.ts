@@ -1,0 +1,209 @@
+import {
+  canRead,
+  channelSchema,
+  editMessageBodySchema,
+  isTerminal,
+  joinPayloadSchema,
+  listMessagesQuerySchema,
+  readPayloadSchema,
+  readableChannels,
+  sendMessageBodySchema,
+  typingPayloadSchema,
+  type Channel,
+  type JoinResult,
+  type Message,
+  type User,
+} from '@dispute-room/shared';
+import { z } from 'zod';
+import { assertCanRead, assertCanWrite } from '../auth/policy.js';
+import type { Context } from '../context.js';
+import type { DisputeService } from '../disputes/service.js';
+import type { DisputeDoc } from '../disputes/model.js';
+import { AppError, conflict, forbidden, notFound, parse } from '../http/errors.js';
+import { consume, createLimiter } from '../http/rate-limit.js';
+import type { Hub } from '../realtime/hub.js';
+import type { UserService } from '../users/service.js';
+import type { MessageDoc } from './model.js';
+import { toMessage, type ChannelLog } from './service.js';
+
+/** Resolves evidence ids for a message: checks they belong to the dispute and channel. */
+export interface EvidenceLookup {
+  attachable(
+    disputeId: string,
+    channel: Channel,
+    ids: string[],
+  ): Promise<{ id: string; sha256: string }[]>;
+}
+
+const channelOnly = z.object({ channel: channelSchema }).loose();
+
+export const JOIN_PAGE = 200;
+
+/**
+ * The conversation of a dispute: sending, reading, editing, joining, read receipts.
+ * REST routes and socket handlers both call this, so they cannot disagree on rules.
+ */
+export class ThreadService {
+  private readonly sendLimiter;
+  evidence: EvidenceLookup | null = null;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly deps: {
+      disputes: DisputeService;
+      log: ChannelLog;
+      hub: Hub;
+      users: UserService;
+    },
+  ) {
+    this.sendLimiter = createLimiter(ctx, 'send', ctx.config.MESSAGE_LIMIT_PER_MIN, 60);
+  }
+
+  /** Stores a message (or returns the original for a repeated clientMsgId) and fans it out. */
+  async send(
+    user: User,
+    disputeId: string,
+    body: unknown,
+  ): Promise<{ message: Message; created: boolean }> {
+    const { dispute, relation } = await this.deps.disputes.visible(user, disputeId);
+    const { channel } = parse(channelOnly, body);
+    assertCanWrite(relation, channel);
+    const input = parse(sendMessageBodySchema, body);
+    if (isTerminal(dispute.state))
+      throw conflict(`the dispute is ${dispute.state}; the thread is closed`);
+    const evidence = input.evidenceIds?.length
+      ? await this.attachable(disputeId, channel, input.evidenceIds)
+      : [];
+    await consume(this.sendLimiter, user.id);
+    const { doc, created } = await this.deps.log.append({
+      disputeId,
+      channel,
+      kind: 'text',
+      authorId: user.id,
+      authorRole: user.role,
+      body: input.body,
+      clientMsgId: input.clientMsgId,
+      idemKey: `${disputeId}:${user.id}:${input.clientMsgId}`,
+      evidenceIds: evidence.map((e) => e.id),
+      evidenceSha256: evidence.map((e) => e.sha256),
+    });
+    if (created) this.afterAppend(dispute, doc, user.id);
+    return { message: toMessage(doc), created };
+  }
+
+  private async attachable(disputeId: string, channel: Channel, ids: string[]) {
+    if (!this.evidence) throw new AppError('validation_failed', 'evidence is not available');
+    return this.evidence.attachable(disputeId, channel, ids);
+  }
+
+  /** Fan-out after a new entry: readers' sockets, the author's read position, list views. */
+  afterAppend(dispute: DisputeDoc, doc: MessageDoc, authorId: string | null): void {
+    this.deps.hub.emitMessage(doc);
+    if (authorId) {
+      void this.deps.log
+        .markRead(dispute._id, doc.channel, authorId, doc.seq)
+        .catch((err: unknown) => this.ctx.log.warn({ err }, 'could not mark own message read'));
+    }
+    this.deps.disputes.broadcast(dispute, false);
+  }
+
+  async list(user: User, disputeId: string, query: unknown) {
+    const { relation } = await this.deps.disputes.visible(user, disputeId);
+    const { channel } = parse(channelOnly, query);
+    assertCanRead(relation, channel);
+    const q = parse(listMessagesQuerySchema, query);
+    const page = await this.deps.log.page(disputeId, channel, q.after, q.limit);
+    return { messages: page.messages.map(toMessage), hasMore: page.hasMore };
+  }
+
+  /** Appends an `edit` entry (the original stays in the log) and shows the new text. */
+  async edit(user: User, disputeId: string, messageId: string, body: unknown): Promise<Message> {
+    const { dispute, relation } = await this.deps.disputes.visible(user, disputeId);
+    const original = await this.deps.log.byId(messageId);
+    if (!original || original.disputeId !== disputeId || !canRead(relation, original.channel)) {
+      throw notFound('message');
+    }
+    if (original.authorId !== user.id) throw forbidden('only the author may edit a message');
+    assertCanWrite(relation, original.channel);
+    const input = parse(editMessageBodySchema, body);
+    if (original.kind !== 'text') throw conflict('only text messages can be edited');
+    if (isTerminal(dispute.state))
+      throw conflict(`the dispute is ${dispute.state}; the thread is closed`);
+    const { doc } = await this.deps.log.append({
+      disputeId,
+      channel: original.channel,
+      kind: 'edit',
+      authorId: user.id,
+      authorRole: user.role,
+      body: input.body,
+      editOf: original._id,
+      idemKey: `edit:${original._id}:${this.ctx.clock.now().getTime()}:${Math.random().toString(36).slice(2)}`,
+    });
+    await this.deps.log.setBody(original._id, input.body, doc.createdAt);
+    this.afterAppend(dispute, doc, user.id);
+    return toMessage({ ...original, body: input.body, editedAt: doc.createdAt });
+  }
+
+  /** What `dispute:join` answers: missed entries per readable channel, presence, receipts. */
+  async join(
+    user: User,
+    payload: unknown,
+    online: (dispute: DisputeDoc) => Promise<Set<string>>,
+  ): Promise<
+    JoinResult & {
+      channels: Channel[];
+      participants: Record<string, { name: string; role: string }>;
+    }
+  > {
+    const input = parse(joinPayloadSchema, payload);
+    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId);
+    const channels = readableChannels(relation);
+    if (channels.length === 0) throw forbidden('claim the dispute to read its thread');
+    const pages = await Promise.all(
+      channels.map((c) => this.deps.log.page(dispute._id, c, input.after?.[c] ?? 0, JOIN_PAGE)),
+    );
+    const members = [
+      dispute.clientId,
+      dispute.freelancerId,
+      ...(dispute.mediatorId ? [dispute.mediatorId] : []),
+    ];
+    const [reads, onlineUsers, people, view] = await Promise.all([
+      this.deps.log.reads(dispute._id, channels, members),
+      online(dispute),
+      this.deps.users.byIds(members),
+      this.deps.disputes.view(dispute, user),
+    ]);
+    const hasMore: JoinResult['hasMore'] = {};
+    channels.forEach((c, i) => (hasMore[c] = pages[i]!.hasMore));
+    return {
+      dispute: view,
+      channels,
+      messages: pages.flatMap((p) => p.messages.map(toMessage)),
+      hasMore,
+      presence: Object.fromEntries(members.map((m) => [m, onlineUsers.has(m)])),
+      reads,
+      participants: Object.fromEntries(people.map((p) => [p.id, { name: p.name, role: p.role }])),
+    };
+  }
+
+  async markRead(
+    user: User,
+    payload: unknown,
+  ): Promise<{ disputeId: string; channel: Channel; seq: number }> {
+    const input = parse(readPayloadSchema, payload);
+    const { relation } = await this.deps.disputes.visible(user, input.disputeId);
+    assertCanRead(relation, input.channel);
+    const head = await this.deps.log.loadHead(input.disputeId, input.channel);
+    const seq = Math.min(input.seq, head.seq);
+    await this.deps.log.markRead(input.disputeId, input.channel, user.id, seq);
+    return { disputeId: input.disputeId, channel: input.channel, seq };
+  }
+
+  async typing(user: User, payload: unknown): Promise<{ disputeId: string; channel: Channel }> {
+    const input = parse(typingPayloadSchema, payload);
+    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId);
+    assertCanWrite(relation, input.channel);
+    if (isTerminal(dispute.state)) throw conflict('the thread is closed');
+    return input;
+  }
+}
