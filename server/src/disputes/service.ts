@@ -652,7 +652,7 @@ export class DisputeService {
     const note = e.note ? ` Note: ${e.note}` : '';
     const outcome = next.outcome;
     const split =
-      outcome?.clientCents != null && outcome.freelancerCents != null
+      typeof outcome?.clientCents === 'number' && typeof outcome.freelancerCents === 'number'
         ? ` Client ${money(outcome.clientCents, next.currency)}, freelancer ${money(outcome.freelancerCents, next.currency)}.`
         : '';
     const post = (
