@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/db/ferretdb-cli.ts'],
+  entry: ['src/main.ts', 'src/seed/main.ts', 'src/db/ferretdb-cli.ts'],
   format: 'esm',
   target: 'node20',
   platform: 'node',

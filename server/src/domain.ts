@@ -2,6 +2,7 @@ import type { Context } from './context.js';
 import { TokenService } from './auth/tokens.js';
 import { ContractService } from './contracts/service.js';
 import { DisputeService } from './disputes/service.js';
+import { MacroService } from './macros/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
 import { Hub } from './realtime/hub.js';
@@ -16,7 +17,8 @@ export function createDomain(ctx: Context) {
   const log = new ChannelLog(ctx);
   const disputes = new DisputeService(ctx, { users, contracts, log, hub });
   const thread = new ThreadService(ctx, { disputes, log, hub, users });
-  return { hub, users, tokens, contracts, log, disputes, thread };
+  const macros = new MacroService(ctx, { disputes, users });
+  return { hub, users, tokens, contracts, log, disputes, thread, macros };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

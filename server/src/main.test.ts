@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from './seed/demo.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -30,45 +31,76 @@ function ferretChildren(pid: number): number[] {
     });
 }
 
-describe('the server process on its embedded defaults', () => {
-  it('starts FerretDB, serves health, keeps data under DATA_DIR and stops everything on SIGTERM', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: join(import.meta.dirname, '..'),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+function startMain(dataDir: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(import.meta.dirname, '..'),
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start')), 90_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /The dispute room is up: (\S+)/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function stopMain(child: ReturnType<typeof spawn>): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function demoDisputes(url: string): Promise<string[]> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'client@demo.test', password: DEMO_PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const list = await fetch(`${url}/api/disputes`, { headers: { cookie } });
+  const { disputes } = (await list.json()) as { disputes: { state: string }[] };
+  return disputes.map((d) => d.state).sort();
+}
+
+describe('the server process on its embedded defaults', () => {
+  it('starts FerretDB, seeds a demo once, keeps data across restarts and stops everything on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
+    const first = startMain(dataDir);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('server did not start')), 60_000);
-        createInterface({ input: child.stdout }).on('line', (line) => {
-          const m = /The dispute room is up: (\S+)/.exec(line);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
-      });
+      const url = await first.url;
       const res = await fetch(`${url}/api/health`);
       expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'disabled' });
-      expect(readdirSync(dataDir)).toContain('ferretdb');
+      const states = ['arbitration', 'mediation', 'open', 'resolved', 'withdrawn'];
+      expect(await demoDisputes(url)).toEqual(states);
 
-      const ferretPids = ferretChildren(child.pid!);
+      const ferretPids = ferretChildren(first.child.pid!);
       expect(ferretPids.length).toBe(1);
-
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await stopMain(first.child)).toBe(0);
       expect(ferretPids.some(isAlive)).toBe(false);
+
+      // Same data directory: the data is still there and nothing is seeded twice.
+      const second = startMain(dataDir);
+      try {
+        expect(await demoDisputes(await second.url)).toEqual(states);
+      } finally {
+        expect(await stopMain(second.child)).toBe(0);
+      }
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (first.child.exitCode === null) first.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

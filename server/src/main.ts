@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startEmbeddedFerret, type EmbeddedFerret } from './db/embedded.js';
+import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
-import { repoRoot } from './paths.js';
+import { printDemoCredentials, seedDemo } from './seed/demo.js';
 import { startServer } from './server.js';
 
 async function main() {
@@ -17,29 +16,17 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
+  const { uri, embedded } = await openDatabase(config, log);
 
-  let embedded: EmbeddedFerret | null = null;
-  let mongoUri = config.MONGODB_URI;
-  if (!mongoUri) {
-    const dataDir = join(config.DATA_DIR ?? join(repoRoot(), '.data'), 'ferretdb');
-    log.info(
-      { handler: config.FERRETDB_HANDLER, dataDir },
-      'MONGODB_URI not set: starting embedded FerretDB',
-    );
-    embedded = await startEmbeddedFerret({
-      handler: config.FERRETDB_HANDLER,
-      dataDir,
-      postgresqlUrl: config.FERRETDB_POSTGRESQL_URL,
-      say: (line) => log.info(line),
-      onLog: (line) => log.debug({ ferretdb: line }),
-    });
-    mongoUri = embedded.uri;
-  }
-
-  const server = await startServer({ config, mongoUri, log }).catch(async (err: unknown) => {
+  const server = await startServer({ config, mongoUri: uri, log }).catch(async (err: unknown) => {
     await embedded?.stop();
     throw err;
   });
+  // The embedded default seeds a demo on its first start, so a newcomer sees a living product.
+  if (config.SEED_DEMO ?? embedded !== null) {
+    const accounts = await seedDemo(server.domain, log);
+    if (accounts) printDemoCredentials(accounts);
+  }
   log.info(`the dispute room is listening on ${server.url}`);
   process.stdout.write(`\n  The dispute room is up: ${server.url}\n\n`);
 

@@ -18,6 +18,7 @@ import { createDomain, type Domain } from './domain.js';
 import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { macroRoutes } from './macros/routes.js';
 import { repoRoot } from './paths.js';
 import { registerDisputeHandlers } from './realtime/dispute-handlers.js';
 import { authenticateSockets } from './realtime/gateway.js';
@@ -79,6 +80,7 @@ export async function startServer({
       userRoutes(domain.users),
       contractRoutes(domain.contracts),
       disputeRoutes(domain.disputes, domain.thread),
+      macroRoutes(domain.macros),
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });

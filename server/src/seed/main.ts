@@ -1,0 +1,29 @@
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open.js';
+import { createLogger } from '../logger.js';
+import { startServer } from '../server.js';
+import { printDemoCredentials, seedDemo } from './demo.js';
+
+// `pnpm seed`: the demo data set into an empty database (MONGODB_URI, or the embedded one
+// while the server is stopped — two embedded databases must not share one data directory).
+async function run() {
+  const config = { ...loadConfig(), PORT: 0, SWEEP_INTERVAL_MS: 0 };
+  const log = createLogger(config.LOG_LEVEL);
+  const { uri, embedded } = await openDatabase(config, log);
+  const server = await startServer({ config, mongoUri: uri, log });
+  try {
+    const accounts = await seedDemo(server.domain, log);
+    if (accounts) printDemoCredentials(accounts);
+    else process.stdout.write('The database already has users: nothing seeded.\n');
+  } finally {
+    await server.stop();
+    await embedded?.stop();
+  }
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(
+    `seeding failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});
