@@ -46,6 +46,10 @@ export const envSchema = z.object({
   MEDIATION_DAYS: int(1, 3650).default(30),
   SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
 
+  WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(6),
+  WEBHOOK_BACKOFF_MS: int(1, 3_600_000).default(2_000),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5_000),
+
   EVIDENCE_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
   EVIDENCE_TYPES: z.string().default('png,jpg,gif,webp,pdf,txt,csv,zip,docx,xlsx'),
 });

@@ -5,6 +5,8 @@ import { DisputeService } from './disputes/service.js';
 import { MacroService } from './macros/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
+import { OpsService } from './ops/service.js';
+import { WebhookService } from './ops/webhooks.js';
 import { Hub } from './realtime/hub.js';
 import { UserService } from './users/service.js';
 
@@ -18,7 +20,9 @@ export function createDomain(ctx: Context) {
   const disputes = new DisputeService(ctx, { users, contracts, log, hub });
   const thread = new ThreadService(ctx, { disputes, log, hub, users });
   const macros = new MacroService(ctx, { disputes, users });
-  return { hub, users, tokens, contracts, log, disputes, thread, macros };
+  const ops = new OpsService(ctx, { disputes, log, users });
+  const webhooks = new WebhookService(ctx, disputes);
+  return { hub, users, tokens, contracts, log, disputes, thread, macros, ops, webhooks };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

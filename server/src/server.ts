@@ -19,6 +19,7 @@ import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { macroRoutes } from './macros/routes.js';
+import { opsRoutes } from './ops/routes.js';
 import { repoRoot } from './paths.js';
 import { registerDisputeHandlers } from './realtime/dispute-handlers.js';
 import { authenticateSockets } from './realtime/gateway.js';
@@ -81,6 +82,7 @@ export async function startServer({
       contractRoutes(domain.contracts),
       disputeRoutes(domain.disputes, domain.thread),
       macroRoutes(domain.macros),
+      opsRoutes(domain.ops, domain.webhooks),
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });
@@ -99,6 +101,7 @@ export async function startServer({
   authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
   registerDisputeHandlers(io, ctx, domain.thread);
   const stopSweeper = startSweeper(ctx, domain.disputes);
+  domain.webhooks.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -111,6 +114,7 @@ export async function startServer({
   const stop = () => {
     stopping ??= (async () => {
       stopSweeper();
+      await domain.webhooks.stop();
       domain.disputes.shutdown();
       // Stop accepting, then close sockets (io.close also closes the HTTP server).
       await new Promise<void>((resolve) => io.close(() => resolve()));

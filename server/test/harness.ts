@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import type { Clock } from '../src/context.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN } from './api-client.js';
 
@@ -14,6 +15,8 @@ export interface TestServerOptions {
   redis?: boolean;
   redisPrefix?: string;
   env?: Record<string, string>;
+  /** Time as the server sees it (deadlines, timestamps); the real clock when absent. */
+  clock?: Clock;
 }
 
 /**
@@ -38,7 +41,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     UPLOAD_LIMIT_PER_HOUR: '10000',
     ...opts.env,
   });
-  return startServer({ config, mongoUri: inject('mongoUri') });
+  return startServer({ config, mongoUri: inject('mongoUri'), clock: opts.clock });
 }
 
 /** Drops the server's database and stops it. */

@@ -9,3 +9,4 @@ export * from './evidence.js';
 export * from './macros.js';
 export * from './health.js';
 export * from './socket.js';
+export * from './ops.js';

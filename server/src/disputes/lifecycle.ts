@@ -241,6 +241,7 @@ export function evolve(
   }
   if (isTerminal(next.state)) {
     next.closedAt = e.at;
+    next.sortAt = e.at;
     next.pending = null;
   }
   return next;

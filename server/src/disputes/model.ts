@@ -32,6 +32,8 @@ export interface DisputeDoc {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  /** closedAt, else createdAt: the order ops search lists disputes in. */
+  sortAt: Date;
 }
 
 export interface PendingProposal {
@@ -145,6 +147,7 @@ const disputeSchema = new Schema<DisputeDoc>(
     createdAt: { type: Date, required: true, index: true },
     updatedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null, index: true },
+    sortAt: { type: Date, required: true, index: true },
   },
   { versionKey: false, collection: 'disputes', minimize: false },
 );
@@ -209,6 +212,16 @@ function model<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
   return (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema);
 }
 
+/** `_id` = disputeId: the first text entry of its mediator, recorded once (metrics). */
+const firstReplySchema = new Schema<{ _id: string; mediatorId: string; at: Date }>(
+  {
+    _id: { type: String, required: true },
+    mediatorId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'mediator_first_replies' },
+);
+
 export function disputeModels(conn: Connection) {
   return {
     disputes: model(conn, 'Dispute', disputeSchema),
@@ -217,6 +230,7 @@ export function disputeModels(conn: Connection) {
     feedback: model(conn, 'Feedback', feedbackSchema),
     numbers: model(conn, 'DisputeNumber', numberSchema),
     active: model(conn, 'ActiveDispute', activeSchema),
+    firstReplies: model(conn, 'MediatorFirstReply', firstReplySchema),
   };
 }
 

@@ -37,6 +37,12 @@ import {
   type ProposalDoc,
 } from './model.js';
 
+export type EventListener = (
+  prev: DisputeDoc | null,
+  next: DisputeDoc,
+  e: DisputeEventDoc,
+) => Promise<void>;
+
 const money = (cents: number, currency: string) =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
 
@@ -236,6 +242,7 @@ export class DisputeService {
       createdAt: now,
       updatedAt: now,
       closedAt: null,
+      sortAt: now,
     };
     const event: DisputeEventDoc = {
       _id: `${id}:1`,
@@ -257,6 +264,7 @@ export class DisputeService {
       event: { type: 'filed', reason: input.reason, claimCents: input.claimCents },
     });
     this.broadcast(dispute);
+    await this.notify(null, dispute, event);
     return this.view(dispute, user);
   }
 
@@ -579,6 +587,36 @@ export class DisputeService {
     }
     await this.postSystemMessages(prev, next, e);
     this.broadcast(next, true);
+    await this.notify(prev, next, e);
+  }
+
+  /** Subscribers to recorded events (webhooks). Called again on repair, so they must be idempotent. */
+  private readonly listeners: EventListener[] = [];
+
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async notify(
+    prev: DisputeDoc | null,
+    next: DisputeDoc,
+    e: DisputeEventDoc,
+  ): Promise<void> {
+    for (const listener of this.listeners) {
+      await listener(prev, next, e).catch((err: unknown) =>
+        this.ctx.log.warn({ err, event: e._id }, 'event listener failed'),
+      );
+    }
+  }
+
+  /** Records the assigned mediator's first text entry once (a unique insert), for metrics. */
+  async noteMediatorReply(d: DisputeDoc, authorId: string, at: Date): Promise<void> {
+    if (d.mediatorId !== authorId) return;
+    await this.models.firstReplies.collection
+      .insertOne({ _id: d._id, mediatorId: authorId, at } as never)
+      .catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
   }
 
   private async projectProposals(

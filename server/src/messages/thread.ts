@@ -87,7 +87,16 @@ export class ThreadService {
       evidenceIds: evidence.map((e) => e.id),
       evidenceSha256: evidence.map((e) => e.sha256),
     });
-    if (created) this.afterAppend(dispute, doc, user.id);
+    if (created) {
+      this.afterAppend(dispute, doc, user.id);
+      if (relation === 'assigned_mediator') {
+        void this.deps.disputes
+          .noteMediatorReply(dispute, user.id, doc.createdAt)
+          .catch((err: unknown) =>
+            this.ctx.log.warn({ err }, 'could not record the first mediator reply'),
+          );
+      }
+    }
     return { message: toMessage(doc), created };
   }
 

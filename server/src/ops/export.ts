@@ -1,0 +1,113 @@
+import type { Channel, Message, Transcript } from '@dispute-room/shared';
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+const channelLabel: Record<Channel, string> = {
+  joint: 'Joint',
+  'caucus:client': 'Caucus · client',
+  'caucus:freelancer': 'Caucus · freelancer',
+  internal: 'Internal notes',
+};
+
+const money = (cents: number | null, currency: string) =>
+  cents === null
+    ? '—'
+    : new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+
+const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
+
+/** The whole record as one printable page (print to PDF for arbitration). Everything is escaped. */
+export function transcriptHtml(t: Transcript, generatedAt: Date): string {
+  const d = t.dispute;
+  const who = (id: string | null) => {
+    if (!id) return 'system';
+    const p = t.participants[id];
+    return p ? `${p.name} (${p.role})` : id;
+  };
+  const byTime = [...t.messages].sort(
+    (a, b) =>
+      a.createdAt.localeCompare(b.createdAt) || a.channel.localeCompare(b.channel) || a.seq - b.seq,
+  );
+  const row = (m: Message) => `
+      <tr class="${m.kind}">
+        <td>${escapeHtml(utc(m.createdAt))}</td>
+        <td>${escapeHtml(channelLabel[m.channel])} #${m.seq}</td>
+        <td>${escapeHtml(who(m.authorId))}</td>
+        <td><div class="body">${escapeHtml(m.originalBody ?? m.body)}</div>${
+          m.editedAt
+            ? `<div class="edited">edited ${escapeHtml(utc(m.editedAt))}: ${escapeHtml(m.body)}</div>`
+            : ''
+        }${m.evidenceIds.length ? `<div class="evidence">evidence: ${m.evidenceIds.map(escapeHtml).join(', ')}</div>` : ''}</td>
+        <td class="hash">${escapeHtml(m.hash.slice(0, 16))}…</td>
+      </tr>`;
+  const chain = t.chain.verified
+    ? '<p class="ok">Hash chains verified: every channel is complete and unaltered.</p>'
+    : `<p class="broken">Hash chain BROKEN: ${t.chain.broken.map((b) => `${escapeHtml(channelLabel[b.channel])} at seq ${b.seq}`).join('; ')}.</p>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(d.number)} transcript</title>
+<style>
+  body { font: 12px/1.45 system-ui, sans-serif; color: #111; margin: 2rem; }
+  h1 { font-size: 20px; margin: 0 0 .25rem; } h2 { font-size: 15px; margin: 1.5rem 0 .5rem; border-bottom: 1px solid #ccc; }
+  table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #eee; padding: 4px 6px; text-align: left; vertical-align: top; }
+  tr.system td, tr.proposal td { color: #555; font-style: italic; }
+  .hash { font-family: ui-monospace, monospace; font-size: 10px; color: #666; }
+  .ok { color: #0a6b2c; font-weight: 600; } .broken { color: #b00020; font-weight: 700; }
+  .edited, .evidence { color: #555; font-size: 11px; } .body { white-space: pre-wrap; }
+  @media print { body { margin: 0; } a { color: inherit; } }
+</style>
+</head>
+<body>
+<h1>Dispute ${escapeHtml(d.number)} — ${escapeHtml(d.contractTitle)}</h1>
+<p>State <strong>${escapeHtml(d.state)}</strong>${
+    d.outcome
+      ? `, outcome <strong>${escapeHtml(d.outcome.kind)}</strong> (client ${money(d.outcome.clientCents, d.currency)}, freelancer ${money(d.outcome.freelancerCents, d.currency)}) decided by ${escapeHtml(who(d.outcome.decidedBy === 'system' ? null : d.outcome.decidedBy))} at ${escapeHtml(utc(d.outcome.decidedAt))}`
+      : ''
+  }. Claim ${money(d.claimCents, d.currency)} of ${money(d.escrowCents, d.currency)} in escrow; reason ${escapeHtml(d.reason)}.</p>
+<p>Claimant ${escapeHtml(who(d.claimantId))}; respondent ${escapeHtml(who(d.respondentId))}; mediator ${escapeHtml(who(d.mediatorId))}. Filed ${escapeHtml(utc(d.createdAt))}.</p>
+<p>${escapeHtml(d.description)}</p>
+${chain}
+<h2>Messages (all channels, by time)</h2>
+<table><thead><tr><th>Time</th><th>Channel</th><th>Author</th><th>Text</th><th>Hash</th></tr></thead><tbody>${byTime.map(row).join('')}
+</tbody></table>
+<h2>Evidence</h2>
+<table><thead><tr><th>File</th><th>Type</th><th>Size</th><th>Channel</th><th>Uploaded by</th><th>SHA-256</th></tr></thead><tbody>${t.evidence
+    .map(
+      (e) =>
+        `<tr><td>${escapeHtml(e.filename)}</td><td>${escapeHtml(e.contentType)}</td><td>${e.size}</td><td>${escapeHtml(channelLabel[e.channel])}</td><td>${escapeHtml(who(e.uploaderId))}</td><td class="hash">${escapeHtml(e.sha256)}</td></tr>`,
+    )
+    .join('')}
+</tbody></table>
+<h2>Proposals</h2>
+<table><thead><tr><th>Made</th><th>By</th><th>Client</th><th>Freelancer</th><th>Status</th><th>Accepted by</th></tr></thead><tbody>${t.proposals
+    .map(
+      (p) =>
+        `<tr><td>${escapeHtml(utc(p.createdAt))}</td><td>${escapeHtml(who(p.authorId))}</td><td>${money(p.clientCents, d.currency)}</td><td>${money(p.freelancerCents, d.currency)}</td><td>${escapeHtml(p.status)}</td><td>${p.acceptedBy.map((a) => escapeHtml(who(a))).join(', ')}</td></tr>`,
+    )
+    .join('')}
+</tbody></table>
+<h2>Audit trail</h2>
+<table><thead><tr><th>#</th><th>Time</th><th>Event</th><th>By</th><th>From → to</th><th>Note</th></tr></thead><tbody>${t.audit
+    .map(
+      (a) =>
+        `<tr><td>${a.version}</td><td>${escapeHtml(utc(a.at))}</td><td>${escapeHtml(a.type)}</td><td>${escapeHtml(who(a.actorId === 'system' ? null : a.actorId))}</td><td>${escapeHtml(a.from)} → ${escapeHtml(a.to)}</td><td>${escapeHtml(a.note)}</td></tr>`,
+    )
+    .join('')}
+</tbody></table>
+<h2>Feedback and QA</h2>
+<ul>${t.feedback.map((f) => `<li>${escapeHtml(who(f.userId))}: ${f.rating}/5 ${escapeHtml(f.comment)}</li>`).join('')}${t.reviews
+    .map(
+      (r) =>
+        `<li>QA by ${escapeHtml(who(r.reviewerId))}: ${r.score}/100 ${escapeHtml(r.notes)}</li>`,
+    )
+    .join('')}</ul>
+<p class="hash">Generated ${escapeHtml(utc(generatedAt.toISOString()))}. Each message hash = sha256(prevHash + "\\n" + canonical JSON), per channel, starting from 64 zeros.</p>
+</body>
+</html>`;
+}

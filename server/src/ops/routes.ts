@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { requireUser } from '../auth/policy.js';
+import { AppError } from '../http/errors.js';
+import { transcriptHtml } from './export.js';
+import type { OpsService } from './service.js';
+import type { WebhookService } from './webhooks.js';
+
+export function opsRoutes(ops: OpsService, webhooks: WebhookService): Router {
+  const r = Router();
+  r.get('/ops/disputes', async (req, res) => {
+    res.json(await ops.search(requireUser(req), req.query));
+  });
+  r.get('/ops/disputes/:id/transcript', async (req, res) => {
+    res.json(await ops.transcript(requireUser(req), req.params.id));
+  });
+  r.get('/ops/disputes/:id/export', async (req, res) => {
+    const user = requireUser(req);
+    const format = req.query.format ?? 'json';
+    if (format !== 'json' && format !== 'html') {
+      throw new AppError('validation_failed', 'request is invalid', [
+        { path: 'format', message: 'json or html' },
+      ]);
+    }
+    const t = await ops.transcript(user, req.params.id);
+    const name = `${t.dispute.number}-transcript.${format}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    if (format === 'json') res.type('application/json').send(JSON.stringify(t, null, 2));
+    else {
+      // The export is opened on its own: a strict policy with only its inline style allowed.
+      res.setHeader(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      );
+      res.type('text/html').send(transcriptHtml(t, new Date()));
+    }
+  });
+  r.post('/ops/disputes/:id/reviews', async (req, res) => {
+    res.status(201).json({ review: await ops.review(requireUser(req), req.params.id, req.body) });
+  });
+  r.get('/ops/metrics', async (req, res) => {
+    res.json(await ops.metrics(requireUser(req), req.query));
+  });
+  r.post('/admin/webhooks', async (req, res) => {
+    res.status(201).json({ webhook: await webhooks.create(requireUser(req), req.body) });
+  });
+  r.get('/admin/webhooks', async (req, res) => {
+    res.json({ webhooks: await webhooks.list(requireUser(req)) });
+  });
+  r.get('/admin/webhooks/:id/deliveries', async (req, res) => {
+    res.json({ deliveries: await webhooks.deliveries(requireUser(req), req.params.id) });
+  });
+  return r;
+}

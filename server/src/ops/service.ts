@@ -1,0 +1,291 @@
+import {
+  channels,
+  metricsQuerySchema,
+  opsSearchQuerySchema,
+  reviewBodySchema,
+  type AuditEntry,
+  type Dispute,
+  type Evidence,
+  type Feedback,
+  type Metrics,
+  type OutcomeKind,
+  type Review,
+  type Transcript,
+  type User,
+} from '@dispute-room/shared';
+import { requireRole } from '../auth/policy.js';
+import type { Context } from '../context.js';
+import type { DisputeDoc, FeedbackDoc, ProposalDoc } from '../disputes/model.js';
+import { toProposal, type DisputeService } from '../disputes/service.js';
+import { AppError, notFound, parse } from '../http/errors.js';
+import type { ChannelLog } from '../messages/service.js';
+import { toMessage } from '../messages/service.js';
+import type { UserService } from '../users/service.js';
+import { opsModels, type ReviewDoc } from './model.js';
+import { isoWeekUtc, median } from './weeks.js';
+
+export interface EvidenceSource {
+  forTranscript(disputeId: string): Promise<Evidence[]>;
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function encodeCursor(d: Pick<DisputeDoc, 'sortAt' | '_id'>): string {
+  return Buffer.from(JSON.stringify([d.sortAt.getTime(), d._id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      unknown,
+      unknown,
+    ];
+    if (typeof at === 'number' && typeof id === 'string') return { at: new Date(at), id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'request is invalid', [
+    { path: 'cursor', message: 'not a cursor we gave out' },
+  ]);
+}
+
+const toReview = (d: ReviewDoc): Review => ({
+  id: d._id,
+  disputeId: d.disputeId,
+  reviewerId: d.reviewerId,
+  score: d.score,
+  notes: d.notes,
+  createdAt: d.createdAt.toISOString(),
+  updatedAt: d.updatedAt.toISOString(),
+});
+
+/** The people who look back: search, transcripts, QA reviews and metrics. Ops and admin only. */
+export class OpsService {
+  readonly models: ReturnType<typeof opsModels>;
+  evidence: EvidenceSource | null = null;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly deps: { disputes: DisputeService; log: ChannelLog; users: UserService },
+  ) {
+    this.models = opsModels(ctx.conn);
+  }
+
+  private staffView(d: DisputeDoc): Promise<Dispute> {
+    return this.deps.disputes.view(d, { id: 'staff', role: 'ops' });
+  }
+
+  async search(
+    user: User,
+    query: unknown,
+  ): Promise<{ disputes: Dispute[]; nextCursor: string | null }> {
+    requireRole(user, 'ops', 'admin');
+    const q = parse(opsSearchQuerySchema, query);
+    const and: Record<string, unknown>[] = [];
+    if (q.state) and.push({ state: q.state });
+    if (q.outcome) and.push({ 'outcome.kind': q.outcome });
+    if (q.mediatorId) and.push({ mediatorId: q.mediatorId });
+    if (q.from || q.to) {
+      and.push({
+        createdAt: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) },
+      });
+    }
+    if (q.q) {
+      // No $text on FerretDB: an escaped, case-insensitive regex over the searchable fields.
+      const re = { $regex: escapeRegex(q.q), $options: 'i' };
+      and.push({ $or: [{ number: re }, { contractTitle: re }, { description: re }] });
+    }
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      and.push({ $or: [{ sortAt: { $lt: c.at } }, { sortAt: c.at, _id: { $lt: c.id } }] });
+    }
+    const docs = await this.deps.disputes.models.disputes
+      .find(and.length ? { $and: and } : {})
+      .sort({ sortAt: -1, _id: -1 })
+      .limit(q.limit + 1)
+      .lean<DisputeDoc[]>();
+    const page = docs.slice(0, q.limit);
+    return {
+      disputes: await Promise.all(page.map((d) => this.staffView(d))),
+      nextCursor: docs.length > q.limit ? encodeCursor(page.at(-1)!) : null,
+    };
+  }
+
+  async transcript(user: User, id: string): Promise<Transcript> {
+    requireRole(user, 'ops', 'admin');
+    const d = await this.deps.disputes.load(id);
+    if (!d) throw notFound('dispute');
+    const { models } = this.deps.disputes;
+    const [perChannel, checks, proposals, audit, feedback, reviews, evidence, people] =
+      await Promise.all([
+        Promise.all(channels.map((c) => this.deps.log.all(id, c))),
+        Promise.all(channels.map((c) => this.deps.log.verify(id, c))),
+        models.proposals.find({ disputeId: id }).lean<ProposalDoc[]>(),
+        this.deps.disputes.events(id),
+        Promise.all(
+          [d.clientId, d.freelancerId].map((u) =>
+            models.feedback.findById(`${id}:${u}`).lean<FeedbackDoc>(),
+          ),
+        ),
+        this.models.reviews.find({ disputeId: id }).lean<ReviewDoc[]>(),
+        this.evidence?.forTranscript(id) ?? Promise.resolve([]),
+        this.deps.users.byIds([d.clientId, d.freelancerId, ...new Set(await this.mediatorsOf(id))]),
+      ]);
+    const broken = checks
+      .filter((c) => !c.verified)
+      .map((c) => ({ channel: c.channel, seq: c.brokenAt ?? 0 }));
+    return {
+      dispute: await this.staffView(d),
+      participants: Object.fromEntries(
+        people.map((p) => [p.id, { name: p.name, role: p.role, email: p.email }]),
+      ),
+      messages: perChannel.flat().map(toMessage),
+      evidence,
+      proposals: proposals
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+        .map(toProposal),
+      audit: audit.map((e): AuditEntry => ({
+        version: e.version,
+        type: e.type,
+        actorId: e.actorId,
+        from: e.from,
+        to: e.to,
+        at: e.at.toISOString(),
+        note: e.note,
+        data: e.data as Record<string, unknown>,
+      })),
+      feedback: feedback
+        .filter((f): f is FeedbackDoc => f !== null)
+        .map((f): Feedback => ({
+          id: f._id,
+          disputeId: f.disputeId,
+          userId: f.userId,
+          rating: f.rating,
+          comment: f.comment,
+          createdAt: f.createdAt.toISOString(),
+        })),
+      reviews: reviews.map(toReview),
+      chain: { verified: broken.length === 0, broken },
+    };
+  }
+
+  /** Every mediator who ever held the dispute, from its log. */
+  private async mediatorsOf(id: string): Promise<string[]> {
+    const events = await this.deps.disputes.events(id);
+    return events.flatMap((e) =>
+      e.type === 'assigned' && e.data.mediatorId ? [e.data.mediatorId] : [],
+    );
+  }
+
+  /** One review per reviewer per dispute: a second replaces the first. */
+  async review(user: User, id: string, body: unknown): Promise<Review> {
+    requireRole(user, 'ops', 'admin');
+    if (!(await this.deps.disputes.models.disputes.exists({ _id: id }))) throw notFound('dispute');
+    const input = parse(reviewBodySchema, body);
+    const _id = `${id}:${user.id}`;
+    const now = this.ctx.clock.now();
+    const previous = await this.models.reviews.findById(_id).lean<ReviewDoc>();
+    const doc: ReviewDoc = {
+      _id,
+      disputeId: id,
+      reviewerId: user.id,
+      score: input.score,
+      notes: input.notes,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await this.models.reviews.collection.replaceOne({ _id } as never, doc as never, {
+      upsert: true,
+    });
+    return toReview(doc);
+  }
+
+  async metrics(user: User, query: unknown): Promise<Metrics> {
+    requireRole(user, 'ops', 'admin');
+    const q = parse(metricsQuerySchema, query);
+    const to = q.to ?? this.ctx.clock.now();
+    const from = q.from ?? new Date(to.getTime() - 90 * 86_400_000);
+    const range = { $gte: from, $lt: to };
+    const { models } = this.deps.disputes;
+    type Row = Pick<
+      DisputeDoc,
+      '_id' | 'state' | 'outcome' | 'everAssigned' | 'createdAt' | 'closedAt' | 'mediationStartedAt'
+    >;
+    const fields = {
+      state: 1,
+      outcome: 1,
+      everAssigned: 1,
+      createdAt: 1,
+      closedAt: 1,
+      mediationStartedAt: 1,
+    };
+
+    // Counts come from the database (one accumulator per $group: FerretDB computes only the first).
+    const [
+      openedRows,
+      outcomeRows,
+      breaches,
+      csatSum,
+      csatCount,
+      closed,
+      opened,
+      mediated,
+      replies,
+    ] = await Promise.all([
+      models.disputes.aggregate<{ n: number }>([
+        { $match: { createdAt: range } },
+        { $group: { _id: null, n: { $sum: 1 } } },
+      ]),
+      models.disputes.aggregate<{ _id: OutcomeKind; n: number }>([
+        { $match: { closedAt: range } },
+        { $group: { _id: '$outcome.kind', n: { $sum: 1 } } },
+      ]),
+      models.events.countDocuments({ type: 'deadline', at: range }),
+      models.feedback.aggregate<{ s: number }>([
+        { $match: { createdAt: range } },
+        { $group: { _id: null, s: { $sum: '$rating' } } },
+      ]),
+      models.feedback.countDocuments({ createdAt: range }),
+      models.disputes.find({ closedAt: range }, fields).lean<Row[]>(),
+      models.disputes.find({ createdAt: range }, { createdAt: 1 }).lean<Row[]>(),
+      models.disputes.find({ mediationStartedAt: range }, fields).lean<Row[]>(),
+      models.firstReplies.find({ at: { $gte: from } }).lean<{ _id: string; at: Date }[]>(),
+    ]);
+    const resolved = closed.filter((d) => d.state === 'resolved');
+    const replyAt = new Map(replies.map((r) => [r._id, r.at]));
+    const weekly = new Map<string, { opened: number; resolved: number }>();
+    const bump = (date: Date, key: 'opened' | 'resolved') => {
+      const week = isoWeekUtc(date);
+      const point = weekly.get(week) ?? { opened: 0, resolved: 0 };
+      point[key] += 1;
+      weekly.set(week, point);
+    };
+    opened.forEach((d) => bump(d.createdAt, 'opened'));
+    resolved.forEach((d) => bump(d.closedAt!, 'resolved'));
+
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      opened: openedRows[0]?.n ?? 0,
+      resolved: resolved.length,
+      byOutcome: Object.fromEntries(outcomeRows.filter((r) => r._id).map((r) => [r._id, r.n])),
+      selfResolvedShare: resolved.length
+        ? resolved.filter((d) => !d.everAssigned).length / resolved.length
+        : null,
+      medianFirstMediatorReplyMs: median(
+        mediated.flatMap((d) => {
+          const at = replyAt.get(d._id);
+          return at && d.mediationStartedAt ? [at.getTime() - d.mediationStartedAt.getTime()] : [];
+        }),
+      ),
+      medianTimeToResolutionMs: median(
+        resolved.map((d) => d.closedAt!.getTime() - d.createdAt.getTime()),
+      ),
+      deadlineBreaches: breaches,
+      meanCsat: csatCount ? (csatSum[0]?.s ?? 0) / csatCount : null,
+      weekly: [...weekly.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([week, p]) => ({ week, ...p })),
+    };
+  }
+}

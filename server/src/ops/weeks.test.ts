@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { isoWeekUtc, median } from './weeks.js';
+
+describe('isoWeekUtc', () => {
+  it('follows ISO-8601 across year boundaries', () => {
+    expect(isoWeekUtc(new Date('2026-11-26T12:00:00Z'))).toBe('2026-W48');
+    expect(isoWeekUtc(new Date('2021-01-03T23:59:59Z'))).toBe('2020-W53');
+    expect(isoWeekUtc(new Date('2024-12-30T00:00:00Z'))).toBe('2025-W01');
+    expect(isoWeekUtc(new Date('2026-01-01T00:00:00Z'))).toBe('2026-W01');
+  });
+});
+
+describe('median', () => {
+  it('takes the middle, or the mean of the two middles', () => {
+    expect(median([])).toBeNull();
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
