@@ -2,6 +2,7 @@ import type { Context } from './context.js';
 import { TokenService } from './auth/tokens.js';
 import { ContractService } from './contracts/service.js';
 import { DisputeService } from './disputes/service.js';
+import { EvidenceService } from './evidence/service.js';
 import { MacroService } from './macros/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
@@ -19,10 +20,12 @@ export function createDomain(ctx: Context) {
   const log = new ChannelLog(ctx);
   const disputes = new DisputeService(ctx, { users, contracts, log, hub });
   const thread = new ThreadService(ctx, { disputes, log, hub, users });
+  const evidence = new EvidenceService(ctx, { disputes, log, thread });
+  thread.evidence = evidence;
   const macros = new MacroService(ctx, { disputes, users });
   const ops = new OpsService(ctx, { disputes, log, users });
   const webhooks = new WebhookService(ctx, disputes);
-  return { hub, users, tokens, contracts, log, disputes, thread, macros, ops, webhooks };
+  return { hub, users, tokens, contracts, log, disputes, thread, evidence, macros, ops, webhooks };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

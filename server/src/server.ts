@@ -15,6 +15,7 @@ import { createSessionMiddleware } from './auth/session.js';
 import { contractRoutes } from './contracts/routes.js';
 import { connectMongo, detectFlavor, ensureIndexes } from './db/mongo.js';
 import { createDomain, type Domain } from './domain.js';
+import { evidenceRoutes } from './evidence/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
@@ -71,16 +72,18 @@ export async function startServer({
   await ensureIndexes(conn);
   await domain.users.bootstrapAdmin();
 
+  let ioRef: IO | null = null;
   const session = createSessionMiddleware(ctx);
   const { passport, authenticate } = createPassport(domain.users, domain.tokens);
   const app = createApp(ctx, {
     beforeApi: [session, authenticate, csrfGuard(ctx)],
     api: [
-      healthRoutes(ctx),
+      healthRoutes(ctx, () => ioRef),
       authRoutes(ctx, { passport, tokens: domain.tokens, hub: domain.hub }),
       userRoutes(domain.users),
       contractRoutes(domain.contracts),
       disputeRoutes(domain.disputes, domain.thread),
+      evidenceRoutes(domain.evidence),
       macroRoutes(domain.macros),
       opsRoutes(domain.ops, domain.webhooks),
     ],
@@ -97,7 +100,9 @@ export async function startServer({
   if (redis) {
     io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_PREFIX}socket.io` }));
   }
-  domain.hub.attach(io);
+  domain.hub.attach(io, redis !== null);
+  io.on('dispute:invalidate' as never, ((id: string) => domain.disputes.forget(id)) as never);
+  ioRef = io;
   authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
   registerDisputeHandlers(io, ctx, domain.thread);
   const stopSweeper = startSweeper(ctx, domain.disputes);
@@ -114,6 +119,7 @@ export async function startServer({
   const stop = () => {
     stopping ??= (async () => {
       stopSweeper();
+      await domain.log.close();
       await domain.webhooks.stop();
       domain.disputes.shutdown();
       // Stop accepting, then close sockets (io.close also closes the HTTP server).

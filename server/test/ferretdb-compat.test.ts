@@ -197,3 +197,17 @@ describe('GridFS', () => {
     expect(await db.collection('aborted.files').countDocuments({ _id: upload.id })).toBe(0);
   });
 });
+
+describe('backend detection', () => {
+  it('tells FerretDB from MongoDB by its buildInfo', async () => {
+    const { detectFlavor } = await import('../src/db/mongo.js');
+    const mongoose = (await import('mongoose')).default;
+    const conn = await mongoose.createConnection(inject('mongoUri')).asPromise();
+    try {
+      const expected = process.env.TEST_MONGODB_URI ? 'mongodb' : 'ferretdb';
+      expect(await detectFlavor(conn)).toBe(expected);
+    } finally {
+      await conn.close();
+    }
+  });
+});

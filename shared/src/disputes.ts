@@ -90,6 +90,10 @@ export const respondBodySchema = z.strictObject({ accept: z.boolean(), note: not
 export const assignBodySchema = z.strictObject({ mediatorId: idSchema.optional() });
 export const escalateBodySchema = z.strictObject({ note: noteSchema });
 export const withdrawBodySchema = z.strictObject({ note: noteSchema });
+export type RespondBody = z.infer<typeof respondBodySchema>;
+export type AssignBody = z.infer<typeof assignBodySchema>;
+export type EscalateBody = z.infer<typeof escalateBodySchema>;
+export type WithdrawBody = z.infer<typeof withdrawBodySchema>;
 
 export const proposalStatuses = [
   'pending',
@@ -125,6 +129,7 @@ export const feedbackBodySchema = z.strictObject({
   rating: z.number().int().min(1).max(5),
   comment: z.string().trim().max(2_000).optional(),
 });
+export type FeedbackBody = z.infer<typeof feedbackBodySchema>;
 export const feedbackSchema = z.object({
   id: z.string(),
   disputeId: z.string(),

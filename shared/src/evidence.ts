@@ -22,3 +22,8 @@ export const uploadEvidenceFieldsSchema = z.strictObject({
 });
 
 export const listEvidenceQuerySchema = z.object({ channel: channelSchema.optional() });
+
+/** `GET /api/evidence/:id/content`: `inline` is honoured for images and PDF only. */
+export const evidenceContentQuerySchema = z.object({
+  disposition: z.enum(['attachment', 'inline']).default('attachment'),
+});

@@ -39,6 +39,8 @@ export interface JoinResult {
   hasMore: Partial<Record<Channel, boolean>>;
   presence: Record<string, boolean>;
   reads: Partial<Record<Channel, Record<string, number>>>;
+  /** Names and roles of the client, freelancer and mediator. */
+  participants: Record<string, { name: string; role: string }>;
 }
 
 export interface ClientToServerEvents {

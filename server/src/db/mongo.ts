@@ -39,10 +39,10 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
   }
 }
 
-/** FerretDB answers buildInfo with a `ferretdb` section; MongoDB does not. */
+/** FerretDB answers buildInfo with `ferretdbVersion` (and `ferretdbFeatures`); MongoDB does not. */
 export async function detectFlavor(conn: Connection): Promise<'mongodb' | 'ferretdb'> {
   const info = await conn.db!.admin().command({ buildInfo: 1 });
-  return 'ferretdb' in info ? 'ferretdb' : 'mongodb';
+  return Object.keys(info).some((k) => k.startsWith('ferretdb')) ? 'ferretdb' : 'mongodb';
 }
 
 export async function pingMongo(conn: Connection, timeoutMs = 2_000): Promise<boolean> {

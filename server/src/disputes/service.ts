@@ -37,6 +37,8 @@ import {
   type ProposalDoc,
 } from './model.js';
 
+const CACHE_TTL_MS = 5_000;
+
 export type EventListener = (
   prev: DisputeDoc | null,
   next: DisputeDoc,
@@ -113,23 +115,61 @@ export class DisputeService {
     }
   }
 
+  /**
+   * Hot paths (sending, typing, receipts) read disputes through a per-instance cache. Every
+   * instance drops an entry as soon as any instance records an event for it (a server-side
+   * Socket.IO message over Redis), and entries live at most CACHE_TTL_MS regardless, so the
+   * cache is never staler than a read made a moment earlier. Commands always load fresh.
+   */
+  private readonly cache = new Map<string, { doc: DisputeDoc; at: number }>();
+
+  async cachedLoad(id: string): Promise<DisputeDoc | null> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.doc;
+    const doc = await this.load(id);
+    if (doc) {
+      if (this.cache.size > 20_000) this.cache.clear();
+      this.cache.set(id, { doc, at: Date.now() });
+    }
+    return doc;
+  }
+
+  /** Another instance recorded an event for this dispute. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
   /** Loads a dispute the user may see (else 404) with the user's relation to it. */
-  async visible(user: User, id: string): Promise<{ dispute: DisputeDoc; relation: Relation }> {
-    const dispute = await this.load(id);
+  async visible(
+    user: User,
+    id: string,
+    opts: { cached?: boolean } = {},
+  ): Promise<{ dispute: DisputeDoc; relation: Relation }> {
+    const dispute = opts.cached ? await this.cachedLoad(id) : await this.load(id);
     if (!dispute) throw notFound('dispute');
     return { dispute, relation: relationOrNotFound(user, dispute) };
   }
 
   /** The API shape of a dispute for one viewer: heads and unread only of channels it may read. */
-  async view(d: DisputeDoc, user: User | { id: string; role: User['role'] }): Promise<Dispute> {
+  async view(
+    d: DisputeDoc,
+    user: User | { id: string; role: User['role'] },
+    opts: { freshHeads?: boolean } = {},
+  ): Promise<Dispute> {
     const relation = relationTo(user, d);
     const channels = readableChannels(relation);
     const heads: Partial<Record<Channel, number>> = {};
     const unread: Partial<Record<Channel, number>> = {};
-    const loaded = await Promise.all(channels.map((c) => this.deps.log.loadHead(d._id, c)));
+    const loaded = await Promise.all(
+      channels.map((c) =>
+        opts.freshHeads === false
+          ? this.deps.log.knownHead(d._id, c)
+          : this.deps.log.loadHead(d._id, c).then((h) => h.seq),
+      ),
+    );
     const reads = await this.deps.log.reads(d._id, channels, [user.id]);
     channels.forEach((c, i) => {
-      const head = loaded[i]!.seq;
+      const head = loaded[i]!;
       heads[c] = head;
       unread[c] = Math.max(0, head - (reads[c]?.[user.id] ?? 0));
     });
@@ -574,6 +614,8 @@ export class DisputeService {
   // ---- consequences of an event (idempotent) -------------------------------
 
   private async project(prev: DisputeDoc, next: DisputeDoc, e: DisputeEventDoc): Promise<void> {
+    this.cache.delete(next._id);
+    this.deps.hub.invalidateDispute(next._id);
     await this.models.disputes.collection.replaceOne(
       { _id: next._id, version: { $lt: next.version } } as never,
       next as never,
@@ -610,8 +652,11 @@ export class DisputeService {
   }
 
   /** Records the assigned mediator's first text entry once (a unique insert), for metrics. */
+  private readonly repliedDisputes = new Set<string>();
+
   async noteMediatorReply(d: DisputeDoc, authorId: string, at: Date): Promise<void> {
-    if (d.mediatorId !== authorId) return;
+    if (d.mediatorId !== authorId || this.repliedDisputes.has(d._id)) return;
+    this.repliedDisputes.add(d._id);
     await this.models.firstReplies.collection
       .insertOne({ _id: d._id, mediatorId: authorId, at } as never)
       .catch((err: unknown) => {
@@ -812,25 +857,30 @@ export class DisputeService {
   // ---- realtime ------------------------------------------------------------
 
   /**
-   * `dispute:updated` to every user who may see the dispute, shaped for each. After
-   * messages it is coalesced (one per dispute per 300 ms); after transitions it goes at once.
+   * `dispute:updated` to every user who may see the dispute, shaped for each, at once after
+   * a transition. After messages only the three people get it (their unread counts moved),
+   * at most once per dispute per second, from the heads this instance knows.
    */
-  broadcast(d: DisputeDoc, immediate = true): void {
-    const key = d._id;
-    const pending = this.pendingBroadcasts.get(key);
-    if (pending) clearTimeout(pending);
-    const send = () => {
-      this.pendingBroadcasts.delete(key);
-      void this.sendUpdated(d._id).catch((err: unknown) =>
+  broadcast(d: DisputeDoc, transition = true): void {
+    const send = (everyone: boolean) =>
+      void this.sendUpdated(d._id, everyone).catch((err: unknown) =>
         this.ctx.log.warn({ err }, 'dispute:updated failed'),
       );
-    };
-    if (immediate) send();
-    else this.pendingBroadcasts.set(key, setTimeout(send, 300));
+    if (transition) return send(true);
+    if (this.pendingBroadcasts.has(d._id)) return;
+    this.pendingBroadcasts.set(
+      d._id,
+      setTimeout(() => {
+        this.pendingBroadcasts.delete(d._id);
+        send(false);
+      }, 1_000),
+    );
   }
 
-  private async sendUpdated(id: string): Promise<void> {
-    const d = await this.models.disputes.findById(id).lean<DisputeDoc>();
+  private async sendUpdated(id: string, everyone: boolean): Promise<void> {
+    const d = everyone
+      ? await this.models.disputes.findById(id).lean<DisputeDoc>()
+      : await this.cachedLoad(id);
     if (!d) return;
     const hub = this.deps.hub;
     const people = [d.clientId, d.freelancerId, ...(d.mediatorId ? [d.mediatorId] : [])];
@@ -841,9 +891,12 @@ export class DisputeService {
     ];
     await Promise.all(
       roles.map(async (who) =>
-        hub.toUser(who.id, 'dispute:updated', { dispute: await this.view(d, who) }),
+        hub.toUser(who.id, 'dispute:updated', {
+          dispute: await this.view(d, who, { freshHeads: everyone }),
+        }),
       ),
     );
+    if (!everyone) return;
     // Staff see every channel; per-person unread is theirs to fetch, so it is left empty here.
     const staffView = await this.view(d, { id: 'staff', role: 'ops' });
     hub.toRole('ops', 'dispute:updated', { dispute: { ...staffView, unread: {} } }, people);

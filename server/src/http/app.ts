@@ -43,7 +43,8 @@ export function createApp(
           'img-src': ["'self'", 'data:', 'blob:'],
           'connect-src': ["'self'"],
           'frame-src': ["'self'"],
-          'object-src': ["'none'"],
+          // PDF previews embed our own evidence URLs.
+          'object-src': ["'self'"],
           'frame-ancestors': ["'none'"],
         },
       },

@@ -65,7 +65,9 @@ export class ThreadService {
     disputeId: string,
     body: unknown,
   ): Promise<{ message: Message; created: boolean }> {
-    const { dispute, relation } = await this.deps.disputes.visible(user, disputeId);
+    const { dispute, relation } = await this.deps.disputes.visible(user, disputeId, {
+      cached: true,
+    });
     const { channel } = parse(channelOnly, body);
     assertCanWrite(relation, channel);
     const input = parse(sendMessageBodySchema, body);
@@ -108,11 +110,7 @@ export class ThreadService {
   /** Fan-out after a new entry: readers' sockets, the author's read position, list views. */
   afterAppend(dispute: DisputeDoc, doc: MessageDoc, authorId: string | null): void {
     this.deps.hub.emitMessage(doc);
-    if (authorId) {
-      void this.deps.log
-        .markRead(dispute._id, doc.channel, authorId, doc.seq)
-        .catch((err: unknown) => this.ctx.log.warn({ err }, 'could not mark own message read'));
-    }
+    if (authorId) this.deps.log.noteOwnRead(dispute._id, doc.channel, authorId, doc.seq);
     this.deps.disputes.broadcast(dispute, false);
   }
 
@@ -200,17 +198,18 @@ export class ThreadService {
     payload: unknown,
   ): Promise<{ disputeId: string; channel: Channel; seq: number }> {
     const input = parse(readPayloadSchema, payload);
-    const { relation } = await this.deps.disputes.visible(user, input.disputeId);
+    const { relation } = await this.deps.disputes.visible(user, input.disputeId, { cached: true });
     assertCanRead(relation, input.channel);
-    const head = await this.deps.log.loadHead(input.disputeId, input.channel);
-    const seq = Math.min(input.seq, head.seq);
+    const seq = Math.min(input.seq, await this.deps.log.knownHead(input.disputeId, input.channel));
     await this.deps.log.markRead(input.disputeId, input.channel, user.id, seq);
     return { disputeId: input.disputeId, channel: input.channel, seq };
   }
 
   async typing(user: User, payload: unknown): Promise<{ disputeId: string; channel: Channel }> {
     const input = parse(typingPayloadSchema, payload);
-    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId);
+    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId, {
+      cached: true,
+    });
     assertCanWrite(relation, input.channel);
     if (isTerminal(dispute.state)) throw conflict('the thread is closed');
     return input;

@@ -31,9 +31,17 @@ type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
  */
 export class Hub {
   private server: IO | null = null;
+  private clustered = false;
 
-  attach(io: IO): void {
+  /** `clustered`: other instances share rooms through Redis and hear server-side emits. */
+  attach(io: IO, clustered: boolean): void {
     this.server = io;
+    this.clustered = clustered;
+  }
+
+  /** Tells the other instances to drop their cached copy of a dispute. */
+  invalidateDispute(disputeId: string): void {
+    if (this.clustered) this.server?.serverSideEmit('dispute:invalidate', disputeId);
   }
 
   get io(): IO | null {

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+
+export const say = (line: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function summarize(latencies: number[]) {
+  const s = [...latencies].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p95: r(percentile(s, 95)),
+    p99: r(percentile(s, 99)),
+  };
+}
+
+export const nowMs = () => performance.timeOrigin + performance.now();
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Proc {
+  child: ChildProcess;
+  /** Resolves with the next JSON line the child prints on stdout. */
+  next<T = unknown>(): Promise<T>;
+  send(msg: unknown): void;
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript file in its own Node process (its own event loop), talking JSON lines. */
+export function spawnTs(
+  file: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const queue: unknown[] = [];
+  const waiters: ((v: unknown) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{')) return void process.stderr.write(`${line}\n`);
+    const msg = JSON.parse(line) as unknown;
+    const w = waiters.shift();
+    if (w) w(msg);
+    else queue.push(msg);
+  });
+  return {
+    child,
+    next<T>() {
+      return new Promise<T>((resolve, reject) => {
+        if (queue.length) return resolve(queue.shift() as T);
+        const onExit = (code: number | null) => reject(new Error(`${file} exited with ${code}`));
+        child.once('exit', onExit);
+        waiters.push((v) => {
+          child.off('exit', onExit);
+          resolve(v as T);
+        });
+      });
+    },
+    send(msg) {
+      child.stdin!.write(`${JSON.stringify(msg)}\n`);
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Reads JSON-line commands from stdin (in a child). */
+export function onCommands(handler: (cmd: any) => Promise<void>) {
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    void handler(JSON.parse(line)).catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    });
+  });
+}
+
+export const emitLine = (msg: unknown) => process.stdout.write(`${JSON.stringify(msg)}\n`);
+
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Minimal API client for setting up benchmark data as admin (cookie session). */
+export class Api {
+  cookie = '';
+  token = '';
+  constructor(readonly base: string) {}
+  async req<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('dr.sid='));
+    if (set) this.cookie = set.split(';')[0]!;
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : null) as T;
+  }
+}

@@ -1,0 +1,99 @@
+import type {
+  Channel,
+  Contract,
+  CreateProposalBody,
+  Dispute,
+  DisputeState,
+  Evidence,
+  Feedback,
+  FileDisputeBody,
+  LoginBody,
+  Macro,
+  Message,
+  Proposal,
+  User,
+  escalateBodySchema,
+  feedbackBodySchema,
+  respondBodySchema,
+  withdrawBodySchema,
+} from '@dispute-room/shared';
+import { query, request } from './http';
+
+/** The parsed type of a shared zod schema (the contract exports the schemas of these bodies). */
+type BodyOf<S extends { _zod: { output: unknown } }> = S['_zod']['output'];
+
+export type RespondBody = BodyOf<typeof respondBodySchema>;
+export type EscalateBody = BodyOf<typeof escalateBodySchema>;
+export type WithdrawBody = BodyOf<typeof withdrawBodySchema>;
+export type FeedbackBody = BodyOf<typeof feedbackBodySchema>;
+
+const id = encodeURIComponent;
+const disputePath = (disputeId: string) => `/api/disputes/${id(disputeId)}`;
+
+export const authApi = {
+  me: () => request<{ user: User }>('GET', '/api/auth/me'),
+  login: (body: LoginBody) => request<{ user: User }>('POST', '/api/auth/login', body),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+};
+
+export const disputesApi = {
+  list: (params: { state?: DisputeState | null; assigned?: 'me' | 'none' }) =>
+    request<{ disputes: Dispute[] }>('GET', `/api/disputes${query(params)}`),
+  get: (disputeId: string) => request<{ dispute: Dispute }>('GET', disputePath(disputeId)),
+  file: (body: FileDisputeBody) => request<{ dispute: Dispute }>('POST', '/api/disputes', body),
+  respond: (disputeId: string, body: RespondBody) =>
+    request<{ dispute: Dispute }>('POST', `${disputePath(disputeId)}/respond`, body),
+  withdraw: (disputeId: string, body: WithdrawBody) =>
+    request<{ dispute: Dispute }>('POST', `${disputePath(disputeId)}/withdraw`, body),
+  escalate: (disputeId: string, body: EscalateBody) =>
+    request<{ dispute: Dispute }>('POST', `${disputePath(disputeId)}/escalate`, body),
+  /** A mediator claims the dispute: no body, per the contract. */
+  claim: (disputeId: string) =>
+    request<{ dispute: Dispute }>('POST', `${disputePath(disputeId)}/assign`),
+  feedback: (disputeId: string, body: FeedbackBody) =>
+    request<{ feedback: Feedback }>('POST', `${disputePath(disputeId)}/feedback`, body),
+  messages: (disputeId: string, channel: Channel, after: number, limit = 500) =>
+    request<{ messages: Message[]; hasMore: boolean }>(
+      'GET',
+      `${disputePath(disputeId)}/messages${query({ channel, after, limit })}`,
+    ),
+};
+
+export const proposalsApi = {
+  list: (disputeId: string) =>
+    request<{ proposals: Proposal[] }>('GET', `${disputePath(disputeId)}/proposals`),
+  create: (disputeId: string, body: CreateProposalBody) =>
+    request<{ proposal: Proposal }>('POST', `${disputePath(disputeId)}/proposals`, body),
+  accept: (disputeId: string, proposalId: string) =>
+    request<{ proposal: Proposal; dispute: Dispute }>(
+      'POST',
+      `${disputePath(disputeId)}/proposals/${id(proposalId)}/accept`,
+    ),
+  reject: (disputeId: string, proposalId: string) =>
+    request<{ proposal: Proposal; dispute: Dispute }>(
+      'POST',
+      `${disputePath(disputeId)}/proposals/${id(proposalId)}/reject`,
+    ),
+};
+
+export const evidenceApi = {
+  list: (disputeId: string, channel?: Channel) =>
+    request<{ evidence: Evidence[] }>(
+      'GET',
+      `${disputePath(disputeId)}/evidence${query({ channel })}`,
+    ),
+  /** The bytes: inline for image and PDF previews, else as a download. */
+  contentUrl: (evidenceId: string, inline = false) =>
+    `/api/evidence/${id(evidenceId)}/content${inline ? '?disposition=inline' : ''}`,
+  uploadUrl: (disputeId: string) => `${disputePath(disputeId)}/evidence`,
+};
+
+export const macrosApi = {
+  list: () => request<{ macros: Macro[] }>('GET', '/api/macros'),
+  render: (disputeId: string, macroId: string) =>
+    request<{ body: string }>('POST', `${disputePath(disputeId)}/macros/${id(macroId)}/render`),
+};
+
+export const contractsApi = {
+  list: () => request<{ contracts: Contract[] }>('GET', '/api/contracts'),
+};

@@ -1,0 +1,174 @@
+import { reasons, type Contract, type Reason } from '@dispute-room/shared';
+import { useEffect, useState, type FormEvent } from 'react';
+import { contractsApi, disputesApi } from '../api/endpoints';
+import { ApiRequestError, errorMessage } from '../api/http';
+import { reasonLabels } from '../lib/disputes';
+import { centsToInput, formatMoney, parseMoney } from '../lib/money';
+import { paths } from '../lib/routes';
+import { useDisputes } from '../stores/disputes';
+import { navigate } from '../stores/router';
+
+/** A client or freelancer opens a dispute on one of their contracts. */
+export function FileDisputePage() {
+  const [contracts, setContracts] = useState<Contract[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [contractId, setContractId] = useState('');
+  const [reason, setReason] = useState<Reason>('quality');
+  const [description, setDescription] = useState('');
+  const [claim, setClaim] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    contractsApi
+      .list()
+      .then(({ contracts }) => {
+        if (!live) return;
+        setContracts(contracts);
+        const first = contracts[0];
+        if (first) {
+          setContractId(first.id);
+          setClaim(centsToInput(first.escrowCents));
+        }
+      })
+      .catch((err: unknown) => live && setLoadError(errorMessage(err)));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const contract = contracts?.find((c) => c.id === contractId) ?? null;
+  const claimCents = parseMoney(claim);
+  const claimValid =
+    claimCents !== null &&
+    contract !== null &&
+    claimCents >= 1 &&
+    claimCents <= contract.escrowCents;
+  const canSubmit = contract !== null && claimValid && description.trim().length > 0 && !busy;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!canSubmit || claimCents === null || !contract) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { dispute } = await disputesApi.file({
+        contractId: contract.id,
+        reason,
+        description: description.trim(),
+        claimCents,
+      });
+      useDisputes.getState().upsert(dispute);
+      navigate(paths.dispute(dispute.id));
+    } catch (err) {
+      setError(
+        err instanceof ApiRequestError && err.status === 409
+          ? 'This contract already has a dispute in progress.'
+          : errorMessage(err),
+      );
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page narrow">
+      <header className="page-header">
+        <h1>File a dispute</h1>
+        <p className="muted">
+          The other side has five business days to respond. If they reject your claim, a mediator
+          joins the conversation.
+        </p>
+      </header>
+      {loadError && (
+        <p className="form-error" role="alert">
+          Could not load your contracts: {loadError}
+        </p>
+      )}
+      {contracts && contracts.length === 0 && (
+        <p className="muted">You have no contract to open a dispute on.</p>
+      )}
+      {contracts && contracts.length > 0 && (
+        <form className="card stack" onSubmit={submit} data-testid="file-dispute-form">
+          <div className="field">
+            <label htmlFor="file-contract" className="field-label">
+              Contract
+            </label>
+            <select
+              id="file-contract"
+              value={contractId}
+              onChange={(e) => {
+                setContractId(e.target.value);
+                const next = contracts.find((c) => c.id === e.target.value);
+                if (next) setClaim(centsToInput(next.escrowCents));
+              }}
+            >
+              {contracts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.title} · {formatMoney(c.escrowCents, c.currency)} in escrow
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="file-reason" className="field-label">
+              Reason
+            </label>
+            <select
+              id="file-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value as Reason)}
+            >
+              {reasons.map((r) => (
+                <option key={r} value={r}>
+                  {reasonLabels[r]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="file-description" className="field-label">
+              What went wrong?
+            </label>
+            <textarea
+              id="file-description"
+              rows={6}
+              maxLength={10_000}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="file-claim" className="field-label">
+              Amount you claim {contract ? `(${contract.currency})` : ''}
+            </label>
+            <input
+              id="file-claim"
+              inputMode="decimal"
+              value={claim}
+              onChange={(e) => setClaim(e.target.value)}
+              aria-invalid={!claimValid}
+              aria-describedby="file-claim-hint"
+            />
+            <p id="file-claim-hint" className={claimValid ? 'field-hint' : 'field-hint error'}>
+              {contract
+                ? `Between ${formatMoney(1, contract.currency)} and ${formatMoney(contract.escrowCents, contract.currency)} (the escrow).`
+                : ''}
+            </p>
+          </div>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="button-row">
+            <button type="submit" className="btn btn-primary" disabled={!canSubmit}>
+              {busy ? 'Filing…' : 'File dispute'}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

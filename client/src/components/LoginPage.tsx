@@ -1,0 +1,111 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Health } from '@dispute-room/shared';
+import { ApiRequestError, errorMessage } from '../api/http';
+import { useSession } from '../stores/session';
+
+function loginError(error: unknown): string {
+  if (error instanceof ApiRequestError) {
+    if (error.status === 401) return 'That email and password do not match an account.';
+    if (error.status === 429) return 'Too many attempts. Wait a few minutes and try again.';
+  }
+  return errorMessage(error);
+}
+
+/** Server status under the form: tells at a glance whether the backend is up. */
+function HealthLine() {
+  const [health, setHealth] = useState<Health | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    fetch('/api/health', { credentials: 'same-origin' })
+      .then((res) => res.json() as Promise<Health>)
+      .then((body) => live && setHealth(body))
+      .catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <p className="health" data-testid="health">
+      {health
+        ? `database ${health.mongo}, redis ${health.redis}`
+        : failed
+          ? 'server unreachable'
+          : 'checking…'}
+    </p>
+  );
+}
+
+export function LoginPage() {
+  const login = useSession((s) => s.login);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(email.trim(), password);
+    } catch (err) {
+      setError(loginError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login-page">
+      <div className="login-card">
+        <div className="brand-mark" aria-hidden="true">
+          ⚖
+        </div>
+        <h1>The dispute room</h1>
+        <p className="muted">Sign in to follow and settle your disputes.</p>
+        <form onSubmit={submit} className="stack" noValidate>
+          <div className="field">
+            <label htmlFor="login-email" className="field-label">
+              Email
+            </label>
+            <input
+              id="login-email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              autoFocus
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="login-password" className="field-label">
+              Password
+            </label>
+            <input
+              id="login-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button
+            type="submit"
+            className="btn btn-primary btn-block"
+            disabled={busy || !email || !password}
+          >
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+        <HealthLine />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,335 @@
+import { isTerminal, relationTo, type Channel, type Dispute } from '@dispute-room/shared';
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { disputesApi } from '../../api/endpoints';
+import { errorMessage } from '../../api/http';
+import { channelTabs } from '../../lib/channels';
+import { isInQueue, totalUnread } from '../../lib/disputes';
+import { paths } from '../../lib/routes';
+import { closeRoom, join, onDisputeUpdated, openRoom } from '../../realtime/roomSync';
+import { useDisputes } from '../../stores/disputes';
+import { useProposals } from '../../stores/proposals';
+import { useRoom } from '../../stores/room';
+import { selectUser, useSession } from '../../stores/session';
+import { useUploads } from '../../stores/uploads';
+import { Link } from '../Link';
+import { ActionBar } from './ActionBar';
+import { ChannelTabs, panelId, tabId } from './ChannelTabs';
+import { Composer } from './Composer';
+import { DetailsPanel } from './DetailsPanel';
+import { EvidencePanel } from './EvidencePanel';
+import { ProposalsPanel } from './ProposalsPanel';
+import { ResolutionBanner } from './ResolutionBanner';
+import { RoomHeader } from './RoomHeader';
+import { Thread } from './Thread';
+import { TypingIndicator } from './TypingIndicator';
+import { UploadTray } from './UploadTray';
+
+type SideTab = 'details' | 'offers' | 'evidence';
+
+function useTabs(dispute: Dispute) {
+  const user = useSession(selectUser);
+  const { clientId, freelancerId, mediatorId } = dispute;
+  return useMemo(
+    () => (user ? channelTabs(user, { clientId, freelancerId, mediatorId }) : []),
+    [user, clientId, freelancerId, mediatorId],
+  );
+}
+
+/** The thread column: channel tabs, messages, typing, uploads and the composer. */
+function Conversation({ dispute }: { dispute: Dispute }) {
+  const user = useSession(selectUser);
+  const tabs = useTabs(dispute);
+  const activeChannel = useRoom((s) => s.activeChannel);
+  const setActiveChannel = useRoom((s) => s.setActiveChannel);
+  const startUpload = useUploads((s) => s.start);
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+  const tab = tabs.find((t) => t.channel === activeChannel) ?? tabs[0];
+  if (!tab || !user) return null;
+
+  const closed = isTerminal(dispute.state);
+  const canPost = tab.writable && !closed;
+  const isMediator = relationTo(user, dispute) === 'assigned_mediator';
+
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+  const dropHandlers = canPost
+    ? {
+        onDragEnter: (e: DragEvent) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          dragDepth.current += 1;
+          setDragging(true);
+        },
+        onDragOver: (e: DragEvent) => {
+          if (hasFiles(e)) e.preventDefault();
+        },
+        onDragLeave: () => {
+          dragDepth.current = Math.max(0, dragDepth.current - 1);
+          if (dragDepth.current === 0) setDragging(false);
+        },
+        onDrop: (e: DragEvent) => {
+          e.preventDefault();
+          dragDepth.current = 0;
+          setDragging(false);
+          for (const file of Array.from(e.dataTransfer.files)) {
+            startUpload(dispute.id, tab.channel, file);
+          }
+        },
+      }
+    : {};
+
+  return (
+    <div className="conversation" {...dropHandlers} data-testid="conversation">
+      <ChannelTabs
+        tabs={tabs}
+        active={tab.channel}
+        unread={dispute.unread}
+        onSelect={(c: Channel) => setActiveChannel(c)}
+      />
+      <div
+        className="thread-panel"
+        role="tabpanel"
+        id={panelId(tab.channel)}
+        aria-labelledby={tabId(tab.channel)}
+      >
+        <Thread channel={tab.channel} label={tab.label} />
+        <TypingIndicator channel={tab.channel} />
+        <UploadTray disputeId={dispute.id} />
+        {canPost ? (
+          <Composer
+            key={tab.channel}
+            disputeId={dispute.id}
+            channel={tab.channel}
+            channelLabel={tab.label}
+            withMacros={isMediator}
+          />
+        ) : (
+          <p className="read-only-note" data-testid="read-only-note">
+            {closed
+              ? 'This dispute is closed. The conversation is kept as a record.'
+              : 'You can read this channel but not write in it.'}
+          </p>
+        )}
+      </div>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop files to add them to {tab.label}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function SidePanel({
+  dispute,
+  tab,
+  onTab,
+  open,
+  onClose,
+}: {
+  dispute: Dispute;
+  tab: SideTab;
+  onTab: (tab: SideTab) => void;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const tabs = useTabs(dispute);
+  const activeChannel = useRoom((s) => s.activeChannel);
+  const pendingOffers = useProposals((s) => s.items.filter((p) => p.status === 'pending').length);
+  const firstTab = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) firstTab.current?.focus();
+  }, [open]);
+  const sideTabs: { id: SideTab; label: string }[] = [
+    { id: 'details', label: 'Details' },
+    { id: 'offers', label: pendingOffers > 0 ? `Offers (${pendingOffers})` : 'Offers' },
+    { id: 'evidence', label: 'Evidence' },
+  ];
+  return (
+    <aside
+      id="room-side"
+      className={`room-side${open ? ' open' : ''}`}
+      aria-label="Dispute details"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) onClose();
+      }}
+    >
+      <div className="side-tabs" role="tablist" aria-label="Dispute panels">
+        {sideTabs.map((t) => (
+          <button
+            key={t.id}
+            ref={t.id === 'details' ? firstTab : undefined}
+            type="button"
+            role="tab"
+            id={`side-tab-${t.id}`}
+            aria-controls="side-panel"
+            aria-selected={tab === t.id}
+            className="side-tab"
+            data-testid={`side-tab-${t.id}`}
+            onClick={() => onTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+        <button type="button" className="btn btn-ghost btn-small side-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <div
+        className="side-content"
+        role="tabpanel"
+        id="side-panel"
+        aria-labelledby={`side-tab-${tab}`}
+      >
+        {tab === 'details' && <DetailsPanel dispute={dispute} />}
+        {tab === 'offers' && <ProposalsPanel dispute={dispute} />}
+        {tab === 'evidence' && (
+          <EvidencePanel
+            disputeId={dispute.id}
+            tabs={tabs}
+            activeChannel={activeChannel}
+            canUpload={!isTerminal(dispute.state)}
+          />
+        )}
+      </div>
+    </aside>
+  );
+}
+
+/** A dispute the viewer may see but not read: a mediator's queue item before claiming it. */
+function RoomSummary({ dispute }: { dispute: Dispute }) {
+  const user = useSession(selectUser);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const claimable = user?.role === 'mediator' && isInQueue(dispute);
+
+  const claim = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { dispute: updated } = await disputesApi.claim(dispute.id);
+      useDisputes.getState().upsert(updated);
+      onDisputeUpdated(updated);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="room" aria-labelledby="room-title">
+      <RoomHeader dispute={dispute} />
+      <div className="summary-body">
+        <div className="card">
+          <DetailsPanel dispute={dispute} />
+          <p className="muted">
+            {claimable
+              ? 'Claim this dispute to join the conversation with both parties.'
+              : 'You cannot read the conversation of this dispute.'}
+          </p>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+          {claimable && (
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={busy}
+              data-testid="room-claim"
+              onClick={() => void claim()}
+            >
+              {busy ? 'Claiming…' : 'Claim dispute'}
+            </button>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** The live room of one dispute. */
+export function DisputeRoom({ disputeId }: { disputeId: string }) {
+  const status = useRoom((s) => s.status);
+  const error = useRoom((s) => s.error);
+  const dispute = useRoom((s) => (s.disputeId === disputeId ? s.dispute : null));
+  const [sideOpen, setSideOpen] = useState(false);
+  const [sideTab, setSideTab] = useState<SideTab>('details');
+
+  useEffect(() => {
+    void openRoom(disputeId);
+    return () => closeRoom(disputeId);
+  }, [disputeId]);
+
+  useEffect(() => {
+    if (dispute) {
+      const unread = totalUnread(dispute);
+      document.title = `${unread > 0 ? `(${unread}) ` : ''}${dispute.number} · The dispute room`;
+    }
+    return () => {
+      document.title = 'The dispute room';
+    };
+  }, [dispute]);
+
+  if (!dispute) {
+    if (status === 'error') {
+      return (
+        <div className="empty-state" role="alert">
+          <h2>Could not open this dispute</h2>
+          <p className="muted">{error}</p>
+          <Link to={paths.inbox}>Back to your disputes</Link>
+        </div>
+      );
+    }
+    return (
+      <div className="empty-state" role="status">
+        <span className="spinner" aria-hidden="true" /> Opening dispute…
+      </div>
+    );
+  }
+
+  if (status === 'summary') return <RoomSummary dispute={dispute} />;
+
+  return (
+    <section
+      className="room"
+      aria-labelledby="room-title"
+      data-testid="dispute-room"
+      data-dispute-id={dispute.id}
+    >
+      <RoomHeader
+        dispute={dispute}
+        sideOpen={sideOpen}
+        onToggleSide={() => setSideOpen((v) => !v)}
+      />
+      {status === 'error' && (
+        <div className="room-error" role="alert">
+          Live updates stopped: {error}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              useRoom.getState().setStatus('joining');
+              join();
+            }}
+          >
+            Try again
+          </button>
+        </div>
+      )}
+      <ResolutionBanner dispute={dispute} />
+      <ActionBar dispute={dispute} />
+      <div className="room-body">
+        <Conversation dispute={dispute} />
+        <SidePanel
+          dispute={dispute}
+          tab={sideTab}
+          onTab={setSideTab}
+          open={sideOpen}
+          onClose={() => setSideOpen(false)}
+        />
+      </div>
+    </section>
+  );
+}

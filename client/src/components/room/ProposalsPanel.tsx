@@ -1,0 +1,288 @@
+import { relationTo, type Dispute, type Proposal } from '@dispute-room/shared';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { errorMessage } from '../../api/http';
+import { centsToInput, formatMoney, isValidSplit, parseMoney } from '../../lib/money';
+import { roleInDispute } from '../../lib/people';
+import { relativeTime } from '../../lib/time';
+import { selectNow, useClock } from '../../stores/clock';
+import { useDisputes } from '../../stores/disputes';
+import { useProposals } from '../../stores/proposals';
+import { useRoom } from '../../stores/room';
+import { selectUser, selectZone, useSession } from '../../stores/session';
+import { useNameOf } from './useNames';
+
+/** Two linked amounts and a slider: whatever is changed, the shares add up to the escrow. */
+function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boolean }) {
+  const escrow = dispute.escrowCents;
+  const [clientCents, setClientCents] = useState(Math.round(escrow / 2));
+  const [clientText, setClientText] = useState(centsToInput(Math.round(escrow / 2)));
+  const [freelancerText, setFreelancerText] = useState(
+    centsToInput(escrow - Math.round(escrow / 2)),
+  );
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [sent, setSent] = useState(false);
+  const create = useProposals((s) => s.create);
+  const ids = { slider: useId(), client: useId(), freelancer: useId(), note: useId() };
+
+  const setClient = (cents: number) => {
+    setClientCents(cents);
+    setClientText(centsToInput(cents));
+    setFreelancerText(centsToInput(escrow - cents));
+  };
+
+  const onAmount = (side: 'client' | 'freelancer', text: string) => {
+    if (side === 'client') setClientText(text);
+    else setFreelancerText(text);
+    const cents = parseMoney(text);
+    if (cents === null || cents > escrow) return;
+    const client = side === 'client' ? cents : escrow - cents;
+    setClientCents(client);
+    if (side === 'client') setFreelancerText(centsToInput(escrow - client));
+    else setClientText(centsToInput(client));
+  };
+
+  const freelancerCents = escrow - clientCents;
+  const valid =
+    isValidSplit(clientCents, freelancerCents, escrow) &&
+    parseMoney(clientText) === clientCents &&
+    parseMoney(freelancerText) === freelancerCents;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!valid) return;
+    setBusy(true);
+    setError(null);
+    setSent(false);
+    try {
+      await create(dispute.id, {
+        clientCents,
+        freelancerCents,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      setNote('');
+      setSent(true);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="proposal-form card-inset stack" onSubmit={submit} data-testid="proposal-form">
+      <h3 className="panel-subtitle">{recommend ? 'Recommend a split' : 'Make an offer'}</h3>
+      <p className="muted small">
+        Split the {formatMoney(escrow, dispute.currency)} in escrow between the two sides.
+      </p>
+      <label htmlFor={ids.slider} className="sr-only">
+        Client share
+      </label>
+      <input
+        id={ids.slider}
+        type="range"
+        min={0}
+        max={escrow}
+        step={escrow >= 10_000 ? 100 : 1}
+        value={clientCents}
+        onChange={(e) => setClient(Number(e.target.value))}
+        aria-valuetext={`Client ${formatMoney(clientCents, dispute.currency)}, freelancer ${formatMoney(freelancerCents, dispute.currency)}`}
+      />
+      <div className="split-inputs">
+        <div className="field">
+          <label htmlFor={ids.client} className="field-label">
+            Client receives
+          </label>
+          <input
+            id={ids.client}
+            inputMode="decimal"
+            value={clientText}
+            onChange={(e) => onAmount('client', e.target.value)}
+            data-testid="proposal-client-amount"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.freelancer} className="field-label">
+            Freelancer receives
+          </label>
+          <input
+            id={ids.freelancer}
+            inputMode="decimal"
+            value={freelancerText}
+            onChange={(e) => onAmount('freelancer', e.target.value)}
+            data-testid="proposal-freelancer-amount"
+          />
+        </div>
+      </div>
+      {!valid && (
+        <p className="field-hint error">
+          The two amounts must add up to {formatMoney(escrow, dispute.currency)}.
+        </p>
+      )}
+      <label htmlFor={ids.note} className="field-label">
+        Note (optional)
+      </label>
+      <textarea
+        id={ids.note}
+        rows={2}
+        maxLength={2000}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+      />
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {sent && (
+        <p className="form-success" role="status">
+          {recommend ? 'Recommendation made.' : 'Offer made.'}
+        </p>
+      )}
+      <div className="button-row">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={!valid || busy}
+          data-testid="proposal-submit"
+        >
+          {busy ? 'Submitting…' : recommend ? 'Recommend this split' : 'Make this offer'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Dispute }) {
+  const user = useSession(selectUser);
+  const zone = useSession(selectZone);
+  const now = useClock(selectNow);
+  const nameOf = useNameOf();
+  const decide = useProposals((s) => s.decide);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const authorSeat = roleInDispute(proposal.authorId, dispute);
+  const relation = user ? relationTo(user, dispute) : 'outsider';
+  const isParty = relation === 'client' || relation === 'freelancer';
+  const canDecide =
+    isParty && proposal.status === 'pending' && !!user && !proposal.acceptedBy.includes(user.id);
+  const share = dispute.escrowCents > 0 ? (proposal.clientCents / dispute.escrowCents) * 100 : 50;
+
+  const act = async (accept: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await decide(dispute.id, proposal.id, accept);
+      useDisputes.getState().upsert(updated);
+      useRoom.getState().setDispute(updated);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li
+      className={`proposal-card status-${proposal.status}`}
+      data-testid="proposal"
+      data-proposal-id={proposal.id}
+      data-status={proposal.status}
+    >
+      <div className="proposal-head">
+        <span className="proposal-author">
+          {authorSeat === 'mediator' ? 'Recommendation' : 'Offer'} by {nameOf(proposal.authorId)}
+        </span>
+        <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
+      </div>
+      <div className="split-bar" aria-hidden="true">
+        <span className="split-client" style={{ width: `${share}%` }} />
+      </div>
+      <dl className="split-amounts">
+        <div>
+          <dt>Client</dt>
+          <dd>{formatMoney(proposal.clientCents, dispute.currency)}</dd>
+        </div>
+        <div>
+          <dt>Freelancer</dt>
+          <dd>{formatMoney(proposal.freelancerCents, dispute.currency)}</dd>
+        </div>
+      </dl>
+      {proposal.note && <p className="proposal-note">{proposal.note}</p>}
+      <p className="muted small">
+        {relativeTime(proposal.createdAt, new Date(now), zone)}
+        {proposal.acceptedBy.length > 0 && (
+          <span data-testid="proposal-accepted-by">
+            {' '}
+            · Accepted by {proposal.acceptedBy.map((id) => nameOf(id)).join(' and ')}
+          </span>
+        )}
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {canDecide && (
+        <div className="button-row">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={busy}
+            data-testid="proposal-accept"
+            onClick={() => void act(true)}
+          >
+            Accept
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={busy}
+            data-testid="proposal-reject"
+            onClick={() => void act(false)}
+          >
+            Reject
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** Offers and recommendations: accept or reject as a party, or make a new one. */
+export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
+  const items = useProposals((s) => s.items);
+  const status = useProposals((s) => s.status);
+  const error = useProposals((s) => s.error);
+  const user = useSession(selectUser);
+
+  useEffect(() => {
+    void useProposals.getState().load(dispute.id);
+  }, [dispute.id]);
+
+  const relation = user ? relationTo(user, dispute) : 'outsider';
+  const isParty = relation === 'client' || relation === 'freelancer';
+  const mayPropose =
+    (isParty && (dispute.state === 'open' || dispute.state === 'mediation')) ||
+    (relation === 'assigned_mediator' && dispute.state === 'mediation');
+
+  return (
+    <div className="proposals-panel" data-testid="proposals-panel">
+      {mayPropose && (
+        <ProposalForm dispute={dispute} recommend={relation === 'assigned_mediator'} />
+      )}
+      {status === 'error' && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {status === 'ready' && items.length === 0 && <p className="muted">No offers yet.</p>}
+      <ul className="proposal-list">
+        {items.map((p) => (
+          <ProposalCard key={p.id} proposal={p} dispute={dispute} />
+        ))}
+      </ul>
+    </div>
+  );
+}

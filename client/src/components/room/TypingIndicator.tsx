@@ -1,0 +1,43 @@
+import type { Channel } from '@dispute-room/shared';
+import { useEffect, useState } from 'react';
+import { useRoom } from '../../stores/room';
+import { useNameOf } from './useNames';
+
+/** "X is typing…" for a few seconds after each typing notice in this channel. */
+export function TypingIndicator({ channel }: { channel: Channel }) {
+  const typing = useRoom((s) => s.typing);
+  const nameOf = useNameOf();
+  const [, setTick] = useState(0);
+
+  // Re-render while notices are live so they disappear when they expire.
+  useEffect(() => {
+    if (!Object.values(typing).some((t) => t.until > Date.now())) return;
+    const timer = window.setInterval(() => setTick((n) => n + 1), 1_000);
+    return () => window.clearInterval(timer);
+  }, [typing]);
+
+  const now = Date.now();
+  const names = Object.entries(typing)
+    .filter(([, t]) => t.channel === channel && t.until > now)
+    .map(([userId]) => nameOf(userId));
+  const text =
+    names.length === 0
+      ? ''
+      : names.length === 1
+        ? `${names[0]} is typing…`
+        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+  return (
+    <div className="typing-indicator" data-testid="typing-indicator" aria-hidden={!text}>
+      {text && (
+        <>
+          <span className="typing-dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          {text}
+        </>
+      )}
+    </div>
+  );
+}

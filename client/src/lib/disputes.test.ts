@@ -1,0 +1,89 @@
+import type { Dispute } from '@dispute-room/shared';
+import { describe, expect, it } from 'vitest';
+import {
+  byQueuePriority,
+  byRecentActivity,
+  isInQueue,
+  totalUnread,
+  withReadFloor,
+} from './disputes';
+
+function dispute(over: Partial<Dispute>): Dispute {
+  return {
+    id: 'd',
+    number: 'D-000001',
+    contractId: 'k',
+    contractTitle: 'Logo',
+    state: 'mediation',
+    claimantId: 'c',
+    respondentId: 'f',
+    clientId: 'c',
+    freelancerId: 'f',
+    mediatorId: null,
+    reason: 'quality',
+    description: '',
+    claimCents: 100,
+    escrowCents: 1000,
+    currency: 'USD',
+    respondBy: '2025-03-10T00:00:00.000Z',
+    mediationEndsBy: '2025-04-10T00:00:00.000Z',
+    outcome: null,
+    heads: {},
+    unread: {},
+    createdAt: '2025-03-01T00:00:00.000Z',
+    updatedAt: '2025-03-01T00:00:00.000Z',
+    closedAt: null,
+    ...over,
+  };
+}
+
+describe('disputes', () => {
+  it('sums unread counts over channels', () => {
+    expect(totalUnread(dispute({ unread: { joint: 2, 'caucus:client': 3 } }))).toBe(5);
+    expect(totalUnread(dispute({}))).toBe(0);
+  });
+
+  it('orders the inbox by last activity', () => {
+    const a = dispute({ id: 'a', updatedAt: '2025-03-02T00:00:00.000Z' });
+    const b = dispute({ id: 'b', updatedAt: '2025-03-03T00:00:00.000Z' });
+    expect([a, b].sort(byRecentActivity).map((d) => d.id)).toEqual(['b', 'a']);
+  });
+
+  it('orders the queue by deadline then age', () => {
+    const late = dispute({ id: 'late', mediationEndsBy: '2025-04-20T00:00:00.000Z' });
+    const soon = dispute({ id: 'soon', mediationEndsBy: '2025-04-05T00:00:00.000Z' });
+    const soonOlder = dispute({
+      id: 'soonOlder',
+      mediationEndsBy: '2025-04-05T00:00:00.000Z',
+      createdAt: '2025-02-01T00:00:00.000Z',
+    });
+    expect([late, soon, soonOlder].sort(byQueuePriority).map((d) => d.id)).toEqual([
+      'soonOlder',
+      'soon',
+      'late',
+    ]);
+  });
+
+  it('knows what is in the queue', () => {
+    expect(isInQueue(dispute({}))).toBe(true);
+    expect(isInQueue(dispute({ mediatorId: 'm' }))).toBe(false);
+    expect(isInQueue(dispute({ state: 'open' }))).toBe(false);
+  });
+});
+
+describe('withReadFloor', () => {
+  it('clears counts of channels read up to their head', () => {
+    const d = dispute({
+      heads: { joint: 7, 'caucus:client': 3 },
+      unread: { joint: 2, 'caucus:client': 1 },
+    });
+    expect(withReadFloor(d, { joint: 7 }).unread).toEqual({ joint: 0, 'caucus:client': 1 });
+    expect(withReadFloor(d, { joint: 6 }).unread).toEqual(d.unread);
+  });
+
+  it('keeps the same object when nothing changes', () => {
+    const d = dispute({ heads: { joint: 7 }, unread: { joint: 0 } });
+    expect(withReadFloor(d, { joint: 7 })).toBe(d);
+    expect(withReadFloor(d, undefined)).toBe(d);
+  });
+});

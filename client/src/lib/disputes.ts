@@ -1,0 +1,60 @@
+import type { Channel, Dispute, DisputeState, Reason } from '@dispute-room/shared';
+
+export const stateLabels: Record<DisputeState, string> = {
+  open: 'Open',
+  mediation: 'Mediation',
+  resolved: 'Resolved',
+  arbitration: 'Arbitration',
+  withdrawn: 'Withdrawn',
+};
+
+export const reasonLabels: Record<Reason, string> = {
+  quality: 'Quality of work',
+  scope: 'Scope',
+  non_delivery: 'Non-delivery',
+  payment: 'Payment',
+  communication: 'Communication',
+  other: 'Other',
+};
+
+/** Unread entries over all the channels the viewer reads. */
+export function totalUnread(dispute: Pick<Dispute, 'unread'>): number {
+  let sum = 0;
+  for (const n of Object.values(dispute.unread)) sum += n ?? 0;
+  return sum;
+}
+
+/** The inbox order: most recently changed first. */
+export function byRecentActivity(a: Dispute, b: Dispute): number {
+  return Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || a.number.localeCompare(b.number);
+}
+
+/** The mediator queue order: the nearest deadline first, then the longest waiting. */
+export function byQueuePriority(a: Dispute, b: Dispute): number {
+  const deadline = (d: Dispute) => Date.parse(d.mediationEndsBy ?? d.respondBy);
+  return deadline(a) - deadline(b) || Date.parse(a.createdAt) - Date.parse(b.createdAt);
+}
+
+/** Unassigned disputes waiting in mediation: what a mediator may claim. */
+export function isInQueue(dispute: Pick<Dispute, 'state' | 'mediatorId'>): boolean {
+  return dispute.state === 'mediation' && dispute.mediatorId === null;
+}
+
+/**
+ * Unread counts as the viewer knows them: a channel they have read up to its head has
+ * none, even if the count came from an update computed before their read.
+ */
+export function withReadFloor(
+  dispute: Dispute,
+  readUpTo: Partial<Record<Channel, number>> | undefined,
+): Dispute {
+  if (!readUpTo) return dispute;
+  let unread: Dispute['unread'] | null = null;
+  for (const [channel, count] of Object.entries(dispute.unread) as [Channel, number][]) {
+    const read = readUpTo[channel];
+    if (count > 0 && read !== undefined && read >= (dispute.heads[channel] ?? 0)) {
+      unread = { ...(unread ?? dispute.unread), [channel]: 0 };
+    }
+  }
+  return unread ? { ...dispute, unread } : dispute;
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute, paths } from './routes';
+
+describe('parseRoute', () => {
+  it('maps paths to screens', () => {
+    expect(parseRoute('/')).toEqual({ name: 'inbox' });
+    expect(parseRoute('/disputes/')).toEqual({ name: 'inbox' });
+    expect(parseRoute('/disputes/abc_1')).toEqual({ name: 'dispute', disputeId: 'abc_1' });
+    expect(parseRoute('/queue')).toEqual({ name: 'queue' });
+    expect(parseRoute('/file-dispute')).toEqual({ name: 'file' });
+    expect(parseRoute('/login')).toEqual({ name: 'login' });
+    expect(parseRoute('/nope/x')).toEqual({ name: 'notFound' });
+    expect(parseRoute('/disputes/%E0%A4%A')).toEqual({ name: 'notFound' });
+  });
+
+  it('round-trips dispute paths', () => {
+    expect(parseRoute(paths.dispute('a b'))).toEqual({ name: 'dispute', disputeId: 'a b' });
+  });
+});

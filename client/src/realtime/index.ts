@@ -1,0 +1,69 @@
+import { useDisputes } from '../stores/disputes';
+import { useRoom } from '../stores/room';
+import { useSession } from '../stores/session';
+import { relationTo } from '@dispute-room/shared';
+import { isInQueue, withReadFloor } from '../lib/disputes';
+import {
+  onConnected,
+  onDisputeUpdated,
+  onMessage,
+  readFloorOf,
+  resetRoomSync,
+  resync,
+} from './roomSync';
+import { closeSocket, openSocket } from './socket';
+
+/** Reloads the lists the viewer looks at, after events may have been missed. */
+function refreshLists(): void {
+  const disputes = useDisputes.getState();
+  void disputes.load();
+  const user = useSession.getState().user;
+  if (user?.role === 'mediator') void disputes.loadQueue(user.id);
+}
+
+/** Connects the socket after login and routes its events into the stores. */
+export function startRealtime(): () => void {
+  const socket = openSocket();
+  let connectedBefore = false;
+
+  socket.on('connect', () => {
+    onConnected();
+    if (connectedBefore) refreshLists();
+    connectedBefore = true;
+  });
+  socket.on('dispute:updated', (payload) => {
+    // An update may have been counted before our latest read reached the server.
+    const dispute = withReadFloor(payload.dispute, readFloorOf(payload.dispute.id));
+    const user = useSession.getState().user;
+    // Another mediator claimed it: it leaves this mediator's queue and list.
+    if (user && relationTo(user, dispute) === 'other_mediator' && !isInQueue(dispute)) {
+      useDisputes.getState().remove(dispute.id);
+    } else {
+      useDisputes.getState().upsert(dispute);
+    }
+    onDisputeUpdated(dispute);
+  });
+  socket.on('message:new', ({ message }) => onMessage(message));
+  socket.on('typing', ({ disputeId, channel, userId }) => {
+    const room = useRoom.getState();
+    if (room.disputeId !== disputeId || userId === useSession.getState().user?.id) return;
+    room.setTyping(userId, channel, Date.now());
+  });
+  socket.on('read', ({ disputeId, channel, userId, seq }) => {
+    const room = useRoom.getState();
+    if (room.disputeId === disputeId) room.setRead(channel, userId, seq);
+  });
+  socket.on('presence', ({ disputeId, userId, online }) => {
+    const room = useRoom.getState();
+    if (room.disputeId === disputeId) room.setPresence(userId, online);
+  });
+  socket.on('resync', () => {
+    resync();
+    refreshLists();
+  });
+
+  return () => {
+    closeSocket();
+    resetRoomSync();
+  };
+}

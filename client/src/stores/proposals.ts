@@ -1,0 +1,62 @@
+import type { CreateProposalBody, Dispute, Proposal } from '@dispute-room/shared';
+import { create } from 'zustand';
+import { proposalsApi } from '../api/endpoints';
+import { errorMessage } from '../api/http';
+
+interface ProposalsState {
+  disputeId: string | null;
+  items: Proposal[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  reset(disputeId: string | null): void;
+  load(disputeId: string): Promise<void>;
+  create(disputeId: string, body: CreateProposalBody): Promise<void>;
+  /** Accepts or rejects; returns the dispute as it now stands. */
+  decide(disputeId: string, proposalId: string, accept: boolean): Promise<Dispute>;
+}
+
+function upsert(items: Proposal[], proposal: Proposal): Proposal[] {
+  const rest = items.filter((p) => p.id !== proposal.id);
+  return [proposal, ...rest].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
+/** Offers and recommendations of the open dispute, newest first. */
+export const useProposals = create<ProposalsState>()((set, get) => ({
+  disputeId: null,
+  items: [],
+  status: 'idle',
+  error: null,
+
+  reset(disputeId) {
+    set({ disputeId, items: [], status: 'idle', error: null });
+  },
+
+  async load(disputeId) {
+    if (get().status === 'idle') set({ status: 'loading' });
+    try {
+      const { proposals } = await proposalsApi.list(disputeId);
+      if (get().disputeId !== disputeId) return;
+      set({
+        items: [...proposals].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
+        status: 'ready',
+        error: null,
+      });
+    } catch (error) {
+      set({ status: 'error', error: errorMessage(error) });
+    }
+  },
+
+  async create(disputeId, body) {
+    const { proposal } = await proposalsApi.create(disputeId, body);
+    // A new proposal supersedes the pending ones: reload to show that.
+    set((s) => (s.disputeId === disputeId ? { items: upsert(s.items, proposal) } : s));
+    void get().load(disputeId);
+  },
+
+  async decide(disputeId, proposalId, accept) {
+    const call = accept ? proposalsApi.accept : proposalsApi.reject;
+    const { proposal, dispute } = await call(disputeId, proposalId);
+    set((s) => (s.disputeId === disputeId ? { items: upsert(s.items, proposal) } : s));
+    return dispute;
+  },
+}));
