@@ -47,24 +47,32 @@ function ensurePg(url: string) {
 
 async function startApp(mongoUri: string, db: string, extra: Record<string, string> = {}) {
   const port = await freePort();
-  const proc = spawnTs(join(here, '..', 'server', 'src', 'main.ts'), {
-    NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-only-session-secret-not-for-production',
-    MONGODB_URI: mongoUri,
-    MONGODB_DB: db,
-    REDIS_URL,
-    REDIS_PREFIX: `bench:${stamp}:`,
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'false',
-    SWEEP_INTERVAL_MS: '0',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    LOGIN_LIMIT_PER_IP: '1000000',
-    LOGIN_LIMIT_PER_ACCOUNT: '1000000',
-    MESSAGE_LIMIT_PER_MIN: '1000000',
-    ...extra,
-  });
+  // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const proc = spawnTs(
+    join(here, '..', 'server', 'src', 'main.ts'),
+    {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'bench-only-session-secret-not-for-production',
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: db,
+      REDIS_URL,
+      REDIS_PREFIX: `bench:${stamp}:`,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      SWEEP_INTERVAL_MS: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOGIN_LIMIT_PER_IP: '1000000',
+      LOGIN_LIMIT_PER_ACCOUNT: '1000000',
+      MESSAGE_LIMIT_PER_MIN: '1000000',
+      ...extra,
+    },
+    profile,
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     try {
@@ -220,6 +228,7 @@ async function main() {
       `relay p99 ${fmt(bare.latency.p99)} → ×${fmt(full.latency.p99 / bare.latency.p99)}`,
     ]);
     targets.push(['full path ≥ 0.8 × raw driver inserts/s', ratio >= 0.8, fmt(ratio)]);
+    if (process.env.BENCH_ONLY === 'throughput') return void console.table(rows);
 
     // 2. Latency at half load.
     const half = Math.max(1, Math.round(fullPerSec / 2));

@@ -102,6 +102,8 @@ export async function startServer({
   }
   domain.hub.attach(io, redis !== null);
   io.on('dispute:invalidate' as never, ((id: string) => domain.disputes.forget(id)) as never);
+  io.on('message:invalidate' as never, ((id: string) => domain.log.forget(id)) as never);
+  domain.log.onEntryChanged = (id) => domain.hub.invalidateMessage(id);
   ioRef = io;
   authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
   registerDisputeHandlers(io, ctx, domain.thread);

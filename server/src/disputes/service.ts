@@ -83,6 +83,7 @@ export class DisputeService {
   readonly models: ReturnType<typeof disputeModels>;
   private lastNumber: number | null = null;
   private readonly pendingBroadcasts = new Map<string, NodeJS.Timeout>();
+  private readonly sending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ctx: Context,
@@ -859,13 +860,21 @@ export class DisputeService {
   /**
    * `dispute:updated` to every user who may see the dispute, shaped for each, at once after
    * a transition. After messages only the three people get it (their unread counts moved),
-   * at most once per dispute per second, from the heads this instance knows.
+   * at most once per dispute per 2 s, from the heads this instance knows.
    */
   broadcast(d: DisputeDoc, transition = true): void {
-    const send = (everyone: boolean) =>
-      void this.sendUpdated(d._id, everyone).catch((err: unknown) =>
-        this.ctx.log.warn({ err }, 'dispute:updated failed'),
-      );
+    // One at a time per dispute, each reading the latest state: an older state can never
+    // overtake a newer one on the way to the clients.
+    const send = (everyone: boolean) => {
+      const previous = this.sending.get(d._id) ?? Promise.resolve();
+      const next = previous
+        .then(() => this.sendUpdated(d._id, everyone))
+        .catch((err: unknown) => this.ctx.log.warn({ err }, 'dispute:updated failed'));
+      this.sending.set(d._id, next);
+      void next.then(() => {
+        if (this.sending.get(d._id) === next) this.sending.delete(d._id);
+      });
+    };
     if (transition) return send(true);
     if (this.pendingBroadcasts.has(d._id)) return;
     this.pendingBroadcasts.set(
@@ -873,7 +882,7 @@ export class DisputeService {
       setTimeout(() => {
         this.pendingBroadcasts.delete(d._id);
         send(false);
-      }, 1_000),
+      }, 2_000),
     );
   }
 

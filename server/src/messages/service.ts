@@ -72,10 +72,13 @@ export function toMessage(doc: MessageDoc): Message {
 }
 
 const HEAD_CACHE_MAX = 50_000;
-/** Most entries one channel writes in one insert (group commit). */
-const MAX_BATCH = 64;
+/** Most entries written in one insert (group commit), and inserts running at once. */
+const MAX_BATCH = 256;
+const MAX_IN_FLIGHT = 4;
 /** How often coalesced head hints and read positions are written. */
-const FLUSH_MS = 250;
+const FLUSH_MS = 1_000;
+/** Recent entries kept per instance, so backfill is served mostly from memory. */
+const ENTRY_CACHE_MAX = 50_000;
 
 interface Pending {
   entry: NewEntry;
@@ -86,20 +89,26 @@ interface Pending {
 /**
  * Each channel of a dispute is an append-only log with a gap-free seq and a hash chain.
  * A seq is taken by inserting `_id = <dispute>_<channel>_<seq>`: the unique key decides
- * races between instances. Inside one instance a channel's appends queue up and are
- * written together (group commit: one ordered insertMany, each entry acked only once it
- * is stored). Idempotency rides on the unique `idemKey`.
+ * races between instances. Inside one instance appends queue up and are written together
+ * (group commit: ordered insertMany batches across channels, a few in flight, never two
+ * holding the same channel; each entry acked only once it is stored). Idempotency rides on the unique `idemKey`.
  */
 export class ChannelLog {
   readonly models: ReturnType<typeof messageModels>;
   private readonly heads = new Map<string, Head>();
-  private readonly queues = new Map<string, Pending[]>();
+  private readonly pending: Pending[] = [];
+  private readonly busy = new Set<string>();
+  private inFlight = 0;
   private readonly dirtyHeads = new Map<string, Head>();
   private readonly dirtyReads = new Map<
     string,
     { disputeId: string; channel: Channel; userId: string; seq: number }
   >();
   private readonly flusher: NodeJS.Timeout;
+  /** Entries by id, oldest first (a Map keeps insertion order, which makes it an LRU). */
+  private readonly entries = new Map<string, MessageDoc>();
+  /** Called when an entry's visible body changes, so other instances drop their copy. */
+  onEntryChanged: (id: string) => void = () => undefined;
 
   constructor(private readonly ctx: Context) {
     this.models = messageModels(ctx.conn);
@@ -143,27 +152,44 @@ export class ChannelLog {
   }
 
   append(entry: NewEntry): Promise<{ doc: MessageDoc; created: boolean }> {
-    const key = headKey(entry.disputeId, entry.channel);
     return new Promise((resolve, reject) => {
-      const queue = this.queues.get(key);
-      if (queue) return void queue.push({ entry, resolve, reject });
-      this.queues.set(key, [{ entry, resolve, reject }]);
-      void this.drain(key);
+      this.pending.push({ entry, resolve, reject });
+      this.drain();
     });
   }
 
-  /** Writes a channel's queued entries, a batch at a time, until the queue is empty. */
-  private async drain(key: string): Promise<void> {
-    const queue = this.queues.get(key)!;
-    while (queue.length) {
-      const batch = queue.splice(0, MAX_BATCH);
-      try {
-        await this.commit(key, batch);
-      } catch (err) {
-        for (const p of batch) p.reject(err);
+  /**
+   * Starts batches while fewer than MAX_IN_FLIGHT are running. A batch takes queued entries
+   * of channels that no running batch holds, so each channel's entries stay in order while
+   * different channels are written concurrently.
+   */
+  private drain(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.pending.length) {
+      const batch: Pending[] = [];
+      const taken = new Set<string>();
+      const skipped = new Set<string>();
+      const keep: Pending[] = [];
+      for (const p of this.pending) {
+        const key = headKey(p.entry.disputeId, p.entry.channel);
+        // An entry may go only if no earlier entry of its channel stays behind.
+        if (batch.length < MAX_BATCH && !this.busy.has(key) && !skipped.has(key)) {
+          batch.push(p);
+          taken.add(key);
+        } else {
+          keep.push(p);
+          skipped.add(key);
+        }
       }
+      if (batch.length === 0) return;
+      this.pending.splice(0, this.pending.length, ...keep);
+      for (const key of taken) this.busy.add(key);
+      this.inFlight += 1;
+      void this.commit(batch).finally(() => {
+        for (const key of taken) this.busy.delete(key);
+        this.inFlight -= 1;
+        this.drain();
+      });
     }
-    this.queues.delete(key);
   }
 
   private build(entry: NewEntry, seq: number, prevHash: string): MessageDoc {
@@ -206,45 +232,78 @@ export class ChannelLog {
     return doc;
   }
 
+  private remember(doc: MessageDoc) {
+    this.entries.delete(doc._id);
+    this.entries.set(doc._id, doc);
+    if (this.entries.size > ENTRY_CACHE_MAX) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Another instance changed this entry (an edit): read it from the database next time. */
+  forget(id: string): void {
+    this.entries.delete(id);
+  }
+
   private stored(key: string, doc: MessageDoc) {
+    this.remember(doc);
     const head = { seq: doc.seq, hash: doc.hash };
     this.rememberHead(key, head);
     this.dirtyHeads.set(key, head);
   }
 
-  /** One ordered insert for the whole batch; whatever it could not store goes one by one. */
-  private async commit(key: string, batch: Pending[]): Promise<void> {
-    const first = batch[0]!.entry;
+  /**
+   * Group commit: every queued entry, whatever its channel, in one ordered insert; each
+   * channel's entries take consecutive seqs from its head. Whatever the insert could not
+   * store (another instance took a seq, or an idempotency key repeats) goes one by one.
+   */
+  private async commit(batch: Pending[]): Promise<void> {
+    const keyOf = (e: NewEntry) => headKey(e.disputeId, e.channel);
     let rest = batch;
-    if (batch.length > 1) {
-      const head = this.heads.get(key) ?? (await this.loadHead(first.disputeId, first.channel));
-      const docs: MessageDoc[] = [];
-      let prev = head;
-      for (const p of batch) {
-        const doc = this.build(p.entry, prev.seq + 1, prev.hash);
-        docs.push(doc);
-        prev = { seq: doc.seq, hash: doc.hash };
+    try {
+      if (batch.length > 1) {
+        const cold = [...new Map(batch.map((p) => [keyOf(p.entry), p.entry])).values()].filter(
+          (e) => !this.heads.has(keyOf(e)),
+        );
+        await Promise.all(cold.map((e) => this.loadHead(e.disputeId, e.channel)));
+        const next = new Map<string, Head>();
+        const docs = batch.map((p) => {
+          const key = keyOf(p.entry);
+          const prev = next.get(key) ?? this.heads.get(key)!;
+          const doc = this.build(p.entry, prev.seq + 1, prev.hash);
+          next.set(key, { seq: doc.seq, hash: doc.hash });
+          return doc;
+        });
+        let inserted = docs.length;
+        try {
+          await this.messages.collection.insertMany(docs as never[], { ordered: true });
+        } catch (err) {
+          if (!isDuplicateKey(err) && !hasDuplicateWriteError(err)) throw err;
+          inserted = (err as { insertedCount?: number }).insertedCount ?? 0;
+        }
+        for (let i = 0; i < inserted; i++) {
+          this.stored(keyOf(docs[i]!), docs[i]!);
+          batch[i]!.resolve({ doc: docs[i]!, created: true });
+        }
+        rest = batch.slice(inserted);
       }
-      let inserted = docs.length;
-      try {
-        await this.messages.collection.insertMany(docs as never[], { ordered: true });
-      } catch (err) {
-        if (!isDuplicateKey(err) && !hasDuplicateWriteError(err)) throw err;
-        inserted = (err as { insertedCount?: number }).insertedCount ?? 0;
-      }
-      for (let i = 0; i < inserted; i++) {
-        this.stored(key, docs[i]!);
-        batch[i]!.resolve({ doc: docs[i]!, created: true });
-      }
-      rest = batch.slice(inserted);
+    } catch (err) {
+      for (const p of rest) p.reject(err);
+      return;
     }
-    for (const p of rest) {
-      try {
-        p.resolve(await this.appendOne(key, p.entry));
-      } catch (err) {
-        p.reject(err);
-      }
-    }
+    // Channels in parallel, each channel's entries in order.
+    const byChannel = new Map<string, Pending[]>();
+    for (const p of rest)
+      byChannel.set(keyOf(p.entry), [...(byChannel.get(keyOf(p.entry)) ?? []), p]);
+    await Promise.all(
+      [...byChannel].map(async ([key, list]) => {
+        for (const p of list) {
+          try {
+            p.resolve(await this.appendOne(key, p.entry));
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      }),
+    );
   }
 
   /** One entry, resolving races with other instances and repeated idempotency keys. */
@@ -320,7 +379,7 @@ export class ChannelLog {
   }
 
   async byId(id: string): Promise<MessageDoc | null> {
-    return this.messages.findById(id).lean<MessageDoc>();
+    return this.entries.get(id) ?? this.messages.findById(id).lean<MessageDoc>();
   }
 
   /** Entries seq from..to of one channel, by primary key (cheap on every backend). */
@@ -334,20 +393,29 @@ export class ChannelLog {
     const ids = Array.from({ length: to - from + 1 }, (_, i) =>
       messageKey(disputeId, channel, from + i),
     );
-    let docs: MessageDoc[];
-    if (this.ctx.flavor === 'mongodb') {
-      docs = await this.messages.find({ _id: { $in: ids } }).lean<MessageDoc[]>();
+    const docs: MessageDoc[] = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.entries.get(id);
+      if (hit) docs.push(hit);
+      else missing.push(id);
+    }
+    let fetched: MessageDoc[];
+    if (missing.length === 0) fetched = [];
+    else if (this.ctx.flavor === 'mongodb') {
+      fetched = await this.messages.find({ _id: { $in: missing } }).lean<MessageDoc[]>();
     } else {
       // FerretDB reads the whole collection for anything but `{_id}`; many point reads are far cheaper.
-      docs = [];
-      for (let i = 0; i < ids.length; i += 32) {
+      fetched = [];
+      for (let i = 0; i < missing.length; i += 32) {
         const chunk = await Promise.all(
-          ids.slice(i, i + 32).map((id) => this.messages.findById(id).lean<MessageDoc>()),
+          missing.slice(i, i + 32).map((id) => this.messages.findById(id).lean<MessageDoc>()),
         );
-        for (const d of chunk) if (d) docs.push(d);
+        for (const d of chunk) if (d) fetched.push(d);
       }
     }
-    return docs.sort((a, b) => a.seq - b.seq);
+    for (const d of fetched) this.remember(d);
+    return [...docs, ...fetched].sort((a, b) => a.seq - b.seq);
   }
 
   /** A page after `after`; hasMore says whether the channel goes on. */
@@ -364,7 +432,9 @@ export class ChannelLog {
   }
 
   async setBody(id: string, body: string, editedAt: Date): Promise<void> {
+    this.entries.delete(id);
     await this.messages.updateOne({ _id: id }, { $set: { body, editedAt } });
+    this.onEntryChanged(id);
   }
 
   /** Raises a user's read position (never lowers it). */
@@ -397,7 +467,9 @@ export class ChannelLog {
     );
     const out: Partial<Record<Channel, Record<string, number>>> = {};
     pairs.forEach(({ channel, userId }, i) => {
-      const seq = docs[i]?.seq ?? 0;
+      // A position waiting for the next flush is newer than the stored one.
+      const pending = this.dirtyReads.get(readKey(disputeId, channel, userId))?.seq ?? 0;
+      const seq = Math.max(docs[i]?.seq ?? 0, pending);
       (out[channel] ??= {})[userId] = seq;
     });
     return out;

@@ -39,6 +39,11 @@ export class Hub {
     this.clustered = clustered;
   }
 
+  /** Tells the other instances to drop their cached copy of an edited entry. */
+  invalidateMessage(id: string): void {
+    if (this.clustered) this.server?.serverSideEmit('message:invalidate', id);
+  }
+
   /** Tells the other instances to drop their cached copy of a dispute. */
   invalidateDispute(disputeId: string): void {
     if (this.clustered) this.server?.serverSideEmit('dispute:invalidate', disputeId);
