@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/shell.css';
 import './styles/list.css';
 import './styles/room.css';
+import './styles/ops.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

@@ -2,7 +2,8 @@ import type { Context } from './context.js';
 import { TokenService } from './auth/tokens.js';
 import { ContractService } from './contracts/service.js';
 import { DisputeService } from './disputes/service.js';
-import { EvidenceService } from './evidence/service.js';
+import { channels } from '@dispute-room/shared';
+import { EvidenceService, toEvidence } from './evidence/service.js';
 import { MacroService } from './macros/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
@@ -24,6 +25,10 @@ export function createDomain(ctx: Context) {
   thread.evidence = evidence;
   const macros = new MacroService(ctx, { disputes, users });
   const ops = new OpsService(ctx, { disputes, log, users });
+  ops.evidence = {
+    forTranscript: async (disputeId) =>
+      (await evidence.ofDispute(disputeId, [...channels])).map(toEvidence),
+  };
   const webhooks = new WebhookService(ctx, disputes);
   return { hub, users, tokens, contracts, log, disputes, thread, evidence, macros, ops, webhooks };
 }

@@ -10,11 +10,15 @@ import type {
   LoginBody,
   Macro,
   Message,
+  Metrics,
   Proposal,
+  Review,
+  Transcript,
   User,
   escalateBodySchema,
   feedbackBodySchema,
   respondBodySchema,
+  reviewBodySchema,
   withdrawBodySchema,
 } from '@dispute-room/shared';
 import { query, request } from './http';
@@ -26,6 +30,7 @@ export type RespondBody = BodyOf<typeof respondBodySchema>;
 export type EscalateBody = BodyOf<typeof escalateBodySchema>;
 export type WithdrawBody = BodyOf<typeof withdrawBodySchema>;
 export type FeedbackBody = BodyOf<typeof feedbackBodySchema>;
+export type ReviewBody = BodyOf<typeof reviewBodySchema>;
 
 const id = encodeURIComponent;
 const disputePath = (disputeId: string) => `/api/disputes/${id(disputeId)}`;
@@ -96,4 +101,25 @@ export const macrosApi = {
 
 export const contractsApi = {
   list: () => request<{ contracts: Contract[] }>('GET', '/api/contracts'),
+};
+
+const opsDisputePath = (disputeId: string) => `/api/ops/disputes/${id(disputeId)}`;
+
+/** Ops and admin only: search, full transcripts, QA reviews, exports and metrics. */
+export const opsApi = {
+  /** `params` as built by `opsSearchParams` (instants, not days), plus the paging cursor. */
+  search: (params: Record<string, string>, cursor?: string | null, limit = 25) =>
+    request<{ disputes: Dispute[]; nextCursor: string | null }>(
+      'GET',
+      `/api/ops/disputes${query({ ...params, cursor, limit })}`,
+    ),
+  transcript: (disputeId: string) =>
+    request<Transcript>('GET', `${opsDisputePath(disputeId)}/transcript`),
+  review: (disputeId: string, body: ReviewBody) =>
+    request<{ review: Review }>('POST', `${opsDisputePath(disputeId)}/reviews`, body),
+  /** The whole record as a download: JSON for tools, HTML to print for arbitration. */
+  exportUrl: (disputeId: string, format: 'json' | 'html') =>
+    `${opsDisputePath(disputeId)}/export${query({ format })}`,
+  metrics: (range: { from?: string; to?: string }) =>
+    request<Metrics>('GET', `/api/ops/metrics${query(range)}`),
 };

@@ -1,6 +1,7 @@
 import type { Role } from '@dispute-room/shared';
+import { lazy, Suspense } from 'react';
 import { paths, type Route } from '../lib/routes';
-import { roleLabel } from '../lib/people';
+import { isOpsViewer, roleLabel } from '../lib/people';
 import { useRouter, selectRoute } from '../stores/router';
 import { selectUser, useSession } from '../stores/session';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -9,6 +10,17 @@ import { FileDisputePage } from './FileDisputePage';
 import { Link } from './Link';
 import { QueuePage } from './QueuePage';
 import { DisputeRoom } from './room/DisputeRoom';
+
+// The ops screens (and their chart library) load only for those who open them.
+const OpsDashboard = lazy(() =>
+  import('./ops/OpsDashboard').then((m) => ({ default: m.OpsDashboard })),
+);
+const OpsSearchPage = lazy(() =>
+  import('./ops/OpsSearchPage').then((m) => ({ default: m.OpsSearchPage })),
+);
+const TranscriptPage = lazy(() =>
+  import('./ops/TranscriptPage').then((m) => ({ default: m.TranscriptPage })),
+);
 
 interface NavItem {
   to: string;
@@ -31,9 +43,31 @@ const nav: NavItem[] = [
     active: (r) => r.name === 'file',
     roles: ['client', 'freelancer'],
   },
+  {
+    to: paths.opsDashboard,
+    label: 'Dashboard',
+    active: (r) => r.name === 'opsDashboard',
+    roles: ['ops', 'admin'],
+  },
+  {
+    to: paths.opsSearch,
+    label: 'Search',
+    active: (r) => r.name === 'opsSearch' || r.name === 'opsTranscript',
+    roles: ['ops', 'admin'],
+  },
 ];
 
-function Main({ route }: { route: Route }) {
+const opsRoutes: readonly Route['name'][] = ['opsDashboard', 'opsSearch', 'opsTranscript'];
+
+function Main({ route, role }: { route: Route; role: Role }) {
+  if (opsRoutes.includes(route.name) && !isOpsViewer(role)) {
+    return (
+      <div className="empty-state">
+        <h2>This page is for the ops team</h2>
+        <Link to={paths.inbox}>Back to your disputes</Link>
+      </div>
+    );
+  }
   switch (route.name) {
     case 'dispute':
       return <DisputeRoom key={route.disputeId} disputeId={route.disputeId} />;
@@ -41,6 +75,12 @@ function Main({ route }: { route: Route }) {
       return <QueuePage />;
     case 'file':
       return <FileDisputePage />;
+    case 'opsDashboard':
+      return <OpsDashboard />;
+    case 'opsSearch':
+      return <OpsSearchPage />;
+    case 'opsTranscript':
+      return <TranscriptPage key={route.disputeId} disputeId={route.disputeId} />;
     case 'notFound':
       return (
         <div className="empty-state">
@@ -110,7 +150,16 @@ export function AppShell() {
           </aside>
         )}
         <main id="main" className="main" tabIndex={-1}>
-          <Main route={route} />
+          <Suspense
+            fallback={
+              <div className="splash" role="status">
+                <span className="spinner" aria-hidden="true" />
+                Loading…
+              </div>
+            }
+          >
+            <Main route={route} role={user.role} />
+          </Suspense>
         </main>
       </div>
     </div>

@@ -28,6 +28,11 @@ const staffLabels: Record<Channel, string> = {
   internal: 'Internal notes',
 };
 
+/** A channel's name as staff see it ("Caucus · Client"), e.g. in an ops transcript. */
+export function staffChannelLabel(channel: Channel): string {
+  return staffLabels[channel];
+}
+
 function isParty(relation: Relation): boolean {
   return relation === 'client' || relation === 'freelancer';
 }

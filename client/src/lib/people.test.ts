@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personName, readParticipants, roleInDispute } from './people';
+import { isOpsViewer, personName, readParticipants, roleInDispute } from './people';
 
 const dispute = { clientId: 'c', freelancerId: 'f', mediatorId: 'm' };
 const me = { id: 'c', name: 'Carla' };
@@ -36,5 +36,14 @@ describe('readParticipants', () => {
       }),
     ).toEqual({ a: { name: 'Ann', role: 'client' } });
     expect(readParticipants(undefined)).toEqual({});
+  });
+});
+
+describe('isOpsViewer', () => {
+  it('is ops and admin only', () => {
+    expect(isOpsViewer('ops')).toBe(true);
+    expect(isOpsViewer('admin')).toBe(true);
+    expect(isOpsViewer('mediator')).toBe(false);
+    expect(isOpsViewer('client')).toBe(false);
   });
 });

@@ -20,6 +20,11 @@ export function roleLabel(role: string | null | undefined): string {
   return (role && roleLabels[role]) ?? 'Someone';
 }
 
+/** Ops and admin look back at disputes: search, transcripts, QA reviews and metrics. */
+export function isOpsViewer(role: Role): boolean {
+  return role === 'ops' || role === 'admin';
+}
+
 /** Which seat a user holds in this dispute, if any. */
 export function roleInDispute(
   userId: string,

@@ -4,6 +4,9 @@ export type Route =
   | { name: 'queue' }
   | { name: 'file' }
   | { name: 'login' }
+  | { name: 'opsDashboard' }
+  | { name: 'opsSearch' }
+  | { name: 'opsTranscript'; disputeId: string }
   | { name: 'notFound' };
 
 export const paths = {
@@ -12,7 +15,19 @@ export const paths = {
   queue: '/queue',
   file: '/file-dispute',
   login: '/login',
+  opsDashboard: '/ops',
+  opsSearch: '/ops/search',
+  opsTranscript: (id: string) => `/ops/disputes/${encodeURIComponent(id)}`,
 } as const;
+
+/** The id in a path segment, or null when it is not valid percent-encoding. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 /** Maps a location pathname onto a screen of the app. */
 export function parseRoute(pathname: string): Route {
@@ -21,13 +36,17 @@ export function parseRoute(pathname: string): Route {
   if (path === '/queue') return { name: 'queue' };
   if (path === '/file-dispute') return { name: 'file' };
   if (path === '/login') return { name: 'login' };
-  const match = /^\/disputes\/([^/]+)$/.exec(path);
-  if (match?.[1]) {
-    try {
-      return { name: 'dispute', disputeId: decodeURIComponent(match[1]) };
-    } catch {
-      return { name: 'notFound' };
-    }
+  if (path === '/ops') return { name: 'opsDashboard' };
+  if (path === '/ops/search' || path === '/ops/disputes') return { name: 'opsSearch' };
+  const dispute = /^\/disputes\/([^/]+)$/.exec(path)?.[1];
+  if (dispute) {
+    const disputeId = decodeSegment(dispute);
+    return disputeId === null ? { name: 'notFound' } : { name: 'dispute', disputeId };
+  }
+  const transcript = /^\/ops\/disputes\/([^/]+)$/.exec(path)?.[1];
+  if (transcript) {
+    const disputeId = decodeSegment(transcript);
+    return disputeId === null ? { name: 'notFound' } : { name: 'opsTranscript', disputeId };
   }
   return { name: 'notFound' };
 }

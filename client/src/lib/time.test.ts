@@ -4,6 +4,7 @@ import {
   dateTimeLabel,
   dayKey,
   dayLabel,
+  humanDuration,
   relativeTime,
   safeZone,
   timeLabel,
@@ -62,5 +63,26 @@ describe('countdown', () => {
     expect(countdown(12 * 60_000)).toBe('12m');
     expect(countdown((4 * 60 + 12) * 60_000)).toBe('4h 12m');
     expect(countdown((3 * 24 + 4) * 3_600_000 + 5 * 60_000)).toBe('3d 4h');
+  });
+});
+
+describe('humanDuration', () => {
+  const minute = 60_000;
+  const hour = 60 * minute;
+  const day = 24 * hour;
+  it('keeps the two largest units', () => {
+    expect(humanDuration(2 * day + 3 * hour + 20 * minute)).toBe('2 days 3 hours');
+    expect(humanDuration(45 * minute)).toBe('45 minutes');
+    expect(humanDuration(hour + 30_000)).toBe('1 hour');
+    expect(humanDuration(day + 5 * minute)).toBe('1 day');
+    expect(humanDuration(12_345)).toBe('12 seconds');
+    expect(humanDuration(40 * day)).toBe('1 month 9 days');
+  });
+
+  it('has words for nothing to measure', () => {
+    expect(humanDuration(207)).toBe('under a second');
+    expect(humanDuration(null)).toBe('—');
+    expect(humanDuration(-5)).toBe('—');
+    expect(humanDuration(Number.NaN)).toBe('—');
   });
 });

@@ -1,5 +1,11 @@
 import { tz } from '@date-fns/tz';
-import { differenceInCalendarDays, format } from 'date-fns';
+import {
+  differenceInCalendarDays,
+  format,
+  formatDuration,
+  intervalToDuration,
+  type Duration,
+} from 'date-fns';
 
 const validZones = new Map<string, boolean>();
 
@@ -71,4 +77,20 @@ export function countdown(ms: number): string {
   if (days > 0) return `${days}d ${hours}h`;
   if (hours > 0) return `${hours}h ${minutes}m`;
   return `${minutes}m`;
+}
+
+const durationUnits = ['years', 'months', 'days', 'hours', 'minutes', 'seconds'] as const;
+
+/**
+ * A length of time in words, its largest unit and the next one: "2 days 3 hours", "45 minutes",
+ * "12 seconds"; "—" when there is nothing to measure.
+ */
+export function humanDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return 'under a second';
+  // Counted from a fixed UTC instant, so months and days do not depend on the viewer.
+  const duration = intervalToDuration({ start: 0, end: Math.floor(ms) }, { in: tz('UTC') });
+  const largest = durationUnits.findIndex((unit) => (duration[unit] ?? 0) > 0);
+  const units: (keyof Duration)[] = durationUnits.slice(largest, largest + 2);
+  return formatDuration(duration, { format: units });
 }

@@ -173,6 +173,15 @@ describe('transcript, QA and export', () => {
       body: 'note to self',
       clientMsgId: 't3',
     });
+    const form = new FormData();
+    form.append('channel', 'caucus:freelancer');
+    form.append('file', new Blob(['delivery log\n'], { type: 'text/plain' }), 'log.txt');
+    const uploaded = await fetch(`${server.url}/api/disputes/${d.id}/evidence`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: w.freelancer.cookie! },
+    });
+    expect(uploaded.status).toBe(201);
     await w.client.post(`/api/disputes/${d.id}/withdraw`);
     await w.freelancer.post(`/api/disputes/${d.id}/feedback`, { rating: 2, comment: 'slow' });
     expect(
@@ -205,6 +214,13 @@ describe('transcript, QA and export', () => {
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     }
     expect(t.audit.map((a) => a.type)).toEqual(['filed', 'responded', 'assigned', 'withdrawn']);
+    expect(t.evidence).toMatchObject([
+      {
+        filename: 'log.txt',
+        channel: 'caucus:freelancer',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
     expect(t.feedback).toMatchObject([
       { rating: 2, comment: 'slow', userId: w.freelancer.user!.id },
     ]);
@@ -225,6 +241,7 @@ describe('transcript, QA and export', () => {
     expect(html.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html.body).not.toContain('<script>alert(1)');
     expect(html.body).toContain('between us');
+    expect(html.body).toContain(t.evidence[0]!.sha256);
     const json = await w.ops.get(`/api/ops/disputes/${d.id}/export?format=json`);
     expect(json.headers.get('content-disposition')).toMatch(/\.json"/);
     expect(json.body.chain.verified).toBe(true);

@@ -1,6 +1,7 @@
 import { relationTo, type Dispute } from '@dispute-room/shared';
 import { caucusOf } from '../../lib/channels';
 import { describeDeadline } from '../../lib/deadline';
+import { isOpsViewer } from '../../lib/people';
 import { formatMoney } from '../../lib/money';
 import { paths } from '../../lib/routes';
 import { countdown, dateTimeLabel } from '../../lib/time';
@@ -92,6 +93,7 @@ export function RoomHeader({
   sideOpen?: boolean;
   onToggleSide?: () => void;
 }) {
+  const user = useSession(selectUser);
   return (
     <header className="room-header">
       <div className="room-header-main">
@@ -112,6 +114,13 @@ export function RoomHeader({
           Claim <strong>{formatMoney(dispute.claimCents, dispute.currency)}</strong> of{' '}
           {formatMoney(dispute.escrowCents, dispute.currency)} in escrow
         </p>
+        {user && isOpsViewer(user.role) && (
+          <p className="room-facts">
+            <Link to={paths.opsTranscript(dispute.id)} data-testid="room-transcript-link">
+              Full transcript and QA review
+            </Link>
+          </p>
+        )}
       </div>
       <People dispute={dispute} />
       {onToggleSide && (

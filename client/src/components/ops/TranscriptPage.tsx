@@ -1,0 +1,232 @@
+import type { Transcript } from '@dispute-room/shared';
+import { useEffect, type ReactNode } from 'react';
+import { opsApi } from '../../api/endpoints';
+import { reasonLabels } from '../../lib/disputes';
+import { formatMoney } from '../../lib/money';
+import { describeOutcome } from '../../lib/outcome';
+import { paths } from '../../lib/routes';
+import { dateTimeLabel } from '../../lib/time';
+import { describeChain } from '../../lib/transcript';
+import { useOpsSearch } from '../../stores/opsSearch';
+import { selectZone, useSession } from '../../stores/session';
+import { useTranscript } from '../../stores/transcript';
+import { Link } from '../Link';
+import { StateBadge } from '../StateBadge';
+import { ReviewPanel } from './ReviewPanel';
+import { AuditRecord, EvidenceRecord, FeedbackRecord, ProposalsRecord } from './TranscriptRecords';
+import { TranscriptTimeline } from './TranscriptTimeline';
+import { useTranscriptNames, type NameOf } from './useTranscriptNames';
+
+function ChainBanner({ chain }: { chain: Transcript['chain'] }) {
+  const status = describeChain(chain);
+  return (
+    <div
+      className={`chain-banner ${status.verified ? 'verified' : 'broken'}`}
+      role="status"
+      data-testid="chain-status"
+      data-verified={status.verified}
+    >
+      <span className="chain-icon" aria-hidden="true">
+        {status.verified ? '✓' : '✕'}
+      </span>
+      <div>
+        <p className="chain-label">
+          <span className="sr-only">Hash chain: </span>
+          {status.label}
+        </p>
+        <p className="chain-detail">{status.detail}</p>
+      </div>
+    </div>
+  );
+}
+
+function TranscriptHeader({
+  transcript,
+  zone,
+  nameOf,
+}: {
+  transcript: Transcript;
+  zone: string;
+  nameOf: NameOf;
+}) {
+  const d = transcript.dispute;
+  const lastQuery = useOpsSearch((s) => s.lastQuery);
+  const outcome = d.outcome ? describeOutcome(d.outcome, d.currency) : null;
+  const seat = (id: string) => (id === d.claimantId ? 'claimant' : 'respondent');
+  const people: [string, string | null, string][] = [
+    ['Client', d.clientId, seat(d.clientId)],
+    ['Freelancer', d.freelancerId, seat(d.freelancerId)],
+    ['Mediator', d.mediatorId, ''],
+  ];
+  return (
+    <header className="transcript-header">
+      <Link to={`${paths.opsSearch}${lastQuery}`} className="back-link">
+        ← Search
+      </Link>
+      <div className="room-title-row">
+        <span className="dispute-number" data-testid="transcript-number">
+          {d.number}
+        </span>
+        <StateBadge state={d.state} />
+        {outcome && (
+          <span className="badge outcome-badge" data-testid="transcript-outcome">
+            {outcome.title}
+          </span>
+        )}
+      </div>
+      <h1 className="room-title">{d.contractTitle}</h1>
+      <ul className="parties" aria-label="People">
+        {people.map(([label, id, role]) => (
+          <li key={label} data-testid={`transcript-${label.toLowerCase()}`}>
+            <span className="muted">{label}</span>{' '}
+            <strong>{id ? nameOf(id, label.toLowerCase()) : 'None'}</strong>
+            {role && <span className="muted small"> ({role})</span>}
+          </li>
+        ))}
+      </ul>
+      <p className="room-facts">
+        {reasonLabels[d.reason]} · claim <strong>{formatMoney(d.claimCents, d.currency)}</strong> of{' '}
+        {formatMoney(d.escrowCents, d.currency)} · filed {dateTimeLabel(d.createdAt, zone)}
+        {d.closedAt && ` · closed ${dateTimeLabel(d.closedAt, zone)}`}
+      </p>
+      {outcome && d.outcome && (
+        <p className="room-facts">
+          {outcome.split && <>{outcome.split} · </>}
+          decided{' '}
+          {d.outcome.decidedBy === 'system'
+            ? 'automatically'
+            : `by ${nameOf(d.outcome.decidedBy)}`}{' '}
+          {dateTimeLabel(d.outcome.decidedAt, zone)}
+          {d.outcome.note && <> · “{d.outcome.note}”</>}
+        </p>
+      )}
+      <div className="button-row transcript-actions">
+        <Link to={paths.dispute(d.id)} className="btn btn-ghost btn-small" data-testid="open-room">
+          Open the live room
+        </Link>
+        <a
+          className="btn btn-ghost btn-small"
+          href={opsApi.exportUrl(d.id, 'json')}
+          download
+          data-testid="export-json"
+        >
+          Export JSON
+        </a>
+        <a
+          className="btn btn-ghost btn-small"
+          href={opsApi.exportUrl(d.id, 'html')}
+          download
+          data-testid="export-html"
+        >
+          Printable page (HTML)
+        </a>
+      </div>
+    </header>
+  );
+}
+
+function Section({
+  id,
+  title,
+  count,
+  children,
+  className = '',
+}: {
+  id: string;
+  title: string;
+  count?: number;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <section className={`card transcript-section ${className}`} aria-labelledby={id}>
+      <h2 id={id} className="card-title">
+        {title}
+        {count !== undefined && <span className="count">{count}</span>}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** The full record of one dispute for review: every channel, evidence, offers, audit, ratings, QA. */
+export function TranscriptPage({ disputeId }: { disputeId: string }) {
+  const zone = useSession(selectZone);
+  const current = useTranscript((s) => (s.disputeId === disputeId ? s.transcript : null));
+  const status = useTranscript((s) => s.status);
+  const error = useTranscript((s) => s.error);
+  const nameOf = useTranscriptNames(current);
+
+  useEffect(() => {
+    void useTranscript.getState().load(disputeId);
+  }, [disputeId]);
+
+  if (!current) {
+    if (status === 'error') {
+      return (
+        <div className="empty-state" role="alert">
+          <h2>Could not load the transcript</h2>
+          <p className="muted">{error}</p>
+          <div className="button-row">
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => void useTranscript.getState().load(disputeId)}
+            >
+              Retry
+            </button>
+            <Link to={paths.opsSearch}>Back to search</Link>
+          </div>
+        </div>
+      );
+    }
+    return (
+      <div className="splash" role="status">
+        <span className="spinner" aria-hidden="true" />
+        Loading transcript…
+      </div>
+    );
+  }
+
+  const t = current;
+  const props = { transcript: t, zone, nameOf };
+  return (
+    <div className="page wide ops-page transcript-page" data-testid="transcript">
+      <TranscriptHeader {...props} />
+      <ChainBanner chain={t.chain} />
+      {status === 'error' && (
+        <p className="form-error" role="alert">
+          Could not refresh the transcript: {error}
+        </p>
+      )}
+      <div className="transcript-layout">
+        <Section
+          id="transcript-messages"
+          title="Messages, all channels"
+          count={t.messages.length}
+          className="transcript-main"
+        >
+          <p className="muted small">Times in {zone}.</p>
+          <TranscriptTimeline {...props} />
+        </Section>
+        <div className="transcript-side">
+          <Section id="transcript-qa" title="QA review">
+            <ReviewPanel key={t.dispute.id} {...props} />
+          </Section>
+          <Section id="transcript-csat" title="Feedback (CSAT)" count={t.feedback.length}>
+            <FeedbackRecord {...props} />
+          </Section>
+          <Section id="transcript-evidence" title="Evidence" count={t.evidence.length}>
+            <EvidenceRecord {...props} />
+          </Section>
+          <Section id="transcript-proposals" title="Proposals" count={t.proposals.length}>
+            <ProposalsRecord {...props} />
+          </Section>
+        </div>
+      </div>
+      <Section id="transcript-audit" title="Audit trail" count={t.audit.length}>
+        <AuditRecord {...props} />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import type { Transcript } from '@dispute-room/shared';
+import { evidenceApi } from '../../api/endpoints';
+import { stateLabels } from '../../lib/disputes';
+import { formatMoney } from '../../lib/money';
+import { dateTimeLabel } from '../../lib/time';
+import { auditDetails, humanizeType } from '../../lib/transcript';
+import { fileKind, formatBytes } from '../room/Attachments';
+import { ChannelChip } from './ChannelChip';
+import type { NameOf } from './useTranscriptNames';
+
+interface RecordProps {
+  transcript: Transcript;
+  zone: string;
+  nameOf: NameOf;
+}
+
+/** Every evidence file with its full sha256, to check a copy against. */
+export function EvidenceRecord({ transcript, zone, nameOf }: RecordProps) {
+  if (transcript.evidence.length === 0) return <p className="muted">No evidence.</p>;
+  return (
+    <ul className="record-list">
+      {transcript.evidence.map((e) => (
+        <li key={e.id} className="record-item" data-testid="transcript-evidence">
+          <div className="record-head">
+            <a href={evidenceApi.contentUrl(e.id)} download={e.filename} className="record-name">
+              {e.filename}
+            </a>
+            <ChannelChip channel={e.channel} />
+          </div>
+          {e.description && <p className="record-text">{e.description}</p>}
+          <p className="muted small">
+            {fileKind(e)} · {formatBytes(e.size)} · {e.contentType}
+            <br />
+            {nameOf(e.uploaderId)} · {dateTimeLabel(e.createdAt, zone)}
+          </p>
+          <p className="hash-full">
+            <span className="muted">sha256</span> <code>{e.sha256}</code>
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ProposalsRecord({ transcript, zone, nameOf }: RecordProps) {
+  const { proposals, dispute } = transcript;
+  if (proposals.length === 0) return <p className="muted">No offers or recommendations.</p>;
+  return (
+    <ul className="record-list">
+      {proposals.map((p) => (
+        <li key={p.id} className="record-item" data-testid="transcript-proposal">
+          <div className="record-head">
+            <span className="record-name">{nameOf(p.authorId)}</span>
+            <span className={`badge proposal-${p.status}`}>{p.status}</span>
+          </div>
+          <p>
+            Client {formatMoney(p.clientCents, dispute.currency)} · Freelancer{' '}
+            {formatMoney(p.freelancerCents, dispute.currency)}
+          </p>
+          {p.note && <p className="record-text">“{p.note}”</p>}
+          <p className="muted small">
+            {dateTimeLabel(p.createdAt, zone)}
+            {p.acceptedBy.length > 0 &&
+              ` · accepted by ${p.acceptedBy.map((id) => nameOf(id)).join(', ')}`}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const stars = (rating: number) => '★'.repeat(rating) + '☆'.repeat(Math.max(0, 5 - rating));
+
+export function FeedbackRecord({ transcript, zone, nameOf }: RecordProps) {
+  if (transcript.feedback.length === 0) return <p className="muted">No party has rated it.</p>;
+  return (
+    <ul className="record-list">
+      {transcript.feedback.map((f) => (
+        <li key={f.id} className="record-item" data-testid="transcript-feedback">
+          <div className="record-head">
+            <span className="record-name">{nameOf(f.userId)}</span>
+            <span className="stars-text" aria-label={`${f.rating} out of 5`}>
+              {stars(f.rating)}
+            </span>
+          </div>
+          {f.comment && <p className="record-text">“{f.comment}”</p>}
+          <p className="muted small">{dateTimeLabel(f.createdAt, zone)}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The dispute's event log: every state change and action, who and when. */
+export function AuditRecord({ transcript, zone, nameOf }: RecordProps) {
+  const { audit, dispute } = transcript;
+  if (audit.length === 0) return <p className="muted">No audit entries.</p>;
+  const formatters = {
+    nameOf: (id: string) => nameOf(id),
+    money: (cents: number) => formatMoney(cents, dispute.currency),
+    time: (iso: string) => dateTimeLabel(iso, zone),
+  };
+  return (
+    <div className="table-scroll" tabIndex={0} aria-label="Audit trail">
+      <table className="ops-table audit-table" data-testid="transcript-audit">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">Event</th>
+            <th scope="col">By</th>
+            <th scope="col">State</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {audit.map((a) => {
+            const details = auditDetails(a.data, formatters);
+            return (
+              <tr key={a.version}>
+                <td className="muted">{a.version}</td>
+                <td className="cell-time">{dateTimeLabel(a.at, zone)}</td>
+                <td>{humanizeType(a.type)}</td>
+                <td>{a.actorId === 'system' ? 'System' : nameOf(a.actorId)}</td>
+                <td className="cell-state">
+                  {a.from === a.to
+                    ? stateLabels[a.from]
+                    : `${stateLabels[a.from]} → ${stateLabels[a.to]}`}
+                </td>
+                <td className="cell-details">
+                  {a.note && <p className="record-text">“{a.note}”</p>}
+                  {details.map((line) => (
+                    <p key={line} className="muted small">
+                      {line}
+                    </p>
+                  ))}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
