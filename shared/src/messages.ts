@@ -8,7 +8,16 @@ export type MessageKind = z.infer<typeof messageKindSchema>;
 
 export const MAX_BODY_CHARS = 10_000;
 
-export const messageBodySchema = z.string().trim().min(1).max(MAX_BODY_CHARS);
+/** Text that is valid Unicode (no lone UTF-16 surrogates, which cannot be stored as UTF-8). */
+export const wellFormed = (text: string) =>
+  (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+export const messageBodySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_BODY_CHARS)
+  .refine(wellFormed, 'must be valid Unicode text');
 
 /** Machine-readable detail of a `system` entry. */
 export const systemEventSchema = z

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
+import { wellFormed } from '@dispute-room/shared';
 import { pinoHttp } from 'pino-http';
 import type { Context } from '../context.js';
-import { apiNotFound, errorHandler } from './errors.js';
+import { AppError, apiNotFound, errorHandler } from './errors.js';
 import { clientRoutes } from './static.js';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+const pathSegment = /^[A-Za-z0-9_-]{1,80}$/;
 
 /**
  * The Express app: cross-cutting middleware, then each domain's API router,
@@ -55,7 +57,28 @@ export function createApp(
   );
 
   const api = express.Router();
-  api.use(express.json({ limit: ctx.config.BODY_LIMIT, strict: true }));
+  // Every segment of an API path is a name or an id; anything else (NUL, operators,
+  // traversal, huge ids) names nothing, so it is a 404 before any route or query sees it.
+  api.use((req, _res, next) => {
+    const ok = req.path
+      .split('/')
+      .filter(Boolean)
+      .every((segment) => pathSegment.test(segment));
+    next(ok ? undefined : new AppError('not_found', 'no such resource'));
+  });
+  api.use(
+    express.json({
+      limit: ctx.config.BODY_LIMIT,
+      strict: true,
+      // "\ud800" escapes decode to lone surrogates, which UTF-8 storage would silently
+      // replace: refuse them as malformed JSON (400) rather than store something else.
+      reviver: (_key, value: unknown) => {
+        if (typeof value === 'string' && !wellFormed(value))
+          throw new SyntaxError('invalid Unicode in a string');
+        return value;
+      },
+    }),
+  );
   for (const mw of opts.beforeApi ?? []) api.use(mw);
   for (const router of opts.api) api.use(router);
   api.use(apiNotFound);

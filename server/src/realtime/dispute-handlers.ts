@@ -1,4 +1,4 @@
-import { idSchema, type Ack } from '@dispute-room/shared';
+import { idSchema, wellFormed, type Ack } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc } from '../disputes/model.js';
 import { parse, toAppError } from '../http/errors.js';
@@ -7,6 +7,17 @@ import type { AppSocket } from './gateway.js';
 import { rooms, type IO } from './hub.js';
 
 type AckFn = (answer: Ack<object>) => void;
+
+/** No lone UTF-16 surrogates anywhere in a payload (keys included), at any depth. */
+function wellFormedDeep(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return wellFormed(value);
+  if (depth > 32) return false;
+  if (Array.isArray(value)) return value.every((v) => wellFormedDeep(v, depth + 1));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(([k, v]) => wellFormed(k) && wellFormedDeep(v, depth + 1));
+  }
+  return true;
+}
 
 /** Only the three people of a dispute show presence; staff reading along do not. */
 function isMember(userId: string, d: Pick<DisputeDoc, 'clientId' | 'freelancerId' | 'mediatorId'>) {
