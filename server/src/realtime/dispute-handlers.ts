@@ -45,6 +45,12 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
         event as never,
         ((payload: unknown, ack?: unknown) => {
           const reply: AckFn = typeof ack === 'function' ? (ack as AckFn) : () => undefined;
+          if (!wellFormedDeep(payload)) {
+            return reply({
+              ok: false,
+              error: { code: 'validation_failed', message: 'invalid Unicode in the payload' },
+            });
+          }
           run(payload).then(
             (result) => reply({ ok: true, ...result }),
             (err: unknown) => {

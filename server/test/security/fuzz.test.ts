@@ -90,6 +90,9 @@ describe('fuzzing', () => {
     const before = await snapshot();
     const validSend = { disputeId, channel: 'joint', body: 'hello', clientMsgId: 'fuzz' };
     const events = fc.oneof(
+      fc
+        .constantFrom('\ud800', 'a\udfffb', '\udc00\ud800')
+        .map((bad) => ['socket', 'message:send', { ...validSend, clientMsgId: bad }] as const),
       broken(validSend, ['channel', 'body', 'clientMsgId']).map(
         (p) => ['socket', 'message:send', p] as const,
       ),
