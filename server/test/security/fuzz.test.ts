@@ -21,6 +21,8 @@ let socket: ClientSocket;
 
 /** A digest of every document in every collection (sessions live in Redis). */
 async function snapshot(): Promise<string> {
+  // Coalesced writes (head hints, read positions) land first, so they are in both pictures.
+  await server.domain.log.flush();
   const db = server.ctx.conn.db!;
   const hash = createHash('sha256');
   const names = (await db.listCollections().toArray()).map((c) => c.name).sort();
