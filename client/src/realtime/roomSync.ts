@@ -224,6 +224,9 @@ export function onDisputeUpdated(dispute: Dispute): void {
     room.dropChannels(now);
     if (room.status !== 'joined') room.setStatus('joining');
     join();
+  } else if (before && before.mediatorId !== dispute.mediatorId) {
+    // A new mediator: join again, which also brings their name (participants).
+    join();
   }
 }
 

@@ -1,7 +1,20 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorBodySchema, type Ack } from '@dispute-room/shared';
+import {
+  createProposalBodySchema,
+  createUserBodySchema,
+  errorBodySchema,
+  fileDisputeBodySchema,
+  joinPayloadSchema,
+  readPayloadSchema,
+  respondBodySchema,
+  sendMessageBodySchema,
+  sendPayloadSchema,
+  typingPayloadSchema,
+  type Ack,
+} from '@dispute-room/shared';
+import type { ZodType } from 'zod';
 import type { RunningServer } from '../../src/server.js';
 import type { ClientSocket } from '../api-client.js';
 import { startTestServer, stopTestServer } from '../harness.js';
@@ -143,9 +156,33 @@ describe('fuzzing', () => {
             ] as const,
         ),
     );
+    // The contract's own schema for each target: a generated payload it would accept is not
+    // invalid, so it is discarded rather than sent (a valid write can never sneak in).
+    const schemaFor = (target: string): ZodType | null =>
+      ({
+        'message:send': sendPayloadSchema,
+        'message:read': readPayloadSchema,
+        typing: typingPayloadSchema,
+        'dispute:join': joinPayloadSchema,
+      })[target] ??
+      (target.endsWith('/messages')
+        ? sendMessageBodySchema
+        : target.endsWith('/respond')
+          ? respondBodySchema
+          : target.endsWith('/proposals')
+            ? createProposalBodySchema
+            : target === '/api/disputes'
+              ? fileDisputeBodySchema
+              : target === '/api/users'
+                ? createUserBodySchema
+                : null);
     let tried = 0;
     await fc.assert(
       fc.asyncProperty(events, async ([kind, target, payload]) => {
+        const schema = kind === 'raw' ? null : schemaFor(target);
+        const wire =
+          payload === undefined ? undefined : JSON.parse(JSON.stringify(payload) ?? 'null');
+        fc.pre(!schema || !schema.safeParse(wire).success || target.includes('%'));
         tried++;
         if (kind === 'socket') {
           const ack = await emit(target, payload);
