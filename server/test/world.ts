@@ -15,7 +15,11 @@ export interface World {
   escrowCents: number;
 }
 
-export async function makeWorld(server: RunningServer, escrowCents = 100_000): Promise<World> {
+/** `server` may be an in-process server or anything with a URL (e.g. a spawned child process). */
+export async function makeWorld(
+  server: Pick<RunningServer, 'url'>,
+  escrowCents = 100_000,
+): Promise<World> {
   const admin = await adminClient(server.url);
   const [client, freelancer, mediator, otherMediator, ops, stranger] = await Promise.all([
     makeUser(admin, 'client', 'Carla Client'),

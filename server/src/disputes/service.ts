@@ -155,20 +155,30 @@ export class DisputeService {
   async view(
     d: DisputeDoc,
     user: User | { id: string; role: User['role'] },
-    opts: { freshHeads?: boolean } = {},
+    opts: {
+      freshHeads?: boolean;
+      /** Heads and read positions the caller has just loaded (a join), to avoid reading twice. */
+      known?: {
+        heads: Partial<Record<Channel, number>>;
+        reads: Partial<Record<Channel, Record<string, number>>>;
+      };
+    } = {},
   ): Promise<Dispute> {
     const relation = relationTo(user, d);
     const channels = readableChannels(relation);
     const heads: Partial<Record<Channel, number>> = {};
     const unread: Partial<Record<Channel, number>> = {};
+    const known = opts.known;
     const loaded = await Promise.all(
       channels.map((c) =>
-        opts.freshHeads === false
-          ? this.deps.log.knownHead(d._id, c)
-          : this.deps.log.loadHead(d._id, c).then((h) => h.seq),
+        known?.heads[c] !== undefined
+          ? known.heads[c]
+          : opts.freshHeads === false
+            ? this.deps.log.knownHead(d._id, c)
+            : this.deps.log.loadHead(d._id, c).then((h) => h.seq),
       ),
     );
-    const reads = await this.deps.log.reads(d._id, channels, [user.id]);
+    const reads = known?.reads ?? (await this.deps.log.reads(d._id, channels, [user.id]));
     channels.forEach((c, i) => {
       const head = loaded[i]!;
       heads[c] = head;

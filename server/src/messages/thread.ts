@@ -163,7 +163,9 @@ export class ThreadService {
     }
   > {
     const input = parse(joinPayloadSchema, payload);
-    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId);
+    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId, {
+      cached: true,
+    });
     const channels = readableChannels(relation);
     if (channels.length === 0) throw forbidden('claim the dispute to read its thread');
     const pages = await Promise.all(
@@ -174,12 +176,16 @@ export class ThreadService {
       dispute.freelancerId,
       ...(dispute.mediatorId ? [dispute.mediatorId] : []),
     ];
-    const [reads, onlineUsers, people, view] = await Promise.all([
-      this.deps.log.reads(dispute._id, channels, members),
+    const readers = members.includes(user.id) ? members : [...members, user.id];
+    const [reads, onlineUsers, people] = await Promise.all([
+      this.deps.log.reads(dispute._id, channels, readers),
       online(dispute),
       this.deps.users.byIds(members),
-      this.deps.disputes.view(dispute, user),
     ]);
+    const heads = Object.fromEntries(channels.map((c, i) => [c, pages[i]!.head]));
+    const view = await this.deps.disputes.view(dispute, user, { known: { heads, reads } });
+    // Staff reading along are not members: their own positions are not part of the answer.
+    if (!members.includes(user.id)) for (const c of channels) delete reads[c]?.[user.id];
     const hasMore: JoinResult['hasMore'] = {};
     channels.forEach((c, i) => (hasMore[c] = pages[i]!.hasMore));
     return {

@@ -7,6 +7,8 @@ import { newId } from '../db/ids.js';
 import { AppError, parse } from '../http/errors.js';
 import { userModel, type UserDoc } from './model.js';
 
+const USER_CACHE_MS = 60_000;
+
 export function toUser(doc: Pick<UserDoc, '_id' | 'email' | 'name' | 'role' | 'timezone'>): User {
   return { id: doc._id, email: doc.email, name: doc.name, role: doc.role, timezone: doc.timezone };
 }
@@ -39,15 +41,27 @@ export class UserService {
     return toUser(doc);
   }
 
+  /**
+   * Users are read on every authenticated request and socket join, and the API never changes
+   * one after creation: a short per-instance cache saves those reads.
+   */
+  private readonly cache = new Map<string, { user: User; at: number }>();
+
   async byId(id: string): Promise<User | null> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < USER_CACHE_MS) return hit.user;
     const doc = await this.model.findById(id, { passwordHash: 0 }).lean();
-    return doc ? toUser(doc) : null;
+    if (!doc) return null;
+    const user = toUser(doc);
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(id, { user, at: Date.now() });
+    return user;
   }
 
+  /** By primary key one at a time: on FerretDB an `$in` would read the whole collection. */
   async byIds(ids: string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    const docs = await this.model.find({ _id: { $in: ids } }, { passwordHash: 0 }).lean();
-    return docs.map(toUser);
+    const users = await Promise.all(ids.map((id) => this.byId(id)));
+    return users.filter((u): u is User => u !== null);
   }
 
   async credentialsByEmail(email: string): Promise<UserDoc | null> {

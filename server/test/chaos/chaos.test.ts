@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { uniqueDbName } from '../harness.js';
+import type { Participant } from './participant.js';
+import { freePort, RedisProcess, sleep, waitHealthy, type ServerProcess } from './procs.js';
+import {
+  dropRedisPrefix,
+  makeParticipants,
+  Progress,
+  randomMoments,
+  runTraffic,
+  startCluster,
+  totals,
+  verifyOutcome,
+} from './scenario.js';
+
+/**
+ * Reliability under faults, with real processes: two server instances killed with SIGKILL
+ * and restarted mid-traffic (A), and the Redis they share restarted mid-traffic (B).
+ * `pnpm test:chaos` runs it long (CHAOS_MESSAGES=1000); the regular suite runs it short.
+ */
+const MESSAGES = Number(process.env.CHAOS_MESSAGES ?? 150);
+const KILLS = Number(process.env.CHAOS_KILLS ?? (MESSAGES >= 500 ? 5 : 2));
+const LONG = MESSAGES >= 500;
+
+interface Owned {
+  servers: ServerProcess[];
+  participants: Participant[];
+  redis: RedisProcess | null;
+  dbName: string;
+  redisUrl: string;
+  redisPrefix: string;
+}
+
+function owned(): Owned {
+  return {
+    servers: [],
+    participants: [],
+    redis: null,
+    dbName: uniqueDbName('chaos'),
+    redisUrl: inject('redisUrl'),
+    redisPrefix: `chaos:${randomBytes(4).toString('hex')}:`,
+  };
+}
+
+/** Everything a scenario started goes, whatever happened. */
+async function cleanup(o: Owned) {
+  for (const p of o.participants) p.close();
+  await Promise.allSettled(o.servers.map((s) => s.dispose()));
+  const mongo = new MongoClient(inject('mongoUri'), { serverSelectionTimeoutMS: 5_000 });
+  await mongo
+    .connect()
+    .then(() => mongo.db(o.dbName).dropDatabase())
+    .catch(() => undefined)
+    .finally(() => mongo.close());
+  if (o.redis) await o.redis.dispose();
+  else await dropRedisPrefix(o.redisUrl, o.redisPrefix);
+}
+
+async function check(o: Owned, records: Parameters<typeof verifyOutcome>[2]) {
+  await Promise.all(o.servers.map((s) => waitHealthy(s.url)));
+  const mongo = new MongoClient(inject('mongoUri'));
+  await mongo.connect();
+  try {
+    return await verifyOutcome(mongo.db(o.dbName), o.participants, records);
+  } finally {
+    await mongo.close();
+  }
+}
+
+function report(label: string, o: Owned, extra: Record<string, unknown>) {
+  const t = totals(o.participants);
+  process.stdout.write(
+    `[chaos] ${label}: ${JSON.stringify({
+      messages: MESSAGES,
+      ...extra,
+      attempts: t.attempts,
+      retries: t.retries,
+      ackTimeouts: t.timeouts,
+      errors: t.errors,
+      reconnects: t.reconnects,
+      joins: t.joins,
+      holesBackfilled: t.holes,
+      redelivered: t.redelivered,
+    })}\n`,
+  );
+}
+
+describe('chaos: instances killed with SIGKILL mid-traffic', () => {
+  const o = owned();
+  afterAll(() => cleanup(o), 60_000);
+
+  it(
+    `stores ${MESSAGES} messages exactly once and every reader gets each once, through ${KILLS} kill -9`,
+    async () => {
+      const t0 = Date.now();
+      o.servers = await startCluster({
+        mongoUri: inject('mongoUri'),
+        dbName: o.dbName,
+        redisUrl: o.redisUrl,
+        redisPrefix: o.redisPrefix,
+      });
+      // One at a time: the first creates the admin, and two tsx starts at once crawl on 2 cores.
+      for (const s of o.servers) await s.start();
+      o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
+      for (const p of o.participants) p.connect();
+      const setupMs = Date.now() - t0;
+
+      const progress = new Progress();
+      const kills: { victim: string; atAcked: number; downMs: number }[] = [];
+      const chaos = (async () => {
+        for (const moment of randomMoments(KILLS)) {
+          await progress.reach(Math.floor(moment * MESSAGES));
+          if (progress.done) return;
+          const victim = o.servers[Math.floor(Math.random() * o.servers.length)]!;
+          const atAcked = progress.acked;
+          const down = Date.now();
+          await victim.crash();
+          await sleep(Math.random() * 300);
+          await victim.start();
+          kills.push({ victim: victim.name, atAcked, downMs: Date.now() - down });
+        }
+      })();
+      let traffic;
+      try {
+        traffic = await runTraffic(o.participants, MESSAGES, { progress: progress.update });
+      } finally {
+        progress.finish();
+        await chaos;
+      }
+
+      const verifyStart = Date.now();
+      const outcome = await check(o, traffic.records);
+      report('kill -9', o, {
+        kills: kills.length,
+        killLog: kills,
+        setupMs,
+        trafficMs: traffic.durationMs,
+        verifyMs: Date.now() - verifyStart,
+        storedEntries: outcome.stored,
+        channels: outcome.channels,
+      });
+      expect(outcome.problems).toEqual([]);
+      expect(kills.length).toBe(KILLS);
+      expect(traffic.records.every((r) => r.acked)).toBe(true);
+    },
+    LONG ? 600_000 : 120_000,
+  );
+});
+
+describe('chaos: the shared Redis restarted mid-traffic', () => {
+  const o = owned();
+  afterAll(() => cleanup(o), 60_000);
+
+  it(
+    'keeps serving and loses nothing when Redis goes away and comes back',
+    async () => {
+      const total = LONG ? MESSAGES : Math.min(MESSAGES, 90);
+      o.redis = new RedisProcess(await freePort());
+      await o.redis.start();
+      o.redisUrl = o.redis.url;
+      o.servers = await startCluster({
+        mongoUri: inject('mongoUri'),
+        dbName: o.dbName,
+        redisUrl: o.redis.url,
+        redisPrefix: o.redisPrefix,
+      });
+      for (const s of o.servers) await s.start();
+      o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
+      for (const p of o.participants) p.connect();
+
+      const progress = new Progress();
+      let redisDownMs = 0;
+      const chaos = (async () => {
+        await progress.reach(Math.floor(total * (0.25 + Math.random() * 0.3)));
+        if (progress.done) return;
+        const down = Date.now();
+        await o.redis!.crash();
+        await sleep(700 + Math.random() * 800);
+        await o.redis!.start();
+        redisDownMs = Date.now() - down;
+      })();
+      let traffic;
+      try {
+        traffic = await runTraffic(o.participants, total, { progress: progress.update });
+      } finally {
+        progress.finish();
+        await chaos;
+      }
+      const outcome = await check(o, traffic.records);
+      report('redis restart', o, {
+        messages: total,
+        redisDownMs,
+        trafficMs: traffic.durationMs,
+        storedEntries: outcome.stored,
+      });
+      expect(redisDownMs).toBeGreaterThan(0);
+      expect(outcome.problems).toEqual([]);
+    },
+    LONG ? 600_000 : 120_000,
+  );
+});

@@ -1,0 +1,191 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/**
+ * Real processes for the chaos tests: server instances and a private Redis, each in its own
+ * process group so a SIGKILL takes everything it started (tsx's esbuild helper included).
+ */
+
+const serverDir = join(import.meta.dirname, '..', '..');
+
+/** A loopback port that was free a moment ago (kept for restarts on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** SIGKILLs the whole process group of `child` and waits until the leader is gone. */
+async function killGroup(child: ChildProcess | null, signal: NodeJS.Signals = 'SIGKILL') {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+  await exited;
+}
+
+/** A tail of a process's output, shown when something fails. */
+function tailOf(child: ChildProcess, tail: string[], max = 40) {
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > max) tail.shift();
+    });
+  }
+}
+
+export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not healthy within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** One server instance: `node --import tsx src/main.ts` on a fixed port, restartable. */
+export class ServerProcess {
+  private child: ChildProcess | null = null;
+  readonly tail: string[] = [];
+  starts = 0;
+  readonly url: string;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async start(timeoutMs = 90_000): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: serverDir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...(process.env.FERRETDB_CACHE_DIR
+          ? { FERRETDB_CACHE_DIR: process.env.FERRETDB_CACHE_DIR }
+          : {}),
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.child = child;
+    this.starts += 1;
+    tailOf(child, this.tail);
+    const up = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${this.name} did not start:\n${this.tail.join('\n')}`)),
+        timeoutMs,
+      );
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.includes('The dispute room is up:')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(
+          new Error(`${this.name} exited at start (${code ?? signal}):\n${this.tail.join('\n')}`),
+        );
+      });
+    });
+    try {
+      await up;
+    } catch (err) {
+      await killGroup(child);
+      throw err;
+    }
+    await waitHealthy(this.url);
+  }
+
+  /** kill -9, no goodbye. */
+  async crash(): Promise<void> {
+    await killGroup(this.child, 'SIGKILL');
+  }
+
+  async restart(): Promise<void> {
+    await this.crash();
+    await this.start();
+  }
+
+  /** For afterAll: never leaves the group behind, whatever state it is in. */
+  async dispose(): Promise<void> {
+    await killGroup(this.child, 'SIGKILL');
+    this.child = null;
+  }
+}
+
+/** A throwaway redis-server on its own port (never the shared one on 6379). */
+export class RedisProcess {
+  private child: ChildProcess | null = null;
+  readonly tail: string[] = [];
+  readonly url: string;
+
+  constructor(readonly port: number) {
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    this.child = child;
+    tailOf(child, this.tail);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`redis did not start:\n${this.tail.join('\n')}`)),
+        15_000,
+      );
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        if (line.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`redis exited at start (${code}):\n${this.tail.join('\n')}`));
+      });
+    });
+  }
+
+  async crash(): Promise<void> {
+    await killGroup(this.child, 'SIGKILL');
+  }
+
+  async dispose(): Promise<void> {
+    await killGroup(this.child, 'SIGKILL');
+    this.child = null;
+  }
+}
