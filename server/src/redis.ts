@@ -48,3 +48,28 @@ export async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolea
     return false;
   }
 }
+
+/**
+ * The publisher handed to the Socket.IO Redis adapter. The adapter fires `publish()` without
+ * awaiting or catching it (every broadcast, every serverSideEmit), so while Redis is away
+ * ioredis rejects those calls (MaxRetriesPerRequestError) as unhandled rejections, which
+ * crash Node: a Redis restart under traffic used to take every instance down (found by the
+ * chaos test). Here a failed publish is logged and dropped instead; readers who miss a
+ * broadcast backfill the gap by seq when they next join or see a hole.
+ */
+export function safePublisher(pub: Redis, log: Logger): Redis {
+  const publish = (...args: Parameters<Redis['publish']>) =>
+    pub.publish(...args).catch((err: unknown) => {
+      log.warn({ err: err instanceof Error ? err.message : err }, 'redis publish failed');
+      return 0;
+    });
+  return new Proxy(pub, {
+    get(target, prop) {
+      if (prop === 'publish') return publish;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' && prop !== 'constructor'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
+}

@@ -25,7 +25,7 @@ import { repoRoot } from './paths.js';
 import { registerDisputeHandlers } from './realtime/dispute-handlers.js';
 import { authenticateSockets } from './realtime/gateway.js';
 import type { IO } from './realtime/hub.js';
-import { connectRedis } from './redis.js';
+import { connectRedis, safePublisher } from './redis.js';
 import { userRoutes } from './users/routes.js';
 
 export interface StartOptions {
@@ -98,9 +98,24 @@ export async function startServer({
       : undefined,
   });
   if (redis) {
-    io.adapter(createAdapter(redis.pub, redis.sub, { key: `${config.REDIS_PREFIX}socket.io` }));
+    io.adapter(
+      createAdapter(safePublisher(redis.pub, log), redis.sub, {
+        key: `${config.REDIS_PREFIX}socket.io`,
+      }),
+    );
   }
   domain.hub.attach(io, redis !== null);
+  if (redis) {
+    // Broadcasts from other instances may have been lost while the adapter's subscriber was
+    // away: once it is back, tell this instance's clients to re-join with `after` (backfill).
+    let subscribed = true;
+    redis.sub.on('close', () => (subscribed = false));
+    redis.sub.on('ready', () => {
+      if (subscribed) return;
+      subscribed = true;
+      io.local.emit('resync', { reason: 'redis reconnected' });
+    });
+  }
   io.on('dispute:invalidate' as never, ((id: string) => domain.disputes.forget(id)) as never);
   io.on('message:invalidate' as never, ((id: string) => domain.log.forget(id)) as never);
   domain.log.onEntryChanged = (id) => domain.hub.invalidateMessage(id);

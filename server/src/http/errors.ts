@@ -58,6 +58,9 @@ export function toAppError(err: unknown): AppError {
     return new AppError('unsupported_media_type', e.message ?? 'unsupported encoding');
   }
   if (
+    // ioredis while Redis is away (the rate limiters and sessions live there).
+    e?.name === 'MaxRetriesPerRequestError' ||
+    e?.message === 'Connection is closed.' ||
     e?.name === 'MongoServerSelectionError' ||
     e?.name === 'MongoNotConnectedError' ||
     e?.name === 'MongoNetworkError' ||

@@ -155,7 +155,11 @@ export class ThreadService {
   async join(
     user: User,
     payload: unknown,
-    online: (dispute: DisputeDoc) => Promise<Set<string>>,
+    live: {
+      online: (dispute: DisputeDoc) => Promise<Set<string>>;
+      /** Starts live delivery of these channels; called before the backfill is read. */
+      subscribe: (disputeId: string, channels: Channel[]) => Promise<void>;
+    },
   ): Promise<
     JoinResult & {
       channels: Channel[];
@@ -168,6 +172,9 @@ export class ThreadService {
     });
     const channels = readableChannels(relation);
     if (channels.length === 0) throw forbidden('claim the dispute to read its thread');
+    // Live delivery first, then the backfill: an entry stored in between arrives both ways
+    // (clients de-duplicate by id) instead of neither.
+    await live.subscribe(dispute._id, channels);
     const pages = await Promise.all(
       channels.map((c) => this.deps.log.page(dispute._id, c, input.after?.[c] ?? 0, JOIN_PAGE)),
     );
@@ -179,7 +186,7 @@ export class ThreadService {
     const readers = members.includes(user.id) ? members : [...members, user.id];
     const [reads, onlineUsers, people] = await Promise.all([
       this.deps.log.reads(dispute._id, channels, readers),
-      online(dispute),
+      live.online(dispute),
       this.deps.users.byIds(members),
     ]);
     const heads = Object.fromEntries(channels.map((c, i) => [c, pages[i]!.head]));

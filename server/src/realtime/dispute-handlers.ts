@@ -76,12 +76,14 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
     };
 
     handle('dispute:join', async (payload) => {
-      const result = await thread.join(user, payload, onlineIn);
+      const result = await thread.join(user, payload, {
+        online: onlineIn,
+        subscribe: (id, channels) =>
+          Promise.resolve(
+            socket.join([rooms.dispute(id), ...channels.map((c) => rooms.channel(id, c))]),
+          ),
+      });
       const d = result.dispute;
-      await socket.join([
-        rooms.dispute(d.id),
-        ...result.channels.map((c) => rooms.channel(d.id, c)),
-      ]);
       const doc = {
         _id: d.id,
         clientId: d.clientId,

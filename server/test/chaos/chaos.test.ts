@@ -23,6 +23,12 @@ import {
 const MESSAGES = Number(process.env.CHAOS_MESSAGES ?? 150);
 const KILLS = Number(process.env.CHAOS_KILLS ?? (MESSAGES >= 500 ? 5 : 2));
 const LONG = MESSAGES >= 500;
+/** Senders give up (and the test fails with their figures) well before the test times out. */
+const TRAFFIC_DEADLINE_MS = LONG ? 420_000 : 75_000;
+const debug = (line: string) => {
+  if (process.env.CHAOS_DEBUG)
+    process.stderr.write(`[chaos ${new Date().toISOString()}] ${line}\n`);
+};
 
 interface Owned {
   servers: ServerProcess[];
@@ -69,6 +75,23 @@ async function check(o: Owned, records: Parameters<typeof verifyOutcome>[2]) {
   }
 }
 
+/** While traffic runs: what each participant is doing (CHAOS_DEBUG=1), to see a stall. */
+function watch(o: Owned, progress: Progress): () => void {
+  const timer = setInterval(() => {
+    debug(
+      `acked ${progress.acked}; ` +
+        o.participants
+          .map((p) => `${p.name} ${p.socket.connected ? 'up' : 'DOWN'} ${JSON.stringify(p.stats)}`)
+          .join('\n  ') +
+        '\n' +
+        o.servers
+          .map((s) => `${s.name} running=${s.running}: ${s.tail.slice(-40).join('\n    ')}`)
+          .join('\n'),
+    );
+  }, 5_000);
+  return () => clearInterval(timer);
+}
+
 function report(label: string, o: Owned, extra: Record<string, unknown>) {
   const t = totals(o.participants);
   process.stdout.write(
@@ -103,33 +126,48 @@ describe('chaos: instances killed with SIGKILL mid-traffic', () => {
       });
       // One at a time: the first creates the admin, and two tsx starts at once crawl on 2 cores.
       for (const s of o.servers) await s.start();
+      debug('cluster up');
       o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
       for (const p of o.participants) p.connect();
+      debug('participants ready');
       const setupMs = Date.now() - t0;
 
-      const progress = new Progress();
+      const moments = randomMoments(KILLS).map((m) => Math.floor(m * MESSAGES));
+      const progress = new Progress(moments, Math.max(10, Math.floor(MESSAGES * 0.04)));
       const kills: { victim: string; atAcked: number; downMs: number }[] = [];
       const chaos = (async () => {
-        for (const moment of randomMoments(KILLS)) {
-          await progress.reach(Math.floor(moment * MESSAGES));
+        for (const moment of moments) {
+          await progress.reach(moment);
           if (progress.done) return;
           const victim = o.servers[Math.floor(Math.random() * o.servers.length)]!;
           const atAcked = progress.acked;
+          debug(`killing ${victim.name} at ${atAcked}`);
           const down = Date.now();
           await victim.crash();
+          progress.faulted();
           await sleep(Math.random() * 300);
           await victim.start();
           kills.push({ victim: victim.name, atAcked, downMs: Date.now() - down });
+          debug(`${victim.name} back`);
         }
       })();
+      const unwatch = watch(o, progress);
       let traffic;
       try {
-        traffic = await runTraffic(o.participants, MESSAGES, { progress: progress.update });
+        traffic = await runTraffic(o.participants, MESSAGES, {
+          progress: progress.update,
+          permit: progress.permit,
+          unpermit: progress.unpermit,
+          deadlineMs: TRAFFIC_DEADLINE_MS,
+        });
       } finally {
+        unwatch();
         progress.finish();
         await chaos;
+        if (!traffic) report('kill -9 (failed)', o, {});
       }
 
+      debug('traffic done');
       const verifyStart = Date.now();
       const outcome = await check(o, traffic.records);
       report('kill -9', o, {
@@ -170,23 +208,33 @@ describe('chaos: the shared Redis restarted mid-traffic', () => {
       o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
       for (const p of o.participants) p.connect();
 
-      const progress = new Progress();
+      const moment = Math.floor(total * (0.25 + Math.random() * 0.3));
+      const progress = new Progress([moment], Math.max(10, Math.floor(total * 0.04)));
       let redisDownMs = 0;
       const chaos = (async () => {
-        await progress.reach(Math.floor(total * (0.25 + Math.random() * 0.3)));
+        await progress.reach(moment);
         if (progress.done) return;
         const down = Date.now();
         await o.redis!.crash();
+        progress.faulted();
         await sleep(700 + Math.random() * 800);
         await o.redis!.start();
         redisDownMs = Date.now() - down;
       })();
+      const unwatch = watch(o, progress);
       let traffic;
       try {
-        traffic = await runTraffic(o.participants, total, { progress: progress.update });
+        traffic = await runTraffic(o.participants, total, {
+          progress: progress.update,
+          permit: progress.permit,
+          unpermit: progress.unpermit,
+          deadlineMs: TRAFFIC_DEADLINE_MS,
+        });
       } finally {
+        unwatch();
         progress.finish();
         await chaos;
+        if (!traffic) report('redis restart (failed)', o, {});
       }
       const outcome = await check(o, traffic.records);
       report('redis restart', o, {

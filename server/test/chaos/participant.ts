@@ -85,6 +85,22 @@ export class Participant {
       void this.resync();
     });
     socket.on('message:new', ({ message }) => this.receive(message));
+    // Socket.IO does not retry by itself after a refused handshake or a server-side
+    // disconnect; a real client does, after a pause (and each one is counted).
+    socket.on('connect_error', (err) => {
+      if (socket.active || this.closed) return;
+      this.count(`connect:${err.message}`);
+      setTimeout(() => !this.closed && socket.connect(), 300);
+    });
+    socket.on('disconnect', (reason) => {
+      if (socket.active || this.closed) return;
+      this.count(`disconnect:${reason}`);
+      setTimeout(() => !this.closed && socket.connect(), 300);
+    });
+  }
+
+  private count(what: string): void {
+    this.stats.errors[what] = (this.stats.errors[what] ?? 0) + 1;
   }
 
   /** The last seq of `channel` held with nothing missing below it. */
@@ -164,8 +180,7 @@ export class Participant {
         continue; // timed out: the socket is probably reconnecting
       }
       if (!answer.ok) {
-        this.stats.errors[`join:${answer.error.code}`] =
-          (this.stats.errors[`join:${answer.error.code}`] ?? 0) + 1;
+        this.count(`join:${answer.error.code}`);
         await sleep(200);
         continue;
       }
@@ -206,7 +221,7 @@ export class Participant {
           this.receive(answer.message);
           return;
         }
-        this.stats.errors[answer.error.code] = (this.stats.errors[answer.error.code] ?? 0) + 1;
+        this.count(answer.error.code);
       } catch {
         this.stats.timeouts += 1;
       }

@@ -22,6 +22,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Last line of defence: if the test process exits without afterAll, take the groups along. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+function track(child: ChildProcess): ChildProcess {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** SIGKILLs the whole process group of `child` and waits until the leader is gone. */
@@ -97,7 +115,7 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    this.child = child;
+    this.child = track(child);
     this.starts += 1;
     tailOf(child, this.tail);
     const up = new Promise<void>((resolve, reject) => {
@@ -160,7 +178,7 @@ export class RedisProcess {
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
-    this.child = child;
+    this.child = track(child);
     tailOf(child, this.tail);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(

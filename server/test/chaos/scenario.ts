@@ -123,7 +123,15 @@ export interface TrafficResult {
 export async function runTraffic(
   participants: Participant[],
   total: number,
-  opts: { perParticipant?: number; deadlineMs?: number; progress?: (acked: number) => void } = {},
+  opts: {
+    perParticipant?: number;
+    deadlineMs?: number;
+    progress?: (acked: number) => void;
+    /** Awaited before each send starts (lets the fault injector keep up). */
+    permit?: () => Promise<void>;
+    /** A permit that found nothing left to send. */
+    unpermit?: () => void;
+  } = {},
 ): Promise<TrafficResult> {
   const started = Date.now();
   const deadline = started + (opts.deadlineMs ?? 240_000);
@@ -148,7 +156,10 @@ export async function runTraffic(
     participants.map(async (p, i) => {
       const queue = queues[i]!;
       const workers = Array.from({ length: opts.perParticipant ?? 3 }, async () => {
-        for (let r = queue.shift(); r; r = queue.shift()) {
+        while (queue.length) {
+          await opts.permit?.();
+          const r = queue.shift();
+          if (!r) return opts.unpermit?.();
           await p.send(r, deadline);
           acked += 1;
           opts.progress?.(acked);
@@ -160,11 +171,42 @@ export async function runTraffic(
   return { records, durationMs: Date.now() - started };
 }
 
-/** Resolves once `acked` reaches `n` (or the traffic is over). */
+/**
+ * Acked count for the fault injector, which waits for `acked` to reach each moment. Senders are
+ * held back only when they run more than `slack` messages past a fault that has not happened
+ * yet (the restart before it took long), so every planned fault lands mid-traffic.
+ */
 export class Progress {
   acked = 0;
+  started = 0;
   done = false;
+  faults = 0;
   private waiters: { n: number; resolve: () => void }[] = [];
+  private held: (() => void)[] = [];
+
+  constructor(
+    private readonly moments: number[] = [],
+    private readonly slack = 20,
+  ) {}
+
+  permit = async (): Promise<void> => {
+    for (;;) {
+      const next = this.moments[this.faults];
+      if (next === undefined || this.started < next + this.slack) break;
+      await new Promise<void>((resolve) => this.held.push(resolve));
+    }
+    this.started += 1;
+  };
+
+  unpermit = (): void => {
+    this.started -= 1;
+  };
+
+  /** A fault has been injected: senders held for it go on. */
+  faulted(): void {
+    this.faults += 1;
+    for (const resolve of this.held.splice(0)) resolve();
+  }
 
   update = (acked: number) => {
     this.acked = acked;
@@ -173,6 +215,7 @@ export class Progress {
 
   finish() {
     this.done = true;
+    for (const resolve of this.held.splice(0)) resolve();
     for (const w of this.waiters) w.resolve();
     this.waiters = [];
   }
