@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
+import { ensurePostgresDatabase } from '@dispute-room/server/src/db/postgres.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import { Api, freePort, rssOf, say, spawnTs, type Proc } from './lib.ts';
 import type { Seat } from './load.ts';
@@ -22,28 +22,6 @@ const PG_URL =
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password' };
 const stamp = Date.now().toString(36);
-
-function ensurePg(url: string) {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  const args = [
-    '-h',
-    u.hostname,
-    '-p',
-    u.port || '5432',
-    '-U',
-    u.username || 'postgres',
-    '-d',
-    'postgres',
-    '-tAc',
-  ];
-  const exists = execFileSync(
-    'psql',
-    [...args, `SELECT 1 FROM pg_database WHERE datname='${name}'`],
-    { encoding: 'utf8' },
-  );
-  if (exists.trim() !== '1') execFileSync('psql', [...args, `CREATE DATABASE "${name}"`]);
-}
 
 async function startApp(mongoUri: string, db: string, extra: Record<string, string> = {}) {
   const port = await freePort();
@@ -169,7 +147,7 @@ async function main() {
     handlers.postgresql[1]!.perSec > handlers.sqlite[1]!.perSec ? 'postgresql' : 'sqlite';
   say(`the faster handler for our _id-shaped workload: ${faster}; the rest runs on it`);
 
-  ensurePg(PG_URL);
+  if (!ensurePostgresDatabase(PG_URL)) throw new Error(`PostgreSQL at ${PG_URL} is not reachable`);
   const ferret = await startEmbeddedFerret({
     handler: faster,
     dataDir: join('/tmp', `bench-ferret-${stamp}`),

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedFerret, type FerretHandler } from '../src/db/embedded.js';
+import { ensurePostgresDatabase } from '../src/db/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,38 +13,6 @@ declare module 'vitest' {
 }
 
 const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/dispute_room_test';
-
-/** Creates the PostgreSQL database FerretDB stores into; false when PostgreSQL is not there. */
-function ensurePostgresDatabase(url: string): boolean {
-  const u = new URL(url);
-  const args = [
-    '-h',
-    u.hostname,
-    '-p',
-    u.port || '5432',
-    '-U',
-    u.username || 'postgres',
-    '-d',
-    'postgres',
-    '-tAc',
-  ];
-  const name = u.pathname.slice(1);
-  try {
-    const exists = execFileSync(
-      'psql',
-      [...args, `SELECT 1 FROM pg_database WHERE datname = '${name}'`],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    if (exists.trim() !== '1')
-      execFileSync('psql', [...args, `CREATE DATABASE "${name}"`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * One FerretDB for the whole run (each test file takes its own database on it),

@@ -369,11 +369,12 @@ export class DisputeService {
     id: string,
     actor: Actor,
     command: Command,
+    at?: Date,
   ): Promise<{ dispute: DisputeDoc; applied: boolean }> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const d = await this.load(id);
       if (!d) throw notFound('dispute');
-      const now = this.ctx.clock.now();
+      const now = at ?? this.ctx.clock.now();
       const decision = decide(d, actor, command, now, this.rules);
       if (!decision) return { dispute: d, applied: false };
       const event: DisputeEventDoc = {
@@ -590,36 +591,13 @@ export class DisputeService {
   }
 
   private async applyDeadline(id: string, now: Date): Promise<boolean> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const d = await this.load(id);
-      if (!d) return false;
-      const decision = decide(
-        d,
-        { id: 'system', isParty: false },
-        { type: 'deadline' },
-        now,
-        this.rules,
-      );
-      if (!decision) return false;
-      const event: DisputeEventDoc = {
-        _id: `${id}:${d.version + 1}`,
-        disputeId: id,
-        version: d.version + 1,
-        actorId: 'system',
-        at: now,
-        ...decision,
-      };
-      try {
-        await this.models.events.collection.insertOne(event as never);
-      } catch (err) {
-        if (isDuplicateKey(err)) continue;
-        throw err;
-      }
-      const next = evolve(d, event);
-      await this.project(d, next, event);
-      return true;
-    }
-    return false;
+    const { applied } = await this.apply(
+      id,
+      { id: 'system', isParty: false },
+      { type: 'deadline' },
+      now,
+    );
+    return applied;
   }
 
   // ---- consequences of an event (idempotent) -------------------------------
