@@ -45,6 +45,7 @@ export const envSchema = z.object({
   RESPOND_BUSINESS_DAYS: int(1, 365).default(5),
   MEDIATION_DAYS: int(1, 3650).default(30),
   SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+  PRESENCE_SWEEP_MS: int(0, 3_600_000).default(15_000),
 
   WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(6),
   WEBHOOK_BACKOFF_MS: int(1, 3_600_000).default(2_000),

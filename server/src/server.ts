@@ -121,7 +121,7 @@ export async function startServer({
   domain.log.onEntryChanged = (id) => domain.hub.invalidateMessage(id);
   ioRef = io;
   authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
-  registerDisputeHandlers(io, ctx, domain.thread);
+  const stopHandlers = registerDisputeHandlers(io, ctx, domain.thread);
   const stopSweeper = startSweeper(ctx, domain.disputes);
   domain.webhooks.start();
 
@@ -136,6 +136,7 @@ export async function startServer({
   const stop = () => {
     stopping ??= (async () => {
       stopSweeper();
+      stopHandlers();
       await domain.log.close();
       await domain.webhooks.stop();
       domain.disputes.shutdown();

@@ -206,6 +206,11 @@ export class ThreadService {
     };
   }
 
+  /** The client, freelancer and mediator of a dispute (whose presence others see). */
+  async members(disputeId: string): Promise<DisputeDoc | null> {
+    return this.deps.disputes.cachedLoad(disputeId);
+  }
+
   async markRead(
     user: User,
     payload: unknown,

@@ -35,6 +35,38 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
     return new Set(sockets.map((s) => (s.data as AppSocket['data']).user.id));
   };
 
+  // Presence heals by itself: an instance killed without a goodbye sends no "offline", so
+  // every instance periodically recounts, across instances, who is joined to each dispute
+  // it serves and tells its own sockets the whole picture (cheap: three people a dispute).
+  const recount = async () => {
+    const served = [...io.of('/').adapter.rooms.keys()].flatMap((room) => {
+      const m = /^d:([^:]+)$/.exec(room);
+      return m ? [m[1]!] : [];
+    });
+    for (const disputeId of served) {
+      const d = await thread.members(disputeId);
+      if (!d) continue;
+      const online = await onlineIn(d);
+      for (const userId of [d.clientId, d.freelancerId, ...(d.mediatorId ? [d.mediatorId] : [])]) {
+        io.local
+          .to(rooms.dispute(disputeId))
+          .emit('presence', { disputeId, userId, online: online.has(userId) });
+      }
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (ctx.config.PRESENCE_SWEEP_MS > 0) {
+    let running = false;
+    timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      recount()
+        .catch((err: unknown) => ctx.log.debug({ err }, 'presence recount failed'))
+        .finally(() => (running = false));
+    }, ctx.config.PRESENCE_SWEEP_MS);
+    timer.unref();
+  }
+
   io.on('connection', (raw) => {
     const socket = raw as AppSocket;
     const user = socket.data.user;
@@ -141,4 +173,6 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
       joined.clear();
     });
   });
+
+  return () => clearInterval(timer);
 }
