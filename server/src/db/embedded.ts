@@ -88,6 +88,8 @@ export interface EmbeddedOptions {
   /** SQLite handler: directory holding one SQLite file per database. */
   dataDir: string;
   postgresqlUrl?: string;
+  /** 0 (default) picks a free port; a fixed one lets a restarted database keep its address. */
+  port?: number;
   say?: Say;
   onLog?: (line: string) => void;
 }
@@ -96,7 +98,14 @@ export interface EmbeddedOptions {
 export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<EmbeddedFerret> {
   const bin = await ensureFerretBinary(opts.say);
   mkdirSync(opts.dataDir, { recursive: true });
-  const args = ['-listen', '127.0.0.1:0', '-handler', opts.handler, '-data-dir', opts.dataDir];
+  const args = [
+    '-listen',
+    `127.0.0.1:${opts.port ?? 0}`,
+    '-handler',
+    opts.handler,
+    '-data-dir',
+    opts.dataDir,
+  ];
   if (opts.postgresqlUrl) args.push('-postgresql-url', opts.postgresqlUrl);
   // stdin stays a pipe: the launcher exits when it closes, so a crashed parent leaves no orphan.
   const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: 'pipe' });

@@ -64,7 +64,15 @@ export function toAppError(err: unknown): AppError {
     e?.name === 'MongoServerSelectionError' ||
     e?.name === 'MongoNotConnectedError' ||
     e?.name === 'MongoNetworkError' ||
-    e?.name === 'MongoNetworkTimeoutError'
+    e?.name === 'MongoNetworkTimeoutError' ||
+    e?.name === 'MongoPoolClearedError' ||
+    e?.name === 'MongoServerClosedError' ||
+    e?.name === 'MongoTopologyClosedError' ||
+    // A batch insert cut off by the outage reports the network failure as a label.
+    (typeof (err as { hasErrorLabel?: unknown })?.hasErrorLabel === 'function' &&
+      ['ResetPool', 'RetryableWriteError', 'NoWritesPerformed'].some((label) =>
+        (err as { hasErrorLabel(l: string): boolean }).hasErrorLabel(label),
+      ))
   ) {
     return new AppError('unavailable', 'database unavailable, try again shortly');
   }

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedFerret, type EmbeddedFerret } from '../../src/db/embedded.js';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { uniqueDbName } from '../harness.js';
@@ -245,6 +249,91 @@ describe('chaos: the shared Redis restarted mid-traffic', () => {
       });
       expect(redisDownMs).toBeGreaterThan(0);
       expect(outcome.problems).toEqual([]);
+    },
+    LONG ? 600_000 : 120_000,
+  );
+});
+
+describe('chaos: the database stopped mid-traffic', () => {
+  const o = owned();
+  let ferret: EmbeddedFerret | null = null;
+  const dataDir = mkdtempSync(join(tmpdir(), 'chaos-db-'));
+  afterAll(async () => {
+    await cleanup(o);
+    await ferret?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it(
+    'refuses sends with an error while the database is away (503 health), then resumes losing nothing',
+    async () => {
+      const total = LONG ? MESSAGES : 60;
+      // Its own FerretDB, supervised here, so stopping it touches no other test.
+      const port = await freePort();
+      const startDb = async () => {
+        ferret = await startEmbeddedFerret({ handler: 'sqlite', dataDir, port });
+      };
+      await startDb();
+      const uri = ferret!.uri;
+      o.servers = await startCluster({
+        mongoUri: uri,
+        dbName: o.dbName,
+        redisUrl: o.redisUrl,
+        redisPrefix: o.redisPrefix,
+      });
+      for (const s of o.servers) await s.start();
+      o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
+      for (const p of o.participants) p.connect();
+
+      const progress = new Progress([Math.floor(total / 2)], 10);
+      const health: number[] = [];
+      let downMs = 0;
+      const outage = (async () => {
+        await progress.reach(Math.floor(total / 2));
+        if (progress.done) return;
+        const down = Date.now();
+        await ferret!.stop();
+        progress.faulted();
+        await sleep(2_500);
+        for (const s of o.servers) health.push((await fetch(`${s.url}/api/health`)).status);
+        await sleep(1_000);
+        await startDb();
+        downMs = Date.now() - down;
+      })();
+      let traffic;
+      try {
+        traffic = await runTraffic(o.participants, total, {
+          progress: progress.update,
+          permit: progress.permit,
+          unpermit: progress.unpermit,
+          deadlineMs: TRAFFIC_DEADLINE_MS,
+        });
+      } finally {
+        progress.finish();
+        await outage;
+        if (!traffic) report('database stop (failed)', o, {});
+      }
+      await Promise.all(o.servers.map((s) => waitHealthy(s.url)));
+      const mongo = new MongoClient(uri);
+      await mongo.connect();
+      let outcome;
+      try {
+        outcome = await verifyOutcome(mongo.db(o.dbName), o.participants, traffic.records);
+      } finally {
+        await mongo.close();
+      }
+      const t = totals(o.participants);
+      report('database stop', o, {
+        messages: total,
+        downMs,
+        health,
+        storedEntries: outcome.stored,
+      });
+      expect(health).toEqual([503, 503]);
+      // Sends during the outage were refused (an error answer or no ack), then retried.
+      expect(t.retries).toBeGreaterThan(0);
+      expect(outcome.problems).toEqual([]);
+      expect(traffic.records.every((r) => r.acked)).toBe(true);
     },
     LONG ? 600_000 : 120_000,
   );
