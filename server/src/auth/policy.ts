@@ -103,7 +103,3 @@ export function assertCanWrite(relation: Relation, channel: Channel): void {
 export function isParty(relation: Relation): relation is 'client' | 'freelancer' {
   return relation === 'client' || relation === 'freelancer';
 }
-
-export function isStaffReader(relation: Relation): boolean {
-  return relation === 'ops' || relation === 'admin';
-}

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Channel, DisputeState, Outcome, ProposalStatus, Reason } from '@dispute-room/shared';
+import type { DisputeState, Outcome, ProposalStatus, Reason } from '@dispute-room/shared';
 
 /**
  * The current state of a dispute: a projection of its event log (DisputeEventDoc),
@@ -235,10 +235,3 @@ export function disputeModels(conn: Connection) {
 }
 
 export type DisputeModels = ReturnType<typeof disputeModels>;
-
-export const allChannels: readonly Channel[] = [
-  'joint',
-  'caucus:client',
-  'caucus:freelancer',
-  'internal',
-];
