@@ -45,6 +45,13 @@ export const envSchema = z.object({
   RESPOND_BUSINESS_DAYS: int(1, 365).default(5),
   MEDIATION_DAYS: int(1, 3650).default(30),
   SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+  /** Tests and demos only: shifts the server's clock (deadlines, timestamps) by this much. */
+  CLOCK_OFFSET_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 365 * 86_400_000)
+    .default(0),
   PRESENCE_SWEEP_MS: int(0, 3_600_000).default(15_000),
 
   WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(6),

@@ -18,10 +18,16 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const { uri, embedded } = await openDatabase(config, log);
 
-  const server = await startServer({ config, mongoUri: uri, log }).catch(async (err: unknown) => {
-    await embedded?.stop();
-    throw err;
-  });
+  const offset = config.CLOCK_OFFSET_MS;
+  if (offset)
+    log.warn({ offsetMs: offset }, 'CLOCK_OFFSET_MS is set: the server runs ahead of real time');
+  const clock = offset ? { now: () => new Date(Date.now() + offset) } : undefined;
+  const server = await startServer({ config, mongoUri: uri, log, clock }).catch(
+    async (err: unknown) => {
+      await embedded?.stop();
+      throw err;
+    },
+  );
   // The embedded default seeds a demo on its first start, so a newcomer sees a living product.
   if (config.SEED_DEMO ?? embedded !== null) {
     const accounts = await seedDemo(server.domain, log);

@@ -338,3 +338,63 @@ describe('chaos: the database stopped mid-traffic', () => {
     LONG ? 600_000 : 120_000,
   );
 });
+
+describe('chaos: deadlines swept by two instances while one is killed', () => {
+  const o = owned();
+  afterAll(() => cleanup(o), 60_000);
+
+  it('fires each due deadline exactly once', async () => {
+    const cluster = await startCluster({
+      mongoUri: inject('mongoUri'),
+      dbName: o.dbName,
+      redisUrl: o.redisUrl,
+      redisPrefix: o.redisPrefix,
+    });
+    o.servers = cluster;
+    for (const s of cluster) await s.start();
+    // Nine disputes in mediation, made at today's time.
+    for (let i = 0; i < 3; i++)
+      o.participants.push(...(await makeParticipants(cluster[0]!.url, cluster)));
+    const disputeIds = [...new Set(o.participants.map((p) => p.disputeId))];
+    await Promise.all(cluster.map((s) => s.dispose()));
+
+    // The same two instances, 31 days later (mediation lasts 30), sweeping every 100 ms.
+    const later = cluster.map((s) =>
+      s.withEnv({ CLOCK_OFFSET_MS: String(31 * 86_400_000), SWEEP_INTERVAL_MS: '100' }),
+    );
+    o.servers = later;
+    await Promise.all(later.map((s) => s.start()));
+    await sleep(50 + Math.random() * 250);
+    await later[0]!.crash();
+    await later[0]!.start();
+
+    const mongo = new MongoClient(inject('mongoUri'));
+    await mongo.connect();
+    try {
+      const db = mongo.db(o.dbName);
+      for (let i = 0; i < 300; i++) {
+        const left = await db
+          .collection('disputes')
+          .countDocuments({ _id: { $in: disputeIds } as never, state: 'mediation' });
+        if (left === 0) break;
+        await sleep(100);
+      }
+      const events = await db
+        .collection('dispute_events')
+        .find({ disputeId: { $in: disputeIds }, type: 'deadline' })
+        .toArray();
+      const perDispute = disputeIds.map((id) => events.filter((e) => e.disputeId === id).length);
+      const states = await db
+        .collection('disputes')
+        .find({ _id: { $in: disputeIds } as never })
+        .toArray();
+      process.stdout.write(
+        `[chaos] sweepers under kill -9: ${JSON.stringify({ disputes: disputeIds.length, deadlineEvents: events.length })}\n`,
+      );
+      expect(perDispute).toEqual(disputeIds.map(() => 1));
+      expect(states.map((d) => d.state)).toEqual(disputeIds.map(() => 'arbitration'));
+    } finally {
+      await mongo.close();
+    }
+  }, 180_000);
+});

@@ -145,6 +145,11 @@ export class ServerProcess {
     await waitHealthy(this.url);
   }
 
+  /** The same instance (name, port) to be started with more or other variables. */
+  withEnv(extra: Record<string, string>): ServerProcess {
+    return new ServerProcess(this.name, this.port, { ...this.env, ...extra });
+  }
+
   /** kill -9, no goodbye. */
   async crash(): Promise<void> {
     await killGroup(this.child, 'SIGKILL');
