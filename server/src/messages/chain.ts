@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MessageDoc } from './model.js';
 import { canonicalEntry, GENESIS_HASH, type ChainEntry, type Channel } from '@dispute-room/shared';
 
 /** hash = sha256hex(prevHash + "\n" + canonical), exactly as the API contract defines it. */
@@ -11,6 +12,25 @@ export function chainHash(prevHash: string, entry: ChainEntry): string {
 export interface StoredEntry extends ChainEntry {
   hash: string;
   prevHash: string;
+}
+
+/** What the chain covers of a stored message: its own text (not a later edit's). */
+export function chainEntryOf(m: MessageDoc): StoredEntry {
+  return {
+    disputeId: m.disputeId,
+    channel: m.channel,
+    seq: m.seq,
+    kind: m.kind,
+    authorId: m.authorId,
+    body: m.text,
+    evidenceSha256: m.evidenceSha256,
+    proposalId: m.proposalId,
+    event: m.event,
+    editOf: m.editOf,
+    createdAt: new Date(m.createdAt).toISOString(),
+    hash: m.hash,
+    prevHash: m.prevHash,
+  };
 }
 
 export interface ChainCheck {

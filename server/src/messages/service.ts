@@ -9,7 +9,7 @@ import {
 import type { Context } from '../context.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { AppError } from '../http/errors.js';
-import { chainHash, verifyChain, type ChainCheck } from './chain.js';
+import { chainEntryOf, chainHash, verifyChain, type ChainCheck } from './chain.js';
 import {
   headKey,
   messageKey,
@@ -216,19 +216,7 @@ export class ChannelLog {
       prevHash,
       hash: '',
     };
-    doc.hash = chainHash(prevHash, {
-      disputeId: doc.disputeId,
-      channel: doc.channel,
-      seq,
-      kind: doc.kind,
-      authorId: doc.authorId,
-      body: doc.text,
-      evidenceSha256: doc.evidenceSha256,
-      proposalId: doc.proposalId,
-      event: doc.event,
-      editOf: doc.editOf,
-      createdAt: createdAt.toISOString(),
-    });
+    doc.hash = chainHash(prevHash, chainEntryOf(doc));
     return doc;
   }
 
@@ -485,24 +473,7 @@ export class ChannelLog {
   async verify(disputeId: string, channel: Channel): Promise<ChainCheck> {
     const entries = await this.all(disputeId, channel);
     const hint = await this.models.heads.findById(headKey(disputeId, channel)).lean<HeadDoc>();
-    const check = verifyChain(
-      channel,
-      entries.map((m) => ({
-        disputeId: m.disputeId,
-        channel: m.channel,
-        seq: m.seq,
-        kind: m.kind,
-        authorId: m.authorId,
-        body: m.text,
-        evidenceSha256: m.evidenceSha256,
-        proposalId: m.proposalId,
-        event: m.event,
-        editOf: m.editOf,
-        createdAt: m.createdAt.toISOString(),
-        hash: m.hash,
-        prevHash: m.prevHash,
-      })),
-    );
+    const check = verifyChain(channel, entries.map(chainEntryOf));
     // A removed last entry leaves no hole in the chain: the recorded head still names it.
     if (check.verified && hint && hint.seq > entries.length) {
       return { ...check, verified: false, brokenAt: entries.length + 1 };

@@ -7,7 +7,7 @@ import {
   type Channel,
   type Relation,
 } from '@dispute-room/shared';
-import { verifyChain } from '../../src/messages/chain.js';
+import { chainEntryOf, verifyChain } from '../../src/messages/chain.js';
 import type { MessageDoc } from '../../src/messages/model.js';
 import { adminClient, ADMIN, makeUser, type ApiClient } from '../api-client.js';
 import { Participant, type SentRecord, type Stats } from './participant.js';
@@ -284,24 +284,7 @@ export async function verifyOutcome(
   }
   for (const [key, list] of byChannel) {
     list.sort((a, b) => a.seq - b.seq);
-    const check = verifyChain(
-      list[0]!.channel,
-      list.map((m) => ({
-        disputeId: m.disputeId,
-        channel: m.channel,
-        seq: m.seq,
-        kind: m.kind,
-        authorId: m.authorId,
-        body: m.text,
-        evidenceSha256: m.evidenceSha256,
-        proposalId: m.proposalId,
-        event: m.event,
-        editOf: m.editOf,
-        createdAt: new Date(m.createdAt).toISOString(),
-        hash: m.hash,
-        prevHash: m.prevHash,
-      })),
-    );
+    const check = verifyChain(list[0]!.channel, list.map(chainEntryOf));
     if (!check.verified) problems.push(`${key}: chain broken at ${check.brokenAt}`);
   }
 
