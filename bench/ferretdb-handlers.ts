@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedFerret, type FerretHandler } from '@dispute-room/server/src/db/embedded.ts';
+import { ensurePostgresDatabase } from '@dispute-room/server/src/db/postgres.ts';
 
 /**
  * The same small workload on FerretDB's SQLite and PostgreSQL handlers, side by side:
@@ -27,6 +28,8 @@ async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promi
 }
 
 export async function handlerWorkload(handler: FerretHandler, n = 2000) {
+  if (handler === 'postgresql' && !ensurePostgresDatabase(PG_URL))
+    throw new Error(`PostgreSQL at ${PG_URL} is not reachable`);
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${handler}-`));
   const ferret = await startEmbeddedFerret({ handler, dataDir, postgresqlUrl: PG_URL });
   const client = new MongoClient(ferret.uri, { maxPoolSize: 32 });

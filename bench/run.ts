@@ -22,6 +22,11 @@ const PG_URL =
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password' };
 const stamp = Date.now().toString(36);
+/** BENCH_ONLY=half,connections runs only those parts (half load needs throughput's figure). */
+type Part = 'handlers' | 'throughput' | 'half' | 'backfill' | 'cross' | 'connections';
+const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim());
+const want = (part: Part) =>
+  !only || only.includes(part) || (part === 'throughput' && only.includes('half'));
 
 async function startApp(mongoUri: string, db: string, extra: Record<string, string> = {}) {
   const port = await freePort();
@@ -137,15 +142,17 @@ async function main() {
   const rows: [string, string, string][] = [];
   const targets: [string, boolean, string][] = [];
 
-  say('FerretDB handlers: the same small workload on SQLite and PostgreSQL');
-  const handlers = {
-    sqlite: await handlerWorkload('sqlite', quick ? 500 : 2000),
-    postgresql: await handlerWorkload('postgresql', quick ? 500 : 2000),
-  };
-  results.handlers = handlers;
-  const faster =
-    handlers.postgresql[1]!.perSec > handlers.sqlite[1]!.perSec ? 'postgresql' : 'sqlite';
-  say(`the faster handler for our _id-shaped workload: ${faster}; the rest runs on it`);
+  let faster: 'postgresql' | 'sqlite' = 'postgresql';
+  if (want('handlers')) {
+    say('FerretDB handlers: the same small workload on SQLite and PostgreSQL');
+    const handlers = {
+      sqlite: await handlerWorkload('sqlite', quick ? 500 : 2000),
+      postgresql: await handlerWorkload('postgresql', quick ? 500 : 2000),
+    };
+    results.handlers = handlers;
+    faster = handlers.postgresql[1]!.perSec > handlers.sqlite[1]!.perSec ? 'postgresql' : 'sqlite';
+    say(`the faster handler for our _id-shaped workload: ${faster}; the rest runs on it`);
+  }
 
   if (!ensurePostgresDatabase(PG_URL)) throw new Error(`PostgreSQL at ${PG_URL} is not reachable`);
   const ferret = await startEmbeddedFerret({
@@ -159,228 +166,227 @@ async function main() {
     const a = await startApp(ferret.uri, db);
     procs.push(a.proc);
     const admin = await adminApi(a.url);
-    say(`setting up ${DISPUTES} disputes × 3 participants`);
-    const groups = await makeDisputes(admin, DISPUTES, 'tp');
-    const seats = groups.flat();
-
-    // 1. Throughput: full path vs relay vs raw driver.
-    say(
-      `1/5 throughput: ${seats.length} sockets sending with acks for ${DURATION / 1000} s (full path)`,
-    );
     const load = spawnTs(join(here, 'load.ts'));
     procs.push(load);
-    load.send({ mode: 'traffic', url: a.url, kind: 'app', seats, durationMs: DURATION });
-    const full = await load.next<any>();
-    say('1/5 throughput: bare Socket.IO relay (fan-out ceiling)');
-    const relay = spawnTs(join(here, 'relay.ts'));
-    procs.push(relay);
-    const { port: relayPort } = await relay.next<{ port: number }>();
-    load.send({
-      mode: 'traffic',
-      url: `http://127.0.0.1:${relayPort}`,
-      kind: 'relay',
-      seats,
-      durationMs: DURATION,
-    });
-    const bare = await load.next<any>();
-    say('1/5 throughput: raw driver inserts (storage ceiling)');
-    const raw = spawnTs(join(here, 'raw-insert.ts'));
-    raw.send({ uri: ferret.uri, db, concurrency: seats.length, durationMs: DURATION });
-    const rawRes = await raw.next<any>();
-    const fullPerSec = (full.acked / DURATION) * 1000;
-    const ratio = fullPerSec / rawRes.perSec;
-    results.throughput = { full, relay: bare, raw: rawRes, fullPerSec, storedRatio: ratio };
-    rows.push([
-      'stored messages/s (full path)',
-      fmt(fullPerSec),
-      `raw driver ${fmt(rawRes.perSec)}/s → ratio ${fmt(ratio)}`,
-    ]);
-    rows.push([
-      'delivered events/s (full path)',
-      fmt((full.delivered / DURATION) * 1000),
-      `relay ${fmt((bare.delivered / DURATION) * 1000)}/s`,
-    ]);
-    rows.push([
-      'send→deliver p50/p95/p99 ms (full)',
-      `${fmt(full.latency.p50)} / ${fmt(full.latency.p95)} / ${fmt(full.latency.p99)}`,
-      `relay p99 ${fmt(bare.latency.p99)} → ×${fmt(full.latency.p99 / bare.latency.p99)}`,
-    ]);
-    targets.push(['full path ≥ 0.8 × raw driver inserts/s', ratio >= 0.8, fmt(ratio)]);
-    if (process.env.BENCH_ONLY === 'throughput') return void console.table(rows);
-
-    // 2. Latency at half load.
-    const half = Math.max(1, Math.round(fullPerSec / 2));
-    say(`2/5 latency at half load: ${half} msgs/s offered, full path, relay and raw driver`);
-    load.send({
-      mode: 'traffic',
-      url: a.url,
-      kind: 'app',
-      seats,
-      durationMs: DURATION,
-      rate: half,
-    });
-    const fullHalf = await load.next<any>();
-    load.send({
-      mode: 'traffic',
-      url: `http://127.0.0.1:${relayPort}`,
-      kind: 'relay',
-      seats,
-      durationMs: DURATION,
-      rate: half,
-    });
-    const relayHalf = await load.next<any>();
-    const raw2 = spawnTs(join(here, 'raw-insert.ts'));
-    raw2.send({ uri: ferret.uri, db, concurrency: seats.length, durationMs: DURATION, rate: half });
-    const rawHalf = await raw2.next<any>();
-    const budget = 3 * (relayHalf.latency.p99 + rawHalf.latency.p99);
-    results.halfLoad = { rate: half, full: fullHalf, relay: relayHalf, raw: rawHalf, budget };
-    rows.push([
-      'p99 at half load ms',
-      fmt(fullHalf.latency.p99),
-      `relay p99 ${fmt(relayHalf.latency.p99)} + DB p99 ${fmt(rawHalf.latency.p99)}`,
-    ]);
-    targets.push([
-      'p99 at half load ≤ 3 × (relay p99 + DB p99)',
-      fullHalf.latency.p99 <= budget,
-      `${fmt(fullHalf.latency.p99)} ≤ ${fmt(budget)}`,
-    ]);
-    await relay.stop();
-
-    // 4. Backfill (before the connection test, while the machine is quiet).
-    say(`4/5 backfill: dispute:join after 0 on 10 vs ${BACKFILL_BIG} messages`);
-    const [small, big] = await makeDisputes(admin, 2, 'bf');
-    const fill = async (group: Seat[], count: number) => {
-      const api = new Api(a.url);
-      api.token = group[0]!.token;
-      for (let i = 0; i < count; i += 50) {
-        await Promise.all(
-          Array.from({ length: Math.min(50, count - i) }, (_, k) =>
-            api.req('POST', `/api/disputes/${group[0]!.disputeId}/messages`, {
-              channel: 'joint',
-              body: `history ${i + k}`,
-              clientMsgId: `h-${i + k}`,
-            }),
-          ),
-        );
-        if ((i + 50) % 2000 === 0) say(`  … ${i + 50} messages written`);
-      }
+    let fullPerSec = 0;
+    let seats: Seat[] = [];
+    let relayPort = 0;
+    let relay: Proc | null = null;
+    /** One traffic run: the full path (app) or the bare relay, closed loop or at `rate` msgs/s. */
+    const traffic = (kind: 'app' | 'relay', rate?: number) => {
+      const url = kind === 'app' ? a.url : `http://127.0.0.1:${relayPort}`;
+      load.send({ mode: 'traffic', url, kind, seats, durationMs: DURATION, rate });
+      return load.next<any>();
     };
-    await fill(small!, 10);
-    await fill(big!, BACKFILL_BIG);
-    load.send({ mode: 'backfill', url: a.url, seat: small![1], repeats: 20 });
-    const bfSmall = await load.next<any>();
-    load.send({ mode: 'backfill', url: a.url, seat: big![1], repeats: 20 });
-    const bfBig = await load.next<any>();
-    const bfRatio = bfBig.p50 / bfSmall.p50;
-    results.backfill = { small: bfSmall, big: bfBig, ratio: bfRatio };
-    rows.push([
-      `backfill first page ms, 10 vs ${BACKFILL_BIG} msgs`,
-      `${fmt(bfSmall.p50)} vs ${fmt(bfBig.p50)}`,
-      `${bfSmall.firstPage} vs ${bfBig.firstPage} entries → ×${fmt(bfRatio)}`,
-    ]);
-    targets.push([
-      `backfill first page at ${BACKFILL_BIG} ≤ 2 × at 10`,
-      bfRatio <= 2,
-      fmt(bfRatio),
-    ]);
-
-    // 5. Two instances on Redis.
-    say('5/5 two instances: cross-instance vs same-instance delivery');
-    const b = await startApp(ferret.uri, db);
-    procs.push(b.proc);
-    const [crossGroup] = await makeDisputes(admin, 1, 'x');
-    load.send({
-      mode: 'cross',
-      urlA: a.url,
-      urlB: b.url,
-      sender: crossGroup![0],
-      same: crossGroup![1],
-      other: crossGroup![2],
-      messages: quick ? 200 : 500,
-    });
-    const cross = await load.next<any>();
-    results.crossInstance = cross;
-    rows.push([
-      'delivery p50/p99 ms same instance',
-      `${fmt(cross.same.p50)} / ${fmt(cross.same.p99)}`,
-      '',
-    ]);
-    rows.push([
-      'delivery p50/p99 ms across instances',
-      `${fmt(cross.cross.p50)} / ${fmt(cross.cross.p99)}`,
-      `+${fmt(cross.cross.p50 - cross.same.p50)} ms p50 via Redis`,
-    ]);
-    await b.proc.stop();
-
-    // 3. Connections: many authenticated sockets on one instance.
-    say(`3/5 connections: ${SOCKETS} authenticated sockets, each joined to a dispute`);
-    const connGroups = await makeDisputes(admin, quick ? 20 : 100, 'conn');
-    const connSeats = connGroups.flat();
-    const before = await admin.req('GET', '/api/admin/runtime');
-    const holders = [spawnTs(join(here, 'load.ts')), spawnTs(join(here, 'load.ts'))];
-    procs.push(...holders);
-    holders.forEach((h, i) =>
-      h.send({
-        mode: 'hold',
-        url: a.url,
-        seats: connSeats,
-        count: Math.floor(SOCKETS / 2) + (i === 0 ? SOCKETS % 2 : 0),
-      }),
-    );
-    const held = await Promise.all(holders.map((h) => h.next<any>()));
-    const connectMs = Math.max(...held.map((h) => h.ms));
-    await new Promise((r) => setTimeout(r, 2_000));
-    const after = await admin.req('GET', '/api/admin/runtime');
-    holders[0]!.send({ mode: 'roundtrip', seats: connSeats });
-    const rt = await holders[0]!.next<any>();
-    const rssPer = (after.rssBytes - before.rssBytes) / SOCKETS;
-    const heapPer = (after.heapUsedBytes - before.heapUsedBytes) / SOCKETS;
-    results.connections = {
-      sockets: after.sockets,
-      connectMs,
-      perSec: (SOCKETS / connectMs) * 1000,
-      rssBytes: after.rssBytes,
-      heapUsedBytes: after.heapUsedBytes,
-      rssPerSocket: rssPer,
-      heapPerSocket: heapPer,
-      roundtrip: rt.roundtrip,
+    const rawInserts = (rate?: number) => {
+      const raw = spawnTs(join(here, 'raw-insert.ts'));
+      raw.send({ uri: ferret.uri, db, concurrency: seats.length, durationMs: DURATION, rate });
+      return raw.next<any>();
     };
-    rows.push([
-      `${SOCKETS} sockets: connect+join rate /s`,
-      fmt((SOCKETS / connectMs) * 1000),
-      `server sockets ${after.sockets}`,
-    ]);
-    rows.push([
-      'server RSS / heap',
-      `${fmt(after.rssBytes / 2 ** 20)} MiB / ${fmt(after.heapUsedBytes / 2 ** 20)} MiB`,
-      `per socket ${fmt(rssPer / 1024)} KiB RSS, ${fmt(heapPer / 1024)} KiB heap`,
-    ]);
-    rows.push([
-      'round trip with all connected p50/p99 ms',
-      `${fmt(rt.roundtrip.p50)} / ${fmt(rt.roundtrip.p99)}`,
-      '',
-    ]);
-    targets.push([
-      `${SOCKETS} sockets on one instance with RSS ≤ 1 GiB`,
-      after.rssBytes <= 2 ** 30 && after.sockets >= SOCKETS,
-      `${fmt(after.rssBytes / 2 ** 20)} MiB`,
-    ]);
-    results.serverPid = rssOf(a.proc.child.pid!);
-    for (const h of holders) h.send({ mode: 'exit' });
+    if (want('throughput')) {
+      say(`setting up ${DISPUTES} disputes × 3 participants`);
+      seats = (await makeDisputes(admin, DISPUTES, 'tp')).flat();
+
+      // 1. Throughput: full path vs relay vs raw driver.
+      say(
+        `1/5 throughput: ${seats.length} sockets sending with acks for ${DURATION / 1000} s (full path)`,
+      );
+      const full = await traffic('app');
+      say('1/5 throughput: bare Socket.IO relay (fan-out ceiling)');
+      relay = spawnTs(join(here, 'relay.ts'));
+      procs.push(relay);
+      relayPort = (await relay.next<{ port: number }>()).port;
+      const bare = await traffic('relay');
+      say('1/5 throughput: raw driver inserts (storage ceiling)');
+      const rawRes = await rawInserts();
+      fullPerSec = (full.acked / DURATION) * 1000;
+      const ratio = fullPerSec / rawRes.perSec;
+      results.throughput = { full, relay: bare, raw: rawRes, fullPerSec, storedRatio: ratio };
+      rows.push([
+        'stored messages/s (full path)',
+        fmt(fullPerSec),
+        `raw driver ${fmt(rawRes.perSec)}/s → ratio ${fmt(ratio)}`,
+      ]);
+      rows.push([
+        'delivered events/s (full path)',
+        fmt((full.delivered / DURATION) * 1000),
+        `relay ${fmt((bare.delivered / DURATION) * 1000)}/s`,
+      ]);
+      rows.push([
+        'send→deliver p50/p95/p99 ms (full)',
+        `${fmt(full.latency.p50)} / ${fmt(full.latency.p95)} / ${fmt(full.latency.p99)}`,
+        `relay p99 ${fmt(bare.latency.p99)} → ×${fmt(full.latency.p99 / bare.latency.p99)}`,
+      ]);
+      targets.push([
+        'full path ≥ 1.0 × raw driver inserts/s (group commit)',
+        ratio >= 1,
+        fmt(ratio),
+      ]);
+    }
+
+    if (want('half')) {
+      // 2. Latency at half load.
+      const half = Math.max(1, Math.round(fullPerSec / 2));
+      say(`2/5 latency at half load: ${half} msgs/s offered, full path, relay and raw driver`);
+      const fullHalf = await traffic('app', half);
+      const relayHalf = await traffic('relay', half);
+      const rawHalf = await rawInserts(half);
+      const budget = 3 * (relayHalf.latency.p99 + rawHalf.latency.p99);
+      results.halfLoad = { rate: half, full: fullHalf, relay: relayHalf, raw: rawHalf, budget };
+      rows.push([
+        'p99 at half load ms',
+        fmt(fullHalf.latency.p99),
+        `relay p99 ${fmt(relayHalf.latency.p99)} + DB p99 ${fmt(rawHalf.latency.p99)}`,
+      ]);
+      targets.push([
+        'p99 at half load ≤ 3 × (relay p99 + DB p99)',
+        fullHalf.latency.p99 <= budget,
+        `${fmt(fullHalf.latency.p99)} ≤ ${fmt(budget)}`,
+      ]);
+    }
+    await relay?.stop();
+
+    if (want('backfill')) {
+      // 4. Backfill (before the connection test, while the machine is quiet).
+      say(`4/5 backfill: dispute:join after 0 on 10 vs ${BACKFILL_BIG} messages`);
+      const [small, big] = await makeDisputes(admin, 2, 'bf');
+      const fill = async (group: Seat[], count: number) => {
+        const api = new Api(a.url);
+        api.token = group[0]!.token;
+        for (let i = 0; i < count; i += 50) {
+          await Promise.all(
+            Array.from({ length: Math.min(50, count - i) }, (_, k) =>
+              api.req('POST', `/api/disputes/${group[0]!.disputeId}/messages`, {
+                channel: 'joint',
+                body: `history ${i + k}`,
+                clientMsgId: `h-${i + k}`,
+              }),
+            ),
+          );
+          if ((i + 50) % 2000 === 0) say(`  … ${i + 50} messages written`);
+        }
+      };
+      await fill(small!, 10);
+      await fill(big!, BACKFILL_BIG);
+      load.send({ mode: 'backfill', url: a.url, seat: small![1], repeats: 20 });
+      const bfSmall = await load.next<any>();
+      load.send({ mode: 'backfill', url: a.url, seat: big![1], repeats: 20 });
+      const bfBig = await load.next<any>();
+      const bfRatio = bfBig.p50 / bfSmall.p50;
+      results.backfill = { small: bfSmall, big: bfBig, ratio: bfRatio };
+      rows.push([
+        `backfill first page ms, 10 vs ${BACKFILL_BIG} msgs`,
+        `${fmt(bfSmall.p50)} vs ${fmt(bfBig.p50)}`,
+        `${bfSmall.firstPage} vs ${bfBig.firstPage} entries → ×${fmt(bfRatio)}`,
+      ]);
+      targets.push([
+        `backfill first page at ${BACKFILL_BIG} ≤ 2 × at 10`,
+        bfRatio <= 2,
+        fmt(bfRatio),
+      ]);
+    }
+    if (want('cross')) {
+      // 5. Two instances on Redis.
+      say('5/5 two instances: cross-instance vs same-instance delivery');
+      const b = await startApp(ferret.uri, db);
+      procs.push(b.proc);
+      const [crossGroup] = await makeDisputes(admin, 1, 'x');
+      load.send({
+        mode: 'cross',
+        urlA: a.url,
+        urlB: b.url,
+        sender: crossGroup![0],
+        same: crossGroup![1],
+        other: crossGroup![2],
+        messages: quick ? 200 : 500,
+      });
+      const cross = await load.next<any>();
+      results.crossInstance = cross;
+      rows.push([
+        'delivery p50/p99 ms same instance',
+        `${fmt(cross.same.p50)} / ${fmt(cross.same.p99)}`,
+        '',
+      ]);
+      rows.push([
+        'delivery p50/p99 ms across instances',
+        `${fmt(cross.cross.p50)} / ${fmt(cross.cross.p99)}`,
+        `+${fmt(cross.cross.p50 - cross.same.p50)} ms p50 via Redis`,
+      ]);
+      await b.proc.stop();
+    }
+    if (want('connections')) {
+      // 3. Connections: many authenticated sockets on one instance.
+      say(`3/5 connections: ${SOCKETS} authenticated sockets, each joined to a dispute`);
+      const connGroups = await makeDisputes(admin, quick ? 20 : 100, 'conn');
+      const connSeats = connGroups.flat();
+      const before = await admin.req('GET', '/api/admin/runtime');
+      const holders = [spawnTs(join(here, 'load.ts')), spawnTs(join(here, 'load.ts'))];
+      procs.push(...holders);
+      holders.forEach((h, i) =>
+        h.send({
+          mode: 'hold',
+          url: a.url,
+          seats: connSeats,
+          count: Math.floor(SOCKETS / 2) + (i === 0 ? SOCKETS % 2 : 0),
+        }),
+      );
+      const held = await Promise.all(holders.map((h) => h.next<any>()));
+      const connectMs = Math.max(...held.map((h) => h.ms));
+      await new Promise((r) => setTimeout(r, 2_000));
+      const after = await admin.req('GET', '/api/admin/runtime');
+      holders[0]!.send({ mode: 'roundtrip', seats: connSeats });
+      const rt = await holders[0]!.next<any>();
+      const rssPer = (after.rssBytes - before.rssBytes) / SOCKETS;
+      const heapPer = (after.heapUsedBytes - before.heapUsedBytes) / SOCKETS;
+      results.connections = {
+        sockets: after.sockets,
+        connectMs,
+        perSec: (SOCKETS / connectMs) * 1000,
+        rssBytes: after.rssBytes,
+        heapUsedBytes: after.heapUsedBytes,
+        rssPerSocket: rssPer,
+        heapPerSocket: heapPer,
+        roundtrip: rt.roundtrip,
+      };
+      rows.push([
+        `${SOCKETS} sockets: connect+join rate /s`,
+        fmt((SOCKETS / connectMs) * 1000),
+        `server sockets ${after.sockets}`,
+      ]);
+      rows.push([
+        'server RSS / heap',
+        `${fmt(after.rssBytes / 2 ** 20)} MiB / ${fmt(after.heapUsedBytes / 2 ** 20)} MiB`,
+        `per socket ${fmt(rssPer / 1024)} KiB RSS, ${fmt(heapPer / 1024)} KiB heap`,
+      ]);
+      rows.push([
+        'round trip with all connected p50/p99 ms',
+        `${fmt(rt.roundtrip.p50)} / ${fmt(rt.roundtrip.p99)}`,
+        '',
+      ]);
+      targets.push([
+        `${SOCKETS} sockets on one instance with RSS ≤ 1 GiB`,
+        after.rssBytes <= 2 ** 30 && after.sockets >= SOCKETS,
+        `${fmt(after.rssBytes / 2 ** 20)} MiB`,
+      ]);
+      results.serverPid = rssOf(a.proc.child.pid!);
+      for (const h of holders) h.send({ mode: 'exit' });
+    }
   } finally {
     for (const p of procs.reverse()) await p.stop();
     await ferret.stop();
   }
 
   results.targets = targets.map(([name, met, value]) => ({ name, met, value }));
-  writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (BENCH_ONLY) leaves the full run's figures in place.
+  const out = join(here, only ? 'results.partial.json' : 'results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log('\nResults');
   console.table(rows.map(([measure, value, note]) => ({ measure, value, note })));
   console.log('Targets');
   console.table(
     targets.map(([target, met, value]) => ({ target, result: met ? 'met' : 'NOT met', value })),
   );
-  console.log(`written to ${join(here, 'results.json')}`);
+  console.log(`written to ${out}`);
   process.exit(0);
 }
 

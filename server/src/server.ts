@@ -20,6 +20,7 @@ import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { macroRoutes } from './macros/routes.js';
+import type { LogAdvance } from './messages/service.js';
 import { opsRoutes } from './ops/routes.js';
 import { repoRoot } from './paths.js';
 import { registerDisputeHandlers } from './realtime/dispute-handlers.js';
@@ -118,7 +119,9 @@ export async function startServer({
   }
   io.on('dispute:invalidate' as never, ((id: string) => domain.disputes.forget(id)) as never);
   io.on('message:invalidate' as never, ((id: string) => domain.log.forget(id)) as never);
+  io.on('log:advanced' as never, ((a: LogAdvance) => domain.log.learn(a)) as never);
   domain.log.onEntryChanged = (id) => domain.hub.invalidateMessage(id);
+  domain.log.onAdvanced = (a) => domain.hub.announceLogAdvance(a);
   ioRef = io;
   authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
   const stopHandlers = registerDisputeHandlers(io, ctx, domain.thread);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { addBusinessDays } from 'date-fns';
 import {
   assignBodySchema,
@@ -122,16 +123,13 @@ export class DisputeService {
    * Socket.IO message over Redis), and entries live at most CACHE_TTL_MS regardless, so the
    * cache is never staler than a read made a moment earlier. Commands always load fresh.
    */
-  private readonly cache = new Map<string, { doc: DisputeDoc; at: number }>();
+  private readonly cache = new LRUCache<string, DisputeDoc>({ max: 20_000, ttl: CACHE_TTL_MS });
 
   async cachedLoad(id: string): Promise<DisputeDoc | null> {
     const hit = this.cache.get(id);
-    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.doc;
+    if (hit) return hit;
     const doc = await this.load(id);
-    if (doc) {
-      if (this.cache.size > 20_000) this.cache.clear();
-      this.cache.set(id, { doc, at: Date.now() });
-    }
+    if (doc) this.cache.set(id, doc);
     return doc;
   }
 

@@ -1,4 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
+import pMap from 'p-map';
 import {
   GENESIS_HASH,
   type Channel,
@@ -10,15 +12,8 @@ import type { Context } from '../context.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { AppError } from '../http/errors.js';
 import { chainEntryOf, chainHash, verifyChain, type ChainCheck } from './chain.js';
-import {
-  headKey,
-  messageKey,
-  messageModels,
-  readKey,
-  type HeadDoc,
-  type MessageDoc,
-  type ReadDoc,
-} from './model.js';
+import { headKey, messageKey, messageModels, type HeadDoc, type MessageDoc } from './model.js';
+import { ReadPositions, type ReadPosition } from './reads.js';
 
 export interface NewEntry {
   disputeId: string;
@@ -39,6 +34,12 @@ export interface NewEntry {
 interface Head {
   seq: number;
   hash: string;
+}
+
+/** What an instance announces after each flush: heads it stored entries up to, reads that moved. */
+export interface LogAdvance {
+  heads: { key: string; seq: number; hash: string }[];
+  reads: ReadPosition[];
 }
 
 function hasDuplicateWriteError(err: unknown): boolean {
@@ -71,12 +72,14 @@ export function toMessage(doc: MessageDoc): Message {
   };
 }
 
-const HEAD_CACHE_MAX = 50_000;
+const HEAD_CACHE_MAX = 100_000;
 /** Most entries written in one insert (group commit), and inserts running at once. */
 const MAX_BATCH = 256;
 const MAX_IN_FLIGHT = 4;
-/** How often coalesced head hints and read positions are written. */
+/** How often coalesced head hints and read positions are written (and announced). */
 const FLUSH_MS = 1_000;
+/** Head hints written at once during a flush (message inserts keep their turn). */
+const FLUSH_CONCURRENCY = 4;
 /** Recent entries kept per instance, so backfill is served mostly from memory. */
 const ENTRY_CACHE_MAX = 50_000;
 
@@ -95,23 +98,28 @@ interface Pending {
  */
 export class ChannelLog {
   readonly models: ReturnType<typeof messageModels>;
-  private readonly heads = new Map<string, Head>();
+  readonly readPositions: ReadPositions;
+  /**
+   * Heads this instance has stored, read or been told of. Always a lower bound of the true
+   * head (entries are never removed), so every use walks forward from it with a probe.
+   */
+  private readonly heads = new LRUCache<string, Head>({ max: HEAD_CACHE_MAX });
+  /** Probes asked for but not yet sent, shared by everyone who asks before they leave. */
+  private readonly queuedProbes = new Map<string, Promise<Head>>();
   private readonly pending: Pending[] = [];
   private readonly busy = new Set<string>();
   private inFlight = 0;
   private readonly dirtyHeads = new Map<string, Head>();
-  private readonly dirtyReads = new Map<
-    string,
-    { disputeId: string; channel: Channel; userId: string; seq: number }
-  >();
   private readonly flusher: NodeJS.Timeout;
-  /** Entries by id, oldest first (a Map keeps insertion order, which makes it an LRU). */
-  private readonly entries = new Map<string, MessageDoc>();
+  private readonly entries = new LRUCache<string, MessageDoc>({ max: ENTRY_CACHE_MAX });
   /** Called when an entry's visible body changes, so other instances drop their copy. */
   onEntryChanged: (id: string) => void = () => undefined;
+  /** Called after each flush with what moved, for the other instances (see learn). */
+  onAdvanced: (advance: LogAdvance) => void = () => undefined;
 
   constructor(private readonly ctx: Context) {
     this.models = messageModels(ctx.conn);
+    this.readPositions = new ReadPositions(this.models.reads, ctx.log);
     this.flusher = setInterval(() => void this.flush(), FLUSH_MS);
     this.flusher.unref();
   }
@@ -120,21 +128,35 @@ export class ChannelLog {
     return this.models.messages;
   }
 
-  /** The true head: the stored hint, then forward over any entries written after it. */
-  async loadHead(disputeId: string, channel: Channel): Promise<Head> {
-    const hint = await this.models.heads.findById(headKey(disputeId, channel)).lean<HeadDoc>();
-    let head: Head = hint ? { seq: hint.seq, hash: hint.hash } : { seq: 0, hash: GENESIS_HASH };
-    const known = this.heads.get(headKey(disputeId, channel));
-    if (known && known.seq > head.seq) head = known;
-    for (;;) {
-      const next = await this.messages
-        .findById(messageKey(disputeId, channel, head.seq + 1), { hash: 1, seq: 1 })
-        .lean<Pick<MessageDoc, 'seq' | 'hash'>>();
-      if (!next) break;
-      head = { seq: next.seq, hash: next.hash };
-    }
-    this.rememberHead(headKey(disputeId, channel), head);
-    return head;
+  /**
+   * The true head: from what this instance knows (else the stored hint), forward over any
+   * entries written after it. Callers asking for the same channel before the probe leaves
+   * share it; whoever asks later gets a new one, so a probe never starts before its caller
+   * asked (a join subscribes first, then asks: nothing stored in between can be missed).
+   */
+  loadHead(disputeId: string, channel: Channel): Promise<Head> {
+    const key = headKey(disputeId, channel);
+    const queued = this.queuedProbes.get(key);
+    if (queued) return queued;
+    const probe = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.queuedProbes.delete(key);
+      let head = this.heads.get(key);
+      if (!head) {
+        const hint = await this.models.heads.findById(key).lean<HeadDoc>();
+        head = hint ? { seq: hint.seq, hash: hint.hash } : { seq: 0, hash: GENESIS_HASH };
+      }
+      for (;;) {
+        const next: Head | null = await this.messages
+          .findById(messageKey(disputeId, channel, head.seq + 1), { hash: 1, seq: 1 })
+          .lean<Pick<MessageDoc, 'seq' | 'hash'>>();
+        if (!next) break;
+        head = { seq: next.seq, hash: next.hash };
+      }
+      this.rememberHead(key, head);
+      return this.heads.get(key) ?? head;
+    });
+    this.queuedProbes.set(key, probe);
+    return probe;
   }
 
   /** The head as this instance last saw it, or the stored one when it has not seen the channel. */
@@ -147,8 +169,13 @@ export class ChannelLog {
   private rememberHead(key: string, head: Head) {
     const known = this.heads.get(key);
     if (known && known.seq >= head.seq) return;
-    if (this.heads.size >= HEAD_CACHE_MAX) this.heads.clear();
     this.heads.set(key, head);
+  }
+
+  /** What other instances stored and read (their flush announcements). */
+  learn(advance: LogAdvance): void {
+    for (const h of advance.heads) this.rememberHead(h.key, { seq: h.seq, hash: h.hash });
+    this.readPositions.learn(advance.reads);
   }
 
   append(entry: NewEntry): Promise<{ doc: MessageDoc; created: boolean }> {
@@ -221,9 +248,7 @@ export class ChannelLog {
   }
 
   private remember(doc: MessageDoc) {
-    this.entries.delete(doc._id);
     this.entries.set(doc._id, doc);
-    if (this.entries.size > ENTRY_CACHE_MAX) this.entries.delete(this.entries.keys().next().value!);
   }
 
   /** Another instance changed this entry (an edit): read it from the database next time. */
@@ -326,39 +351,36 @@ export class ChannelLog {
   }
 
   /**
-   * Writes coalesced head hints and read positions. Hints may lag (and FerretDB updates
-   * are not atomic): loadHead walks forward from whatever is stored.
+   * Writes coalesced head hints and read positions, a few at a time, then announces them to
+   * the other instances. Hints may lag (and FerretDB updates are not atomic): loadHead walks
+   * forward from whatever is stored.
    */
   async flush(): Promise<void> {
-    const heads = [...this.dirtyHeads];
-    const reads = [...this.dirtyReads.values()];
+    const heads = [...this.dirtyHeads].map(([key, head]) => ({ key, ...head }));
     this.dirtyHeads.clear();
-    this.dirtyReads.clear();
-    await Promise.all([
-      ...heads.map(([key, head]) =>
-        this.models.heads
-          .updateOne(
-            { _id: key, seq: { $lt: head.seq } },
-            { $set: { seq: head.seq, hash: head.hash } },
-            { upsert: true },
-          )
-          .catch((err: unknown) => {
-            if (!isDuplicateKey(err)) this.ctx.log.warn({ err }, 'could not save channel head');
-          }),
+    const [, reads] = await Promise.all([
+      pMap(
+        heads,
+        (h) =>
+          this.models.heads
+            .updateOne(
+              { _id: h.key, seq: { $lt: h.seq } },
+              { $set: { seq: h.seq, hash: h.hash } },
+              { upsert: true },
+            )
+            .catch((err: unknown) => {
+              if (!isDuplicateKey(err)) this.ctx.log.warn({ err }, 'could not save channel head');
+            }),
+        { concurrency: FLUSH_CONCURRENCY },
       ),
-      ...reads.map((r) =>
-        this.markRead(r.disputeId, r.channel, r.userId, r.seq).catch((err: unknown) =>
-          this.ctx.log.warn({ err }, 'could not save read position'),
-        ),
-      ),
+      this.readPositions.flush(),
     ]);
+    if (heads.length || reads.length) this.onAdvanced({ heads, reads });
   }
 
-  /** An author has read what they wrote: recorded with the next flush. */
-  noteOwnRead(disputeId: string, channel: Channel, userId: string, seq: number): void {
-    const key = readKey(disputeId, channel, userId);
-    const known = this.dirtyReads.get(key);
-    if (!known || known.seq < seq) this.dirtyReads.set(key, { disputeId, channel, userId, seq });
+  /** A user has read a channel up to seq (or wrote entry seq): recorded with the next flush. */
+  raiseRead(disputeId: string, channel: Channel, userId: string, seq: number): void {
+    this.readPositions.raise({ disputeId, channel, userId, seq });
   }
 
   async close(): Promise<void> {
@@ -425,42 +447,13 @@ export class ChannelLog {
     this.onEntryChanged(id);
   }
 
-  /** Raises a user's read position (never lowers it). */
-  async markRead(disputeId: string, channel: Channel, userId: string, seq: number): Promise<void> {
-    const _id = readKey(disputeId, channel, userId);
-    await this.models.reads
-      .updateOne(
-        { _id, seq: { $lt: seq } },
-        { $set: { disputeId, channel, userId, seq } },
-        { upsert: true },
-      )
-      .catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
-  }
-
   /** Read positions of the given users in the given channels. */
-  async reads(
+  reads(
     disputeId: string,
     channels: Channel[],
     userIds: string[],
   ): Promise<Partial<Record<Channel, Record<string, number>>>> {
-    const pairs = channels.flatMap((channel) => userIds.map((userId) => ({ channel, userId })));
-    const docs = await Promise.all(
-      pairs.map(({ channel, userId }) =>
-        this.models.reads
-          .findById(readKey(disputeId, channel, userId), { seq: 1 })
-          .lean<Pick<ReadDoc, 'seq'>>(),
-      ),
-    );
-    const out: Partial<Record<Channel, Record<string, number>>> = {};
-    pairs.forEach(({ channel, userId }, i) => {
-      // A position waiting for the next flush is newer than the stored one.
-      const pending = this.dirtyReads.get(readKey(disputeId, channel, userId))?.seq ?? 0;
-      const seq = Math.max(docs[i]?.seq ?? 0, pending);
-      (out[channel] ??= {})[userId] = seq;
-    });
-    return out;
+    return this.readPositions.of(disputeId, channels, userIds);
   }
 
   /** Every entry of a channel in seq order (transcripts, verification). */

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, JoinResult, Message } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
-import type { ApiClient } from '../../test/api-client.js';
-import { type ClientSocket } from '../../test/api-client.js';
+import { ApiClient, type ClientSocket } from '../../test/api-client.js';
 import { startTestServer, stopTestServer } from '../../test/harness.js';
 import { disputeInMediation, makeWorld, newContract, type World } from '../../test/world.js';
 
@@ -195,6 +194,47 @@ describe('three people in one room', () => {
     const ack = await join(cs, d.id);
     expect(ack.reads.joint?.[w.freelancer.user!.id]).toBe(jointSeq);
     expect(ack.reads['caucus:freelancer']).toBeUndefined();
+  });
+
+  it('read positions move in memory, reach the other instance within a flush and are stored', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    // The client, on the second instance, joins first: that instance now holds the
+    // freelancer's joint position (0) in memory.
+    const cs = await connect(w.client, second);
+    expect((await join(cs, d.id)).reads.joint?.[w.freelancer.user!.id]).toBe(0);
+    const fs = await connect(w.freelancer);
+    await join(fs, d.id);
+    let seq = 0;
+    for (let i = 0; i < 3; i++) {
+      const sent = await w.mediator.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'joint',
+        body: `update ${i}`,
+        clientMsgId: `rp-${i}`,
+      });
+      seq = sent.body.message.seq;
+    }
+    expect((await emit(fs, 'message:read', { disputeId: d.id, channel: 'joint', seq })).ok).toBe(
+      true,
+    );
+    // Same instance: at once.
+    expect((await w.freelancer.get(`/api/disputes/${d.id}`)).body.dispute.unread.joint).toBe(0);
+    // The other instance raises its copy when the first one announces its flush (every 1 s).
+    await settle(1_500);
+    expect((await join(cs, d.id)).reads.joint?.[w.freelancer.user!.id]).toBe(seq);
+    // A new instance with nothing in memory reads what was stored.
+    const third = await startTestServer({
+      dbName: server.ctx.config.MONGODB_DB,
+      redisPrefix: server.ctx.config.REDIS_PREFIX,
+    });
+    try {
+      const f3 = new ApiClient(third.url);
+      f3.cookie = w.freelancer.cookie;
+      const view = (await f3.get(`/api/disputes/${d.id}`)).body.dispute;
+      expect(view.heads.joint).toBe(seq);
+      expect(view.unread.joint).toBe(0);
+    } finally {
+      await third.stop();
+    }
   });
 
   it('presence: joining says online to the others, leaving and disconnecting say offline', async () => {

@@ -110,7 +110,7 @@ export class ThreadService {
   /** Fan-out after a new entry: readers' sockets, the author's read position, list views. */
   afterAppend(dispute: DisputeDoc, doc: MessageDoc, authorId: string | null): void {
     this.deps.hub.emitMessage(doc);
-    if (authorId) this.deps.log.noteOwnRead(dispute._id, doc.channel, authorId, doc.seq);
+    if (authorId) this.deps.log.raiseRead(dispute._id, doc.channel, authorId, doc.seq);
     this.deps.disputes.broadcast(dispute, false);
   }
 
@@ -219,7 +219,7 @@ export class ThreadService {
     const { relation } = await this.deps.disputes.visible(user, input.disputeId, { cached: true });
     assertCanRead(relation, input.channel);
     const seq = Math.min(input.seq, await this.deps.log.knownHead(input.disputeId, input.channel));
-    await this.deps.log.markRead(input.disputeId, input.channel, user.id, seq);
+    this.deps.log.raiseRead(input.disputeId, input.channel, user.id, seq);
     return { disputeId: input.disputeId, channel: input.channel, seq };
   }
 

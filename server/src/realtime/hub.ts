@@ -6,7 +6,7 @@ import {
   type ServerToClientEvents,
 } from '@dispute-room/shared';
 import type { MessageDoc } from '../messages/model.js';
-import { toMessage } from '../messages/service.js';
+import { toMessage, type LogAdvance } from '../messages/service.js';
 
 export type IO = Server<ClientToServerEvents, ServerToClientEvents>;
 
@@ -42,6 +42,11 @@ export class Hub {
   /** Tells the other instances to drop their cached copy of an edited entry. */
   invalidateMessage(id: string): void {
     if (this.clustered) this.server?.serverSideEmit('message:invalidate', id);
+  }
+
+  /** Tells the other instances which heads and read positions moved here (see ChannelLog.learn). */
+  announceLogAdvance(advance: LogAdvance): void {
+    if (this.clustered) this.server?.serverSideEmit('log:advanced', advance);
   }
 
   /** Tells the other instances to drop their cached copy of a dispute. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
 import { createUserBodySchema, type Role, type User } from '@dispute-room/shared';
 import { hashPassword } from '../auth/passwords.js';
@@ -45,16 +46,15 @@ export class UserService {
    * Users are read on every authenticated request and socket join, and the API never changes
    * one after creation: a short per-instance cache saves those reads.
    */
-  private readonly cache = new Map<string, { user: User; at: number }>();
+  private readonly cache = new LRUCache<string, User>({ max: 50_000, ttl: USER_CACHE_MS });
 
   async byId(id: string): Promise<User | null> {
     const hit = this.cache.get(id);
-    if (hit && Date.now() - hit.at < USER_CACHE_MS) return hit.user;
+    if (hit) return hit;
     const doc = await this.model.findById(id, { passwordHash: 0 }).lean();
     if (!doc) return null;
     const user = toUser(doc);
-    if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(id, { user, at: Date.now() });
+    this.cache.set(id, user);
     return user;
   }
 
