@@ -23,14 +23,17 @@ const FLUSH_CONCURRENCY = 4;
 /**
  * Read positions (receipts and unread counts). Every join, list view and `dispute:updated`
  * needs several of them, so they are served from memory: a change is applied here at once,
+ * announced to the other instances within a second (they raise the copies they hold) and
  * written to the database with the next flush (coalesced: one write per user and channel per
- * flush, never lowering a stored position) and announced to the other instances, which raise
- * the copies they hold. A crash loses at most one flush interval of receipts, never messages.
+ * flush, never lowering a stored position). A crash loses at most one flush interval of
+ * receipts (never messages); a graceful stop flushes.
  */
 export class ReadPositions {
   private readonly known = new LRUCache<string, number>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
   private readonly loading = new Map<string, Promise<number>>();
+  /** Moved since the last database flush, and since the last announcement. */
   private readonly dirty = new Map<string, ReadPosition>();
+  private readonly moved = new Map<string, ReadPosition>();
 
   constructor(
     private readonly model: Model<ReadDoc>,
@@ -40,8 +43,10 @@ export class ReadPositions {
   /** A position moved on this instance (never lowered). */
   raise(p: ReadPosition): void {
     const key = readKey(p.disputeId, p.channel, p.userId);
-    const pending = this.dirty.get(key);
-    if (!pending || pending.seq < p.seq) this.dirty.set(key, p);
+    for (const pending of [this.dirty, this.moved]) {
+      const known = pending.get(key);
+      if (!known || known.seq < p.seq) pending.set(key, p);
+    }
     // Not cached: a stored position may be higher; the next read takes the larger of the two.
     const cached = this.known.get(key);
     if (cached !== undefined && cached < p.seq) this.known.set(key, p.seq);
@@ -89,27 +94,32 @@ export class ReadPositions {
     return out;
   }
 
-  /** Writes what moved since the last flush; returns it, to be announced to other instances. */
-  async flush(): Promise<ReadPosition[]> {
-    const moved = [...this.dirty.values()];
+  /** What moved since the last call, to be announced to the other instances. */
+  takeMoved(): ReadPosition[] {
+    const moved = [...this.moved.values()];
+    this.moved.clear();
+    return moved;
+  }
+
+  /** Writes what moved since the last flush. */
+  async flush(): Promise<void> {
+    const unsaved = [...this.dirty.values()];
     this.dirty.clear();
     await pMap(
-      moved,
-      (p) =>
-        this.model
-          .updateOne(
-            { _id: readKey(p.disputeId, p.channel, p.userId), seq: { $lt: p.seq } },
-            { $set: { ...p } },
-            { upsert: true },
-          )
+      unsaved,
+      (p) => {
+        const _id = readKey(p.disputeId, p.channel, p.userId);
+        return this.model
+          .updateOne({ _id, seq: { $lt: p.seq } }, { $set: { ...p } }, { upsert: true })
           .catch((err: unknown) => {
             // Duplicate key: a higher position is already stored (the filter missed, the upsert collided).
             if (isDuplicateKey(err)) return;
             this.log.warn({ err }, 'could not save read position; will retry');
-            this.raise(p);
-          }),
+            const newer = this.dirty.get(_id);
+            if (!newer || newer.seq < p.seq) this.dirty.set(_id, p);
+          });
+      },
       { concurrency: FLUSH_CONCURRENCY },
     );
-    return moved;
   }
 }

@@ -73,11 +73,12 @@ export function toMessage(doc: MessageDoc): Message {
 }
 
 const HEAD_CACHE_MAX = 100_000;
-/** Most entries written in one insert (group commit), and inserts running at once. */
+/** Most entries written in one insert (group commit). */
 const MAX_BATCH = 256;
-const MAX_IN_FLIGHT = 4;
-/** How often coalesced head hints and read positions are written (and announced). */
-const FLUSH_MS = 1_000;
+/** How often this instance tells the others which heads and read positions moved. */
+const ANNOUNCE_MS = 1_000;
+/** How often coalesced head hints and read positions are written to the database. */
+const FLUSH_MS = 5_000;
 /** Head hints written at once during a flush (message inserts keep their turn). */
 const FLUSH_CONCURRENCY = 4;
 /** Recent entries kept per instance, so backfill is served mostly from memory. */
@@ -92,9 +93,9 @@ interface Pending {
 /**
  * Each channel of a dispute is an append-only log with a gap-free seq and a hash chain.
  * A seq is taken by inserting `_id = <dispute>_<channel>_<seq>`: the unique key decides
- * races between instances. Inside one instance appends queue up and are written together
- * (group commit: ordered insertMany batches across channels, a few in flight, never two
- * holding the same channel; each entry acked only once it is stored). Idempotency rides on the unique `idemKey`.
+ * races between instances. Inside one instance appends queue up while an insert is running
+ * and are then written together (group commit: one ordered insertMany across channels; each
+ * entry acked only once it is stored). Idempotency rides on the unique `idemKey`.
  */
 export class ChannelLog {
   readonly models: ReturnType<typeof messageModels>;
@@ -107,21 +108,25 @@ export class ChannelLog {
   /** Probes asked for but not yet sent, shared by everyone who asks before they leave. */
   private readonly queuedProbes = new Map<string, Promise<Head>>();
   private readonly pending: Pending[] = [];
-  private readonly busy = new Set<string>();
-  private inFlight = 0;
+  private committing = false;
+  /** Heads stored since the last database flush, and since the last announcement. */
   private readonly dirtyHeads = new Map<string, Head>();
-  private readonly flusher: NodeJS.Timeout;
+  private readonly unannounced = new Map<string, Head>();
+  private readonly timers: NodeJS.Timeout[];
   private readonly entries = new LRUCache<string, MessageDoc>({ max: ENTRY_CACHE_MAX });
   /** Called when an entry's visible body changes, so other instances drop their copy. */
   onEntryChanged: (id: string) => void = () => undefined;
-  /** Called after each flush with what moved, for the other instances (see learn). */
+  /** Called every ANNOUNCE_MS with what moved, for the other instances (see learn). */
   onAdvanced: (advance: LogAdvance) => void = () => undefined;
 
   constructor(private readonly ctx: Context) {
     this.models = messageModels(ctx.conn);
     this.readPositions = new ReadPositions(this.models.reads, ctx.log);
-    this.flusher = setInterval(() => void this.flush(), FLUSH_MS);
-    this.flusher.unref();
+    this.timers = [
+      setInterval(() => this.announce(), ANNOUNCE_MS),
+      setInterval(() => void this.flush(), FLUSH_MS),
+    ];
+    for (const t of this.timers) t.unref();
   }
 
   private get messages(): Model<MessageDoc> {
@@ -145,18 +150,44 @@ export class ChannelLog {
         const hint = await this.models.heads.findById(key).lean<HeadDoc>();
         head = hint ? { seq: hint.seq, hash: hint.hash } : { seq: 0, hash: GENESIS_HASH };
       }
-      for (;;) {
-        const next: Head | null = await this.messages
-          .findById(messageKey(disputeId, channel, head.seq + 1), { hash: 1, seq: 1 })
-          .lean<Pick<MessageDoc, 'seq' | 'hash'>>();
-        if (!next) break;
-        head = { seq: next.seq, hash: next.hash };
-      }
+      head = await this.walk(disputeId, channel, head);
       this.rememberHead(key, head);
       return this.heads.get(key) ?? head;
     });
     this.queuedProbes.set(key, probe);
     return probe;
+  }
+
+  /**
+   * Forward from a known head to the last stored entry. Seqs are gap-free, so "entry n
+   * exists" holds up to the head and not after: gallop (+1, +2, +4 …) to the first miss, then
+   * halve the interval. Usually one read (the next seq is not there); log₂ of the lag otherwise.
+   */
+  private async walk(disputeId: string, channel: Channel, from: Head): Promise<Head> {
+    const at = (seq: number) =>
+      this.messages
+        .findById(messageKey(disputeId, channel, seq), { hash: 1, seq: 1 })
+        .lean<Head>()
+        .then((d) => (d ? { seq: d.seq, hash: d.hash } : null));
+    let last = from;
+    let step = 1;
+    let missing: number;
+    for (;;) {
+      const hit = await at(last.seq + step);
+      if (!hit) {
+        missing = last.seq + step;
+        break;
+      }
+      last = hit;
+      step *= 2;
+    }
+    while (missing - last.seq > 1) {
+      const mid = Math.floor((last.seq + missing) / 2);
+      const hit = await at(mid);
+      if (hit) last = hit;
+      else missing = mid;
+    }
+    return last;
   }
 
   /** The head as this instance last saw it, or the stored one when it has not seen the channel. */
@@ -186,37 +217,18 @@ export class ChannelLog {
   }
 
   /**
-   * Starts batches while fewer than MAX_IN_FLIGHT are running. A batch takes queued entries
-   * of channels that no running batch holds, so each channel's entries stay in order while
-   * different channels are written concurrently.
+   * One insert at a time: whatever queued meanwhile goes in the next one, in arrival order
+   * (so each channel's entries stay in order). Measured: one running insert with larger
+   * batches costs the server less per message, and answers sooner, than several small ones.
    */
   private drain(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.pending.length) {
-      const batch: Pending[] = [];
-      const taken = new Set<string>();
-      const skipped = new Set<string>();
-      const keep: Pending[] = [];
-      for (const p of this.pending) {
-        const key = headKey(p.entry.disputeId, p.entry.channel);
-        // An entry may go only if no earlier entry of its channel stays behind.
-        if (batch.length < MAX_BATCH && !this.busy.has(key) && !skipped.has(key)) {
-          batch.push(p);
-          taken.add(key);
-        } else {
-          keep.push(p);
-          skipped.add(key);
-        }
-      }
-      if (batch.length === 0) return;
-      this.pending.splice(0, this.pending.length, ...keep);
-      for (const key of taken) this.busy.add(key);
-      this.inFlight += 1;
-      void this.commit(batch).finally(() => {
-        for (const key of taken) this.busy.delete(key);
-        this.inFlight -= 1;
-        this.drain();
-      });
-    }
+    if (this.committing || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, MAX_BATCH);
+    this.committing = true;
+    void this.commit(batch).finally(() => {
+      this.committing = false;
+      this.drain();
+    });
   }
 
   private build(entry: NewEntry, seq: number, prevHash: string): MessageDoc {
@@ -261,6 +273,7 @@ export class ChannelLog {
     const head = { seq: doc.seq, hash: doc.hash };
     this.rememberHead(key, head);
     this.dirtyHeads.set(key, head);
+    this.unannounced.set(key, head);
   }
 
   /**
@@ -350,22 +363,29 @@ export class ChannelLog {
     throw new AppError('conflict', 'the channel is too busy, try again');
   }
 
+  /** Tells the other instances which heads and read positions moved here since last time. */
+  announce(): void {
+    const heads = [...this.unannounced].map(([key, head]) => ({ key, ...head }));
+    this.unannounced.clear();
+    const reads = this.readPositions.takeMoved();
+    if (heads.length || reads.length) this.onAdvanced({ heads, reads });
+  }
+
   /**
-   * Writes coalesced head hints and read positions, a few at a time, then announces them to
-   * the other instances. Hints may lag (and FerretDB updates are not atomic): loadHead walks
-   * forward from whatever is stored.
+   * Writes coalesced head hints and read positions, a few at a time. Hints may lag (and
+   * FerretDB updates are not atomic): loadHead walks forward from whatever is stored.
    */
   async flush(): Promise<void> {
-    const heads = [...this.dirtyHeads].map(([key, head]) => ({ key, ...head }));
+    const heads = [...this.dirtyHeads];
     this.dirtyHeads.clear();
-    const [, reads] = await Promise.all([
+    await Promise.all([
       pMap(
         heads,
-        (h) =>
+        ([key, head]) =>
           this.models.heads
             .updateOne(
-              { _id: h.key, seq: { $lt: h.seq } },
-              { $set: { seq: h.seq, hash: h.hash } },
+              { _id: key, seq: { $lt: head.seq } },
+              { $set: { seq: head.seq, hash: head.hash } },
               { upsert: true },
             )
             .catch((err: unknown) => {
@@ -375,7 +395,6 @@ export class ChannelLog {
       ),
       this.readPositions.flush(),
     ]);
-    if (heads.length || reads.length) this.onAdvanced({ heads, reads });
   }
 
   /** A user has read a channel up to seq (or wrote entry seq): recorded with the next flush. */
@@ -384,7 +403,8 @@ export class ChannelLog {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.flusher);
+    for (const t of this.timers) clearInterval(t);
+    this.announce();
     await this.flush();
   }
 
@@ -465,10 +485,13 @@ export class ChannelLog {
   /** Recomputes one channel's chain from what is stored, behind any cache. */
   async verify(disputeId: string, channel: Channel): Promise<ChainCheck> {
     const entries = await this.all(disputeId, channel);
-    const hint = await this.models.heads.findById(headKey(disputeId, channel)).lean<HeadDoc>();
+    const key = headKey(disputeId, channel);
+    const hint = await this.models.heads.findById(key).lean<HeadDoc>();
     const check = verifyChain(channel, entries.map(chainEntryOf));
-    // A removed last entry leaves no hole in the chain: the recorded head still names it.
-    if (check.verified && hint && hint.seq > entries.length) {
+    // A removed last entry leaves no hole in the chain, but the recorded head (or the head
+    // this instance has seen, which may be newer than the periodic hint) still names it.
+    const recorded = Math.max(hint?.seq ?? 0, this.heads.get(key)?.seq ?? 0);
+    if (check.verified && recorded > entries.length) {
       return { ...check, verified: false, brokenAt: entries.length + 1 };
     }
     return check;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Ack, JoinResult, Message } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
 import { ApiClient, type ClientSocket } from '../../test/api-client.js';
@@ -221,7 +221,9 @@ describe('three people in one room', () => {
     // The other instance raises its copy when the first one announces its flush (every 1 s).
     await settle(1_500);
     expect((await join(cs, d.id)).reads.joint?.[w.freelancer.user!.id]).toBe(seq);
-    // A new instance with nothing in memory reads what was stored.
+    // A new instance with nothing in memory reads what the first one stored (its periodic
+    // flush, run here at once; a graceful stop runs it too).
+    await server.domain.log.flush();
     const third = await startTestServer({
       dbName: server.ctx.config.MONGODB_DB,
       redisPrefix: server.ctx.config.REDIS_PREFIX,
@@ -402,6 +404,30 @@ describe('ordering, idempotency and recovery', () => {
     expect(ack.hasMore).toEqual({ joint: false, 'caucus:freelancer': false });
   });
 
+  it('an instance that fell far behind finds the exact head (gallop, then halve)', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    const before = await second.domain.log.loadHead(d.id, 'caucus:client');
+    // Silence the writer's announcements, so `second` must find the head by reading.
+    const announce = server.domain.log.onAdvanced;
+    server.domain.log.onAdvanced = () => undefined;
+    onTestFinished(() => void (server.domain.log.onAdvanced = announce));
+    for (let i = 0; i < 37; i++) {
+      await w.client.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'caucus:client',
+        body: `burst ${i}`,
+        clientMsgId: `gallop-${i}`,
+      });
+    }
+    const last = (
+      await w.client.get(
+        `/api/disputes/${d.id}/messages?channel=caucus:client&after=${before.seq + 36}`,
+      )
+    ).body.messages[0] as Message;
+    expect(last.seq).toBe(before.seq + 37);
+    const head = await second.domain.log.loadHead(d.id, 'caucus:client');
+    expect(head).toEqual({ seq: last.seq, hash: last.hash });
+  });
+
   it('REST pages a channel with after/limit and hasMore', async () => {
     const d = await disputeInMediation(w, await newContract(w));
     for (let i = 0; i < 7; i++) {
@@ -487,6 +513,31 @@ describe('hash chain', () => {
     expect(await server.domain.log.verify(d.id, 'caucus:client')).toMatchObject({ verified: true });
     await messages.deleteOne({ _id: ids[2] } as never);
     expect(await server.domain.log.verify(d.id, 'caucus:client')).toMatchObject({
+      verified: false,
+      brokenAt: 3,
+    });
+  });
+
+  it('detects a removed last entry, which leaves no hole in the chain', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await w.client.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'caucus:client',
+        body: `fact ${i}`,
+        clientMsgId: `last-${i}`,
+      });
+      ids.push(r.body.message.id);
+    }
+    const messages = server.domain.log.models.messages.collection;
+    await messages.deleteOne({ _id: ids[2] } as never);
+    // The instance that wrote it knows its head at once; another one from the stored hint.
+    expect(await server.domain.log.verify(d.id, 'caucus:client')).toMatchObject({
+      verified: false,
+      brokenAt: 3,
+    });
+    await server.domain.log.flush();
+    expect(await second.domain.log.verify(d.id, 'caucus:client')).toMatchObject({
       verified: false,
       brokenAt: 3,
     });
