@@ -27,7 +27,12 @@ async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promi
   );
 }
 
-export async function handlerWorkload(handler: FerretHandler, n = 2000) {
+/**
+ * `stored` documents first (in batches, as group commit writes them), then the operations
+ * timed against a collection of that size: scale matters, because a lookup that is not
+ * served by an index grows with the collection.
+ */
+export async function handlerWorkload(handler: FerretHandler, stored = 20_000, lookups = 2_000) {
   if (handler === 'postgresql' && !ensurePostgresDatabase(PG_URL))
     throw new Error(`PostgreSQL at ${PG_URL} is not reachable`);
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${handler}-`));
@@ -40,26 +45,33 @@ export async function handlerWorkload(handler: FerretHandler, n = 2000) {
       'messages',
     );
     await coll.createIndex({ disputeId: 1 });
-    const ids = Array.from({ length: n }, (_, i) => i);
+    const doc = (i: number) => ({
+      _id: `d${i % 20}_j_${i}`,
+      disputeId: `d${i % 20}`,
+      seq: i,
+      body: 'x'.repeat(200),
+    });
+    const batches = Array.from({ length: Math.ceil(stored / 64) }, (_, b) => b);
+    const ids = Array.from({ length: lookups }, (_, k) => k);
     const rows = [
-      await timed('insert (16 concurrent)', n, () =>
-        pool(ids, 16, (i) =>
-          coll.insertOne({
-            _id: `d${i % 20}_j_${i}`,
-            disputeId: `d${i % 20}`,
-            seq: i,
-            body: 'x'.repeat(200),
-          }),
+      await timed(`insertMany of 64 (4 concurrent), up to ${stored} docs`, stored, () =>
+        pool(batches, 4, (b) =>
+          coll.insertMany(
+            Array.from({ length: Math.min(64, stored - b * 64) }, (_, k) => doc(b * 64 + k)),
+          ),
         ),
       ),
-      await timed('find by _id (16 concurrent)', n, () =>
-        pool(ids, 16, (i) => coll.findOne({ _id: `d${i % 20}_j_${i}` })),
+      await timed('insertOne (16 concurrent)', lookups, () =>
+        pool(ids, 16, (k) => coll.insertOne(doc(stored + k))),
       ),
-      await timed('find by field equality', 100, () =>
-        pool(ids.slice(0, 100), 4, (i) => coll.find({ disputeId: `d${i % 20}` }).toArray()),
+      await timed(`find by _id in ${stored} (16 concurrent)`, lookups, () =>
+        pool(ids, 16, (k) => coll.findOne({ _id: doc((k * 7919) % stored)._id })),
       ),
-      await timed('aggregate $match+$group', 20, () =>
-        pool(ids.slice(0, 20), 2, () =>
+      await timed('find by field equality', 10, () =>
+        pool(ids.slice(0, 10), 2, (k) => coll.find({ disputeId: `d${k % 20}` }).toArray()),
+      ),
+      await timed('aggregate $match+$group', 4, () =>
+        pool(ids.slice(0, 4), 2, () =>
           coll
             .aggregate([
               { $match: { seq: { $gte: 100 } } },
@@ -81,6 +93,6 @@ export async function handlerWorkload(handler: FerretHandler, n = 2000) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const handler of ['sqlite', 'postgresql'] as const) {
     console.log(`\n${handler}`);
-    console.table(await handlerWorkload(handler));
+    console.table(await handlerWorkload(handler, Number(process.env.BENCH_STORED ?? 20_000)));
   }
 }

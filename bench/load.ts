@@ -208,7 +208,8 @@ onCommands(async (cmd) => {
         await call(s, 'dispute:leave', { disputeId: seat.disputeId });
       }
       s.disconnect();
-      emitLine({ firstPage: count, ...summarize(times) });
+      // `first`: the first join, which on a fresh instance reads everything from the database.
+      emitLine({ firstPage: count, first: times[0], ...summarize(times) });
       break;
     }
     case 'cross': {

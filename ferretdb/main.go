@@ -51,6 +51,9 @@ func main() {
 		cfg.SQLiteURL = "file:" + dir + "/"
 	case "postgresql":
 		cfg.PostgreSQLURL = *pgURL
+		if err := ensureLookupIndexes(*pgURL); err != nil {
+			logger.Warn("primary-key lookups will scan whole tables", "error", err)
+		}
 	default:
 		fatal("unknown -handler %q", *handler)
 	}

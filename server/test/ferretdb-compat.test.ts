@@ -5,6 +5,7 @@ import { GridFSBucket, MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { isDuplicateKey } from '../src/db/mongo.js';
+import { psql } from '../src/db/postgres.js';
 import { uniqueDbName } from './harness.js';
 
 /**
@@ -211,3 +212,38 @@ describe('backend detection', () => {
     }
   });
 });
+
+describe.runIf(inject('postgresqlUrl'))(
+  'FerretDB on PostgreSQL: equality lookups can use an index',
+  () => {
+    // FerretDB pushes `{field: value}` down as `_jsonb->'field' @> value`, which the btrees it
+    // builds cannot answer; the launcher gives each of them a GIN twin (ferretdb/lookup_indexes.go).
+    it('a new collection and each single-field index get a GIN twin that the pushed-down filter uses', async () => {
+      const coll = db.collection<{ _id: string; ref: string }>('lookup_probe');
+      await coll.createIndex({ ref: 1 });
+      await coll.insertMany(
+        Array.from({ length: 500 }, (_, i) => ({ _id: `p${i}`, ref: `r${i % 50}` })),
+      );
+      const url = inject('postgresqlUrl');
+      const table = psql(
+        url,
+        `SELECT _jsonb->>'table' FROM "${db.databaseName}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'lookup_probe'`,
+      );
+      expect(table).toMatch(/^lookup_probe_/);
+      const gin = psql(
+        url,
+        `SELECT string_agg(indexdef, ' | ' ORDER BY indexdef) FROM pg_indexes WHERE schemaname = '${db.databaseName}' AND tablename = '${table}' AND indexdef LIKE '%USING gin%'`,
+      );
+      expect(gin).toContain(`(_jsonb -> '_id'::text)`);
+      expect(gin).toContain(`(_jsonb -> 'ref'::text)`);
+      // The statement FerretDB sends for findOne({_id}), with the key bound (a custom plan).
+      const plan = psql(
+        url,
+        `SET enable_seqscan = off; EXPLAIN SELECT _jsonb FROM "${db.databaseName}"."${table}" WHERE _jsonb->'_id' @> '"p7"'`,
+      );
+      expect(plan).toMatch(/Index Scan on \S+_gin/);
+      expect(psql(url, 'SHOW plan_cache_mode')).toBe('force_custom_plan');
+      expect(await coll.findOne({ _id: 'p7' })).toEqual({ _id: 'p7', ref: 'r7' });
+    });
+  },
+);

@@ -9,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     mongoUri: string;
     redisUrl: string;
+    /** The PostgreSQL under the test FerretDB ('' when it runs on SQLite or MongoDB). */
+    postgresqlUrl: string;
   }
 }
 
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject) {
   const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   project.provide('redisUrl', redisUrl);
 
+  project.provide('postgresqlUrl', '');
   if (process.env.TEST_MONGODB_URI) {
     project.provide('mongoUri', process.env.TEST_MONGODB_URI);
     return;
@@ -38,6 +41,7 @@ export default async function setup(project: TestProject) {
   }
   const ferret = await startEmbeddedFerret({ handler, dataDir, postgresqlUrl });
   project.provide('mongoUri', ferret.uri);
+  if (handler === 'postgresql') project.provide('postgresqlUrl', postgresqlUrl);
   return async () => {
     await ferret.stop();
     rmSync(dataDir, { recursive: true, force: true });

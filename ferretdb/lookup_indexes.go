@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// FerretDB v1.24's PostgreSQL handler pushes an equality filter down as
+// `_jsonb->$1 @> $2`, while the indexes it creates for Mongo index keys (`_id`
+// included) are btrees on `(_jsonb->'field')`. A btree cannot answer `@>`, so
+// every primary-key lookup was a sequential scan of the collection's table:
+// 70 ms per lookup at 50,000 messages, growing with the collection.
+//
+// lookupIndexSQL gives every such single-field btree a GIN twin on the same
+// expression, which PostgreSQL uses for `@>` once the key is a constant (a
+// custom plan; hence force_custom_plan for this database). An event trigger
+// does the same for every index FerretDB creates later. FerretDB does not know
+// these indexes; it needs not: they only speed up the queries it already sends.
+const lookupIndexSQL = `
+CREATE OR REPLACE FUNCTION dispute_room_gin_twin(idx oid) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  def text := pg_get_indexdef(idx);
+  m text[] := regexp_match(def, '^CREATE (?:UNIQUE )?INDEX (\S+) ON (\S+) USING btree \(\(\(_jsonb -> ''([^'']+)''::text\)\)');
+BEGIN
+  IF m IS NULL THEN
+    RETURN;
+  END IF;
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin ((_jsonb -> %L))',
+    left(m[1], 55) || '_gin', m[2], m[3]);
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION dispute_room_gin_twins_on_ddl() RETURNS event_trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  obj record;
+BEGIN
+  FOR obj IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE INDEX' LOOP
+    PERFORM dispute_room_gin_twin(obj.objid);
+  END LOOP;
+END
+$fn$;
+
+DO $do$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'dispute_room_gin_twins') THEN
+    CREATE EVENT TRIGGER dispute_room_gin_twins ON ddl_command_end
+      WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION dispute_room_gin_twins_on_ddl();
+  END IF;
+  EXECUTE format('ALTER DATABASE %I SET plan_cache_mode = force_custom_plan', current_database());
+END
+$do$;
+
+SELECT dispute_room_gin_twin(i.indexrelid)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%';
+`
+
+// ensureLookupIndexes installs the above in the database FerretDB stores into.
+// It needs a role that may create event triggers (a superuser); without one,
+// FerretDB still works, only its lookups scan.
+func ensureLookupIndexes(url string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	// Simple protocol: several statements in one round trip.
+	if _, err := conn.Exec(ctx, lookupIndexSQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+		return fmt.Errorf("install lookup indexes: %w", err)
+	}
+	return nil
+}
