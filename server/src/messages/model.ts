@@ -29,6 +29,8 @@ export interface MessageDoc {
   editedAt: Date | null;
   hash: string;
   prevHash: string;
+  /** Entries of one channel in groups of BUCKET_SIZE seqs (see bucketKey); absent on old entries. */
+  bucket?: string;
 }
 
 /** Read position of one user in one channel; `_id` = `<disputeId>:<channel>:<userId>`. */
@@ -69,6 +71,7 @@ const messageSchema = new Schema<MessageDoc>(
     editedAt: { type: Date, default: null },
     hash: { type: String, required: true },
     prevHash: { type: String, required: true },
+    bucket: { type: String, index: true },
   },
   { versionKey: false, collection: 'messages', minimize: false },
 );
@@ -115,6 +118,18 @@ const channelCodes: Record<Channel, string> = {
 /** `<disputeId>_<channel code>_<seq>`: the message's id and primary key. */
 export function messageKey(disputeId: string, channel: Channel, seq: number): string {
   return `${disputeId}_${channelCodes[channel]}_${seq}`;
+}
+
+/** Seqs per bucket: a page of history is a few equality reads, not one read per entry. */
+export const BUCKET_SIZE = 64;
+
+/**
+ * `<disputeId>_<channel code>_b<seq div BUCKET_SIZE>`. FerretDB answers equality on an
+ * indexed field with an index (see ferretdb/lookup_indexes.go) but ranges by reading the
+ * collection, so pages are read bucket by bucket.
+ */
+export function bucketKey(disputeId: string, channel: Channel, seq: number): string {
+  return `${disputeId}_${channelCodes[channel]}_b${Math.floor(seq / BUCKET_SIZE)}`;
 }
 
 export function headKey(disputeId: string, channel: Channel): string {

@@ -12,7 +12,14 @@ import type { Context } from '../context.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { AppError } from '../http/errors.js';
 import { chainEntryOf, chainHash, verifyChain, type ChainCheck } from './chain.js';
-import { headKey, messageKey, messageModels, type HeadDoc, type MessageDoc } from './model.js';
+import {
+  bucketKey,
+  headKey,
+  messageKey,
+  messageModels,
+  type HeadDoc,
+  type MessageDoc,
+} from './model.js';
 import { ReadPositions, type ReadPosition } from './reads.js';
 
 export interface NewEntry {
@@ -254,6 +261,7 @@ export class ChannelLog {
       editedAt: null,
       prevHash,
       hash: '',
+      bucket: bucketKey(entry.disputeId, entry.channel, seq),
     };
     doc.hash = chainHash(prevHash, chainEntryOf(doc));
     return doc;
@@ -424,25 +432,35 @@ export class ChannelLog {
       messageKey(disputeId, channel, from + i),
     );
     const docs: MessageDoc[] = [];
-    const missing: string[] = [];
-    for (const id of ids) {
+    const missing: number[] = [];
+    ids.forEach((id, i) => {
       const hit = this.entries.get(id);
       if (hit) docs.push(hit);
-      else missing.push(id);
-    }
-    let fetched: MessageDoc[];
-    if (missing.length === 0) fetched = [];
-    else if (this.ctx.flavor === 'mongodb') {
-      fetched = await this.messages.find({ _id: { $in: missing } }).lean<MessageDoc[]>();
-    } else {
-      // FerretDB reads the whole collection for anything but `{_id}`; many point reads are far cheaper.
-      fetched = [];
-      for (let i = 0; i < missing.length; i += 32) {
-        const chunk = await Promise.all(
-          missing.slice(i, i + 32).map((id) => this.messages.findById(id).lean<MessageDoc>()),
-        );
-        for (const d of chunk) if (d) fetched.push(d);
-      }
+      else missing.push(from + i);
+    });
+    let fetched: MessageDoc[] = [];
+    if (missing.length > 0 && this.ctx.flavor === 'mongodb') {
+      const wanted = missing.map((seq) => messageKey(disputeId, channel, seq));
+      fetched = await this.messages.find({ _id: { $in: wanted } }).lean<MessageDoc[]>();
+    } else if (missing.length > 0) {
+      // FerretDB reads the whole collection for `$in` or a seq range; an equality on the
+      // bucket is served by an index, so a page costs a few reads.
+      const buckets = [...new Set(missing.map((seq) => bucketKey(disputeId, channel, seq)))];
+      const wanted = new Set(missing);
+      const found = await pMap(
+        buckets,
+        (bucket) => this.messages.find({ bucket }).lean<MessageDoc[]>(),
+        { concurrency: 8 },
+      );
+      fetched = found.flat().filter((d) => wanted.has(d.seq));
+      // Entries stored before buckets existed: one primary-key read each.
+      for (const d of fetched) wanted.delete(d.seq);
+      const older = await pMap(
+        [...wanted],
+        (seq) => this.messages.findById(messageKey(disputeId, channel, seq)).lean<MessageDoc>(),
+        { concurrency: 32 },
+      );
+      for (const d of older) if (d) fetched.push(d);
     }
     for (const d of fetched) this.remember(d);
     return [...docs, ...fetched].sort((a, b) => a.seq - b.seq);

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Ack, JoinResult, Message } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
@@ -426,6 +427,57 @@ describe('ordering, idempotency and recovery', () => {
     expect(last.seq).toBe(before.seq + 37);
     const head = await second.domain.log.loadHead(d.id, 'caucus:client');
     expect(head).toEqual({ seq: last.seq, hash: last.hash });
+  });
+
+  it('a cold instance reads pages by bucket, and entries stored before buckets one by one', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    for (let i = 0; i < 150; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) =>
+          w.client.post(`/api/disputes/${d.id}/messages`, {
+            channel: 'caucus:client',
+            body: `entry ${i + k}`,
+            clientMsgId: `bucket-${i + k}`,
+          }),
+        ),
+      );
+    }
+    // As if written by an older version: no bucket on every third entry.
+    const stored = server.domain.log.models.messages;
+    const all = await stored.find({ disputeId: d.id, channel: 'caucus:client' }).lean();
+    const legacy = all.filter((m) => m.seq % 3 === 0).map((m) => m._id);
+    await stored.collection.updateMany({ _id: { $in: legacy } } as never, {
+      $unset: { bucket: '' },
+    });
+    const onSecond = new ApiClient(second.url);
+    onSecond.cookie = w.client.cookie;
+    // What `second` asks the database for the entries (head probes aside).
+    const bucketReads: string[] = [];
+    const entryReads: string[] = [];
+    type Filter = { bucket?: string; _id?: string };
+    mongoose.set(
+      'debug',
+      (coll: string, method: string, filter: Filter, opts?: { projection?: object }) => {
+        if (coll !== 'messages') return;
+        if (method === 'find' && 'bucket' in filter) bucketReads.push(String(filter.bucket));
+        if (method === 'findOne' && !opts?.projection) entryReads.push(String(filter._id));
+      },
+    );
+    const page = await onSecond
+      .get(`/api/disputes/${d.id}/messages?channel=caucus:client&after=10&limit=130`)
+      .finally(() => mongoose.set('debug', false));
+    expect(page.status).toBe(200);
+    // seqs 11..140 lie in buckets 0, 1 and 2; only the legacy entries among them go one by one.
+    expect(bucketReads.sort()).toEqual([0, 1, 2].map((b) => `${d.id}_cc_b${b}`));
+    expect(entryReads.sort()).toEqual(
+      legacy
+        .filter((id) => Number(id.split('_').at(-1)) > 10 && Number(id.split('_').at(-1)) <= 140)
+        .sort(),
+    );
+    expect((page.body.messages as Message[]).map((m) => m.seq)).toEqual(
+      Array.from({ length: 130 }, (_, i) => 11 + i),
+    );
+    expect(page.body.hasMore).toBe(true);
   });
 
   it('REST pages a channel with after/limit and hasMore', async () => {
