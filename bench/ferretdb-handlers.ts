@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GridFSBucket, MongoClient, type Db, type ObjectId } from 'mongodb';
 import { startEmbeddedFerret, type FerretHandler } from '@dispute-room/server/src/db/embedded.ts';
 import { ensurePostgresDatabase } from '@dispute-room/server/src/db/postgres.ts';
 
@@ -25,6 +28,24 @@ async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promi
       while (next < items.length) await task(items[next++]!);
     }),
   );
+}
+
+/** 100-byte range reads of one file while 32 MiB of files are stored (evidence downloads). */
+async function gridfsRangeReads(db: Db) {
+  const bucket = new GridFSBucket(db);
+  const ids: ObjectId[] = [];
+  for (let f = 0; f < 8; f++) {
+    const upload = bucket.openUploadStream(`evidence-${f}.bin`);
+    await pipeline(Readable.from([randomBytes(4 * 2 ** 20)]), upload);
+    ids.push(upload.id);
+  }
+  return timed('GridFS 100-byte range read, 32 MiB stored', 5, async () => {
+    for (let k = 0; k < 5; k++) {
+      const start = 2 ** 20 + k * 1000;
+      const stream = bucket.openDownloadStream(ids[k % ids.length]!, { start, end: start + 100 });
+      for await (const _ of stream) void _;
+    }
+  });
 }
 
 /**
@@ -80,6 +101,7 @@ export async function handlerWorkload(handler: FerretHandler, stored = 20_000, l
             .toArray(),
         ),
       ),
+      await gridfsRangeReads(db),
     ];
     await db.dropDatabase();
     return rows;
