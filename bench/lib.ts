@@ -22,6 +22,9 @@ export function summarize(latencies: number[]) {
   };
 }
 
+/** Latency samples start after this much of each traffic run (steady state), for every target. */
+export const WARMUP_MS = 1_000;
+
 export const nowMs = () => performance.timeOrigin + performance.now();
 
 export async function freePort(): Promise<number> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import { emitLine, nowMs, onCommands, summarize } from './lib.ts';
+import { WARMUP_MS, emitLine, nowMs, onCommands, summarize } from './lib.ts';
 
 /** One participant: a token (app) and the dispute it talks in. */
 export interface Seat {
@@ -97,12 +97,15 @@ onCommands(async (cmd) => {
       let delivered = 0;
       let acked = 0;
       let failed = 0;
+      // Latencies are sampled after a warm-up second (steady state: the joins just made, and
+      // whatever they set off, are not part of the load), the same for every target.
+      const sampleFrom = nowMs() + WARMUP_MS;
       sockets.forEach((s, i) =>
         s.on('message:new', (payload) => {
           const l = latencyOf(kind, seats[i]!.userId, payload);
           if (l !== null) {
             delivered++;
-            if (latencies.length < 200_000) latencies.push(l);
+            if (nowMs() - l >= sampleFrom && latencies.length < 200_000) latencies.push(l);
           }
         }),
       );
@@ -112,7 +115,7 @@ onCommands(async (cmd) => {
         const ack = await send(kind, sockets[i]!, seats[i]!);
         if (ack.ok) {
           acked++;
-          ackLatencies.push(nowMs() - t0);
+          if (t0 >= sampleFrom) ackLatencies.push(nowMs() - t0);
         } else failed++;
       };
       if (rate) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { emitLine, nowMs, onCommands, summarize } from './lib.ts';
+import { WARMUP_MS, emitLine, nowMs, onCommands, summarize } from './lib.ts';
 
 // The storage ceiling: the raw driver inserting message-sized documents with the same
 // indexes and concurrency as the full path, into the same database.
@@ -17,7 +17,9 @@ onCommands(
     const coll = client.db(cmd.db).collection('bench_raw_messages');
     await coll.createIndex({ idemKey: 1 }, { unique: true });
     await coll.createIndex({ disputeId: 1 });
+    await coll.createIndex({ bucket: 1 });
     const latencies: number[] = [];
+    const sampleFrom = nowMs() + WARMUP_MS;
     let inserted = 0;
     const deadline = nowMs() + cmd.durationMs;
     const one = async (worker: number, i: number) => {
@@ -35,8 +37,9 @@ onCommands(
         createdAt: new Date(),
         hash: 'f'.repeat(64),
         prevHash: 'e'.repeat(64),
+        bucket: `d${worker % 50}_j_b${Math.floor(i / 64)}`,
       });
-      latencies.push(nowMs() - t0);
+      if (t0 >= sampleFrom) latencies.push(nowMs() - t0);
       inserted++;
     };
     if (cmd.rate) {
