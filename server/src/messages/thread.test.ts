@@ -50,6 +50,27 @@ function inbox(s: ClientSocket): Message[] {
   return got;
 }
 
+/** Posts `count` messages one after another over REST: bodies `<tag> <i>`, ids `<tag>-<i>`. */
+async function sendMany(
+  by: ApiClient,
+  disputeId: string,
+  channel: string,
+  count: number,
+  tag: string,
+): Promise<Message[]> {
+  const sent: Message[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await by.post(`/api/disputes/${disputeId}/messages`, {
+      channel,
+      body: `${tag} ${i}`,
+      clientMsgId: `${tag}-${i}`,
+    });
+    if (res.status !== 201) throw new Error(`send failed: ${res.status}`);
+    sent.push(res.body.message);
+  }
+  return sent;
+}
+
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 describe('three people in one room', () => {
@@ -205,15 +226,7 @@ describe('three people in one room', () => {
     expect((await join(cs, d.id)).reads.joint?.[w.freelancer.user!.id]).toBe(0);
     const fs = await connect(w.freelancer);
     await join(fs, d.id);
-    let seq = 0;
-    for (let i = 0; i < 3; i++) {
-      const sent = await w.mediator.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'joint',
-        body: `update ${i}`,
-        clientMsgId: `rp-${i}`,
-      });
-      seq = sent.body.message.seq;
-    }
+    const { seq } = (await sendMany(w.mediator, d.id, 'joint', 3, 'update')).at(-1)!;
     expect((await emit(fs, 'message:read', { disputeId: d.id, channel: 'joint', seq })).ok).toBe(
       true,
     );
@@ -385,13 +398,7 @@ describe('ordering, idempotency and recovery', () => {
       ...first.messages.filter((m) => m.channel === 'joint').map((m) => m.seq),
     );
     fs.disconnect();
-    for (let i = 0; i < 5; i++) {
-      await w.client.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'joint',
-        body: `missed ${i}`,
-        clientMsgId: `miss-${i}`,
-      });
-    }
+    await sendMany(w.client, d.id, 'joint', 5, 'missed');
     await w.mediator.post(`/api/disputes/${d.id}/messages`, {
       channel: 'caucus:client',
       body: 'not yours',
@@ -412,18 +419,7 @@ describe('ordering, idempotency and recovery', () => {
     const announce = server.domain.log.onAdvanced;
     server.domain.log.onAdvanced = () => undefined;
     onTestFinished(() => void (server.domain.log.onAdvanced = announce));
-    for (let i = 0; i < 37; i++) {
-      await w.client.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'caucus:client',
-        body: `burst ${i}`,
-        clientMsgId: `gallop-${i}`,
-      });
-    }
-    const last = (
-      await w.client.get(
-        `/api/disputes/${d.id}/messages?channel=caucus:client&after=${before.seq + 36}`,
-      )
-    ).body.messages[0] as Message;
+    const last = (await sendMany(w.client, d.id, 'caucus:client', 37, 'gallop')).at(-1)!;
     expect(last.seq).toBe(before.seq + 37);
     const head = await second.domain.log.loadHead(d.id, 'caucus:client');
     expect(head).toEqual({ seq: last.seq, hash: last.hash });
@@ -482,20 +478,14 @@ describe('ordering, idempotency and recovery', () => {
 
   it('REST pages a channel with after/limit and hasMore', async () => {
     const d = await disputeInMediation(w, await newContract(w));
-    for (let i = 0; i < 7; i++) {
-      await w.client.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'caucus:client',
-        body: `n${i}`,
-        clientMsgId: `pg-${i}`,
-      });
-    }
+    await sendMany(w.client, d.id, 'caucus:client', 7, 'n');
     const p1 = await w.client.get(`/api/disputes/${d.id}/messages?channel=caucus:client&limit=3`);
     expect(p1.body.messages.map((m: Message) => m.seq)).toEqual([1, 2, 3]);
     expect(p1.body.hasMore).toBe(true);
     const p3 = await w.client.get(
       `/api/disputes/${d.id}/messages?channel=caucus:client&after=6&limit=3`,
     );
-    expect(p3.body.messages.map((m: Message) => m.body)).toEqual(['n6']);
+    expect(p3.body.messages.map((m: Message) => m.body)).toEqual(['n 6']);
     expect(p3.body.hasMore).toBe(false);
     expect(
       (await w.client.get(`/api/disputes/${d.id}/messages?channel=caucus:client&limit=501`)).status,
@@ -542,15 +532,7 @@ describe('hash chain', () => {
 
   it('detects a body altered behind the API and a removed entry', async () => {
     const d = await disputeInMediation(w, await newContract(w));
-    const ids: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const r = await w.client.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'caucus:client',
-        body: `fact ${i}`,
-        clientMsgId: `t-${i}`,
-      });
-      ids.push(r.body.message.id);
-    }
+    const ids = (await sendMany(w.client, d.id, 'caucus:client', 4, 'fact')).map((m) => m.id);
     const messages = server.domain.log.models.messages.collection;
     await messages.updateOne({ _id: ids[1] } as never, {
       $set: { text: 'fact one (doctored)', body: 'fact one (doctored)' },
@@ -572,15 +554,7 @@ describe('hash chain', () => {
 
   it('detects a removed last entry, which leaves no hole in the chain', async () => {
     const d = await disputeInMediation(w, await newContract(w));
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await w.client.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'caucus:client',
-        body: `fact ${i}`,
-        clientMsgId: `last-${i}`,
-      });
-      ids.push(r.body.message.id);
-    }
+    const ids = (await sendMany(w.client, d.id, 'caucus:client', 3, 'last')).map((m) => m.id);
     const messages = server.domain.log.models.messages.collection;
     await messages.deleteOne({ _id: ids[2] } as never);
     // The instance that wrote it knows its head at once; another one from the stored hint.
