@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,7 +32,11 @@ function launcherDir(): string {
 export function ferretBinaryPath(): string {
   const dir = launcherDir();
   const hash = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(join(dir, f)));
+  // Every Go source of the launcher and its module files: any change makes a new binary.
+  const sources = readdirSync(dir)
+    .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+    .sort();
+  for (const f of sources) hash.update(f).update(readFileSync(join(dir, f)));
   return join(cacheDir(), `ferretdb-${hash.digest('hex').slice(0, 16)}`);
 }
 
