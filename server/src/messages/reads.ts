@@ -34,6 +34,8 @@ export class ReadPositions {
   /** Moved since the last database flush, and since the last announcement. */
   private readonly dirty = new Map<string, ReadPosition>();
   private readonly moved = new Map<string, ReadPosition>();
+  /** Being written by a running flush: not yet readable from the database. */
+  private readonly saving = new Map<string, ReadPosition>();
 
   constructor(
     private readonly model: Model<ReadDoc>,
@@ -71,7 +73,11 @@ export class ReadPositions {
         .findById(key, { seq: 1 })
         .lean<Pick<ReadDoc, 'seq'>>()
         .then((doc) => {
-          const seq = Math.max(doc?.seq ?? 0, this.dirty.get(key)?.seq ?? 0);
+          const seq = Math.max(
+            doc?.seq ?? 0,
+            this.dirty.get(key)?.seq ?? 0,
+            this.saving.get(key)?.seq ?? 0,
+          );
           this.known.set(key, Math.max(seq, this.known.get(key) ?? 0));
           return this.known.get(key)!;
         })
@@ -103,13 +109,13 @@ export class ReadPositions {
 
   /** Writes what moved since the last flush. */
   async flush(): Promise<void> {
-    const unsaved = [...this.dirty.values()];
+    const unsaved = [...this.dirty];
     this.dirty.clear();
+    for (const [key, p] of unsaved) this.saving.set(key, p);
     await pMap(
       unsaved,
-      (p) => {
-        const _id = readKey(p.disputeId, p.channel, p.userId);
-        return this.model
+      ([_id, p]) =>
+        this.model
           .updateOne({ _id, seq: { $lt: p.seq } }, { $set: { ...p } }, { upsert: true })
           .catch((err: unknown) => {
             // Duplicate key: a higher position is already stored (the filter missed, the upsert collided).
@@ -117,8 +123,10 @@ export class ReadPositions {
             this.log.warn({ err }, 'could not save read position; will retry');
             const newer = this.dirty.get(_id);
             if (!newer || newer.seq < p.seq) this.dirty.set(_id, p);
-          });
-      },
+          })
+          .finally(() => {
+            if (this.saving.get(_id) === p) this.saving.delete(_id);
+          }),
       { concurrency: FLUSH_CONCURRENCY },
     );
   }
