@@ -43,7 +43,7 @@ interface Head {
   hash: string;
 }
 
-/** What an instance announces after each flush: heads it stored entries up to, reads that moved. */
+/** What an instance announces every second: heads it stored entries up to, reads that moved. */
 export interface LogAdvance {
   heads: { key: string; seq: number; hash: string }[];
   reads: ReadPosition[];
@@ -210,10 +210,25 @@ export class ChannelLog {
     this.heads.set(key, head);
   }
 
-  /** What other instances stored and read (their flush announcements). */
+  /** What other instances stored and read (their announcements). */
   learn(advance: LogAdvance): void {
-    for (const h of advance.heads) this.rememberHead(h.key, { seq: h.seq, hash: h.hash });
-    this.readPositions.learn(advance.reads);
+    // It comes over Redis from another instance, perhaps of another version: take only
+    // what has the expected shape.
+    const heads = Array.isArray(advance?.heads) ? advance.heads : [];
+    for (const h of heads) {
+      if (typeof h?.key === 'string' && Number.isInteger(h.seq) && typeof h.hash === 'string')
+        this.rememberHead(h.key, { seq: h.seq, hash: h.hash });
+    }
+    const reads = Array.isArray(advance?.reads) ? advance.reads : [];
+    this.readPositions.learn(
+      reads.filter(
+        (r) =>
+          typeof r?.disputeId === 'string' &&
+          typeof r.channel === 'string' &&
+          typeof r.userId === 'string' &&
+          Number.isInteger(r.seq),
+      ),
+    );
   }
 
   append(entry: NewEntry): Promise<{ doc: MessageDoc; created: boolean }> {

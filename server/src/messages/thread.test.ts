@@ -412,6 +412,15 @@ describe('ordering, idempotency and recovery', () => {
     expect(ack.hasMore).toEqual({ joint: false, 'caucus:freelancer': false });
   });
 
+  it('takes what another instance announces only when it has the expected shape', async () => {
+    const log = second.domain.log;
+    const key = `${'a'.repeat(24)}:joint`;
+    for (const garbage of [null, 'x', { heads: 'x' }, { heads: [null, { key: 1 }], reads: [7] }])
+      expect(() => log.learn(garbage as never)).not.toThrow();
+    log.learn({ heads: [{ key, seq: 3, hash: 'h' }], reads: [] });
+    expect(await log.knownHead('a'.repeat(24), 'joint')).toBe(3);
+  });
+
   it('an instance that fell far behind finds the exact head (gallop, then halve)', async () => {
     const d = await disputeInMediation(w, await newContract(w));
     const before = await second.domain.log.loadHead(d.id, 'caucus:client');
