@@ -412,6 +412,26 @@ describe('ordering, idempotency and recovery', () => {
     expect(ack.hasMore).toEqual({ joint: false, 'caucus:freelancer': false });
   });
 
+  it('a receipt for an entry another instance just stored is not cut back to a stale head', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    const fs = await connect(w.freelancer);
+    await join(fs, d.id);
+    // Stored through the second instance, which does not announce it yet.
+    const announce = second.domain.log.onAdvanced;
+    second.domain.log.onAdvanced = () => undefined;
+    onTestFinished(() => void (second.domain.log.onAdvanced = announce));
+    const onSecond = new ApiClient(second.url);
+    onSecond.cookie = w.client.cookie;
+    const [latest] = await sendMany(onSecond, d.id, 'joint', 1, 'fresh');
+    const read = await emit<object>(fs, 'message:read', {
+      disputeId: d.id,
+      channel: 'joint',
+      seq: latest!.seq,
+    });
+    expect(read.ok).toBe(true);
+    expect((await w.freelancer.get(`/api/disputes/${d.id}`)).body.dispute.unread.joint).toBe(0);
+  });
+
   it('takes what another instance announces only when it has the expected shape', async () => {
     const log = second.domain.log;
     const key = `${'a'.repeat(24)}:joint`;

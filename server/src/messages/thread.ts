@@ -218,7 +218,15 @@ export class ThreadService {
     const input = parse(readPayloadSchema, payload);
     const { relation } = await this.deps.disputes.visible(user, input.disputeId, { cached: true });
     assertCanRead(relation, input.channel);
-    const seq = Math.min(input.seq, await this.deps.log.knownHead(input.disputeId, input.channel));
+    // Capped at the head, so a position can never point past the log. The head this instance
+    // knows may lag entries another instance just stored (and the reader already got): only
+    // then is it read afresh.
+    const known = await this.deps.log.knownHead(input.disputeId, input.channel);
+    const head =
+      input.seq > known
+        ? (await this.deps.log.loadHead(input.disputeId, input.channel)).seq
+        : known;
+    const seq = Math.min(input.seq, head);
     this.deps.log.raiseRead(input.disputeId, input.channel, user.id, seq);
     return { disputeId: input.disputeId, channel: input.channel, seq };
   }
