@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -78,6 +79,9 @@ func main() {
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
+	if *handler == "sqlite" {
+		go keepSQLiteLookupsIndexed(ctx, cfg.SQLiteURL[len("file:"):], 2*time.Second, logger)
+	}
 
 	// MongoDBURI waits until the listener is bound, so the line below means "ready".
 	fmt.Printf("listening %s\n", f.MongoDBURI())

@@ -14,8 +14,9 @@ pnpm lint
 step "typecheck"
 pnpm typecheck
 
-step "build the embedded database (cached after the first time)"
+step "build the embedded database (cached after the first time) and test its launcher"
 pnpm ferretdb:build
+(cd ferretdb && go vet ./... && go test ./...)
 
 step "unit and integration tests (vitest)"
 pnpm exec vitest run

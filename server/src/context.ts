@@ -18,7 +18,10 @@ export interface Context {
   redis: RedisClients | null;
   /** Distinguishes this instance in logs and Redis keys. */
   instanceId: string;
-  /** FerretDB filters in Go after reading the collection unless the filter is `{_id}` alone. */
-  flavor: 'mongodb' | 'ferretdb';
+  /**
+   * FerretDB filters ranges and `$in` in Go after reading the collection; on PostgreSQL it
+   * pushes equality on a field down to SQL, on SQLite only equality on `_id`.
+   */
+  flavor: 'mongodb' | 'ferretdb' | 'ferretdb-sqlite';
   clock: Clock;
 }

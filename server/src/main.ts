@@ -22,7 +22,8 @@ async function main() {
   if (offset)
     log.warn({ offsetMs: offset }, 'CLOCK_OFFSET_MS is set: the server runs ahead of real time');
   const clock = offset ? { now: () => new Date(Date.now() + offset) } : undefined;
-  const server = await startServer({ config, mongoUri: uri, log, clock }).catch(
+  const ferretdbHandler = embedded ? config.FERRETDB_HANDLER : undefined;
+  const server = await startServer({ config, mongoUri: uri, log, clock, ferretdbHandler }).catch(
     async (err: unknown) => {
       await embedded?.stop();
       throw err;

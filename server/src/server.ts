@@ -34,6 +34,8 @@ export interface StartOptions {
   mongoUri: string;
   log?: Logger;
   clock?: Clock;
+  /** The handler of the FerretDB behind mongoUri, when known (the embedded one). */
+  ferretdbHandler?: 'sqlite' | 'postgresql';
 }
 
 export interface RunningServer {
@@ -51,6 +53,7 @@ export async function startServer({
   mongoUri,
   log: givenLog,
   clock = systemClock,
+  ferretdbHandler,
 }: StartOptions): Promise<RunningServer> {
   const log = givenLog ?? createLogger(config.LOG_LEVEL);
   const instanceId = randomUUID().slice(0, 8);
@@ -66,7 +69,9 @@ export async function startServer({
     );
   }
 
-  const flavor = await detectFlavor(conn);
+  const detected = await detectFlavor(conn);
+  const flavor =
+    detected === 'ferretdb' && ferretdbHandler === 'sqlite' ? 'ferretdb-sqlite' : detected;
   const ctx: Context = { config, log, conn, redis, instanceId, flavor, clock };
   const domain = createDomain(ctx);
   // Models are registered by the services above; create their indexes before serving.

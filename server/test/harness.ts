@@ -17,6 +17,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Time as the server sees it (deadlines, timestamps); the real clock when absent. */
   clock?: Clock;
+  /** What the server is told of the test FerretDB's handler (by default, the truth). */
+  ferretdbHandler?: 'sqlite' | 'postgresql';
 }
 
 /**
@@ -41,7 +43,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     UPLOAD_LIMIT_PER_HOUR: '10000',
     ...opts.env,
   });
-  return startServer({ config, mongoUri: inject('mongoUri'), clock: opts.clock });
+  return startServer({
+    config,
+    mongoUri: inject('mongoUri'),
+    clock: opts.clock,
+    ferretdbHandler: opts.ferretdbHandler ?? (inject('postgresqlUrl') ? 'postgresql' : 'sqlite'),
+  });
 }
 
 /** Drops the server's database and stops it. */

@@ -458,18 +458,21 @@ export class ChannelLog {
       const wanted = missing.map((seq) => messageKey(disputeId, channel, seq));
       fetched = await this.messages.find({ _id: { $in: wanted } }).lean<MessageDoc[]>();
     } else if (missing.length > 0) {
-      // FerretDB reads the whole collection for `$in` or a seq range; an equality on the
-      // bucket is served by an index, so a page costs a few reads.
-      const buckets = [...new Set(missing.map((seq) => bucketKey(disputeId, channel, seq)))];
       const wanted = new Set(missing);
-      const found = await pMap(
-        buckets,
-        (bucket) => this.messages.find({ bucket }).lean<MessageDoc[]>(),
-        { concurrency: 8 },
-      );
-      fetched = found.flat().filter((d) => wanted.has(d.seq));
-      // Entries stored before buckets existed: one primary-key read each.
-      for (const d of fetched) wanted.delete(d.seq);
+      if (this.ctx.flavor === 'ferretdb') {
+        // FerretDB reads the whole collection for `$in` or a seq range; an equality on the
+        // bucket is served by an index, so a page costs a few reads.
+        const buckets = [...new Set(missing.map((seq) => bucketKey(disputeId, channel, seq)))];
+        const found = await pMap(
+          buckets,
+          (bucket) => this.messages.find({ bucket }).lean<MessageDoc[]>(),
+          { concurrency: 8 },
+        );
+        fetched = found.flat().filter((d) => wanted.has(d.seq));
+        for (const d of fetched) wanted.delete(d.seq);
+      }
+      // On SQLite only `_id` reaches SQL (indexed by the launcher), and entries stored before
+      // buckets existed have none: one primary-key read each.
       const older = await pMap(
         [...wanted],
         (seq) => this.messages.findById(messageKey(disputeId, channel, seq)).lean<MessageDoc>(),

@@ -505,6 +505,33 @@ describe('ordering, idempotency and recovery', () => {
     expect(page.body.hasMore).toBe(true);
   });
 
+  it('on FerretDB over SQLite pages are read by primary key (the only equality it pushes down)', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    await sendMany(w.client, d.id, 'caucus:client', 70, 'sqlite');
+    const onSqlite = await startTestServer({
+      dbName: server.ctx.config.MONGODB_DB,
+      redisPrefix: server.ctx.config.REDIS_PREFIX,
+      ferretdbHandler: 'sqlite',
+    });
+    try {
+      expect(onSqlite.ctx.flavor).toBe('ferretdb-sqlite');
+      const reads = { bucket: 0, entry: 0 };
+      mongoose.set('debug', (coll: string, method: string, filter: object, opts?: object) => {
+        if (coll !== 'messages') return;
+        if (method === 'find' && 'bucket' in filter) reads.bucket++;
+        if (method === 'findOne' && !(opts as { projection?: object } | undefined)?.projection)
+          reads.entry++;
+      });
+      const page = await onSqlite.domain.log
+        .page(d.id, 'caucus:client', 5, 60)
+        .finally(() => mongoose.set('debug', false));
+      expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: 60 }, (_, i) => 6 + i));
+      expect(reads).toEqual({ bucket: 0, entry: 60 });
+    } finally {
+      await onSqlite.stop();
+    }
+  });
+
   it('REST pages a channel with after/limit and hasMore', async () => {
     const d = await disputeInMediation(w, await newContract(w));
     await sendMany(w.client, d.id, 'caucus:client', 7, 'n');
