@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ func indexSQLiteLookups(ctx context.Context, dir string) error {
 	}
 	for _, file := range files {
 		if err := indexSQLiteFile(ctx, file); err != nil {
+			if _, statErr := os.Stat(file); os.IsNotExist(statErr) {
+				continue // dropped meanwhile
+			}
 			return fmt.Errorf("%s: %w", filepath.Base(file), err)
 		}
 	}
@@ -32,8 +36,9 @@ func indexSQLiteLookups(ctx context.Context, dir string) error {
 }
 
 func indexSQLiteFile(ctx context.Context, file string) error {
+	// mode=rw: never create a file (a database FerretDB just dropped must stay dropped).
 	// The same busy timeout as FerretDB's connections: whoever waits for the lock waits.
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}

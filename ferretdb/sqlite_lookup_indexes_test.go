@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,5 +69,17 @@ func TestIndexSQLiteLookups(t *testing.T) {
 	}
 	if n != 0 {
 		t.Fatalf("FerretDB's metadata table got %d indexes", n)
+	}
+}
+
+// A database file that disappears (dropped) is not brought back by the indexer.
+func TestIndexSQLiteLookupsNeverCreatesFiles(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "gone.sqlite")
+	if err := indexSQLiteFile(context.Background(), file); err == nil {
+		t.Fatal("opening a missing database file should fail")
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("the indexer created %s", file)
 	}
 }
