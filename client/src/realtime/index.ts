@@ -24,12 +24,12 @@ function refreshLists(): void {
 /** Connects the socket after login and routes its events into the stores. */
 export function startRealtime(): () => void {
   const socket = openSocket();
-  let connectedBefore = false;
 
+  // Every connect, the first one included: a list loaded before the socket was up (right
+  // after login) misses whatever changed in between, e.g. a dispute filed against us then.
   socket.on('connect', () => {
     onConnected();
-    if (connectedBefore) refreshLists();
-    connectedBefore = true;
+    refreshLists();
   });
   socket.on('dispute:updated', (payload) => {
     // An update may have been counted before our latest read reached the server.
