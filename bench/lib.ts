@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
 export const say = (line: string) =>
@@ -26,17 +25,6 @@ export function summarize(latencies: number[]) {
 export const WARMUP_MS = 1_000;
 
 export const nowMs = () => performance.timeOrigin + performance.now();
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Proc {
   child: ChildProcess;

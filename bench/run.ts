@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { ensurePostgresDatabase } from '@dispute-room/server/src/db/postgres.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
-import { Api, cpuMsOf, freePort, rssOf, say, spawnTs, type Proc } from './lib.ts';
+import getPort from 'get-port';
+import { Api, cpuMsOf, rssOf, say, spawnTs, type Proc } from './lib.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -29,7 +30,7 @@ const want = (part: Part) =>
   !only || only.includes(part) || (part === 'throughput' && only.includes('half'));
 
 async function startApp(mongoUri: string, db: string, extra: Record<string, string> = {}) {
-  const port = await freePort();
+  const port = await getPort();
   // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]

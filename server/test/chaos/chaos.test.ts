@@ -1,3 +1,4 @@
+import getPort from 'get-port';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { uniqueDbName } from '../harness.js';
 import type { Participant } from './participant.js';
-import { freePort, RedisProcess, sleep, waitHealthy, type ServerProcess } from './procs.js';
+import { RedisProcess, sleep, waitHealthy, type ServerProcess } from './procs.js';
 import {
   dropRedisPrefix,
   makeParticipants,
@@ -114,6 +115,49 @@ function report(label: string, o: Owned, extra: Record<string, unknown>) {
   );
 }
 
+/** Two instances on this database and Redis, then every participant connected to them. */
+async function bringUp(o: Owned, mongoUri: string): Promise<void> {
+  o.servers = await startCluster({
+    mongoUri,
+    dbName: o.dbName,
+    redisUrl: o.redisUrl,
+    redisPrefix: o.redisPrefix,
+  });
+  // One at a time: the first creates the admin, and two tsx starts at once crawl on 2 cores.
+  for (const s of o.servers) await s.start();
+  o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
+  for (const p of o.participants) p.connect();
+}
+
+/**
+ * The participants send `total` messages while `fault` plays out. The fault is awaited
+ * even when the traffic fails, and a failed run still reports what the participants saw.
+ */
+async function trafficDuring(
+  o: Owned,
+  progress: Progress,
+  total: number,
+  fault: Promise<void>,
+  label: string,
+) {
+  const unwatch = watch(o, progress);
+  let traffic;
+  try {
+    traffic = await runTraffic(o.participants, total, {
+      progress: progress.update,
+      permit: progress.permit,
+      unpermit: progress.unpermit,
+      deadlineMs: TRAFFIC_DEADLINE_MS,
+    });
+  } finally {
+    unwatch();
+    progress.finish();
+    await fault;
+    if (!traffic) report(`${label} (failed)`, o, {});
+  }
+  return traffic;
+}
+
 describe('chaos: instances killed with SIGKILL mid-traffic', () => {
   const o = owned();
   afterAll(() => cleanup(o), 60_000);
@@ -122,18 +166,8 @@ describe('chaos: instances killed with SIGKILL mid-traffic', () => {
     `stores ${MESSAGES} messages exactly once and every reader gets each once, through ${KILLS} kill -9`,
     async () => {
       const t0 = Date.now();
-      o.servers = await startCluster({
-        mongoUri: inject('mongoUri'),
-        dbName: o.dbName,
-        redisUrl: o.redisUrl,
-        redisPrefix: o.redisPrefix,
-      });
-      // One at a time: the first creates the admin, and two tsx starts at once crawl on 2 cores.
-      for (const s of o.servers) await s.start();
-      debug('cluster up');
-      o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
-      for (const p of o.participants) p.connect();
-      debug('participants ready');
+      await bringUp(o, inject('mongoUri'));
+      debug('cluster up, participants ready');
       const setupMs = Date.now() - t0;
 
       const moments = randomMoments(KILLS).map((m) => Math.floor(m * MESSAGES));
@@ -155,21 +189,7 @@ describe('chaos: instances killed with SIGKILL mid-traffic', () => {
           debug(`${victim.name} back`);
         }
       })();
-      const unwatch = watch(o, progress);
-      let traffic;
-      try {
-        traffic = await runTraffic(o.participants, MESSAGES, {
-          progress: progress.update,
-          permit: progress.permit,
-          unpermit: progress.unpermit,
-          deadlineMs: TRAFFIC_DEADLINE_MS,
-        });
-      } finally {
-        unwatch();
-        progress.finish();
-        await chaos;
-        if (!traffic) report('kill -9 (failed)', o, {});
-      }
+      const traffic = await trafficDuring(o, progress, MESSAGES, chaos, 'kill -9');
 
       debug('traffic done');
       const verifyStart = Date.now();
@@ -199,18 +219,10 @@ describe('chaos: the shared Redis restarted mid-traffic', () => {
     'keeps serving and loses nothing when Redis goes away and comes back',
     async () => {
       const total = LONG ? MESSAGES : Math.min(MESSAGES, 90);
-      o.redis = new RedisProcess(await freePort());
+      o.redis = new RedisProcess(await getPort());
       await o.redis.start();
       o.redisUrl = o.redis.url;
-      o.servers = await startCluster({
-        mongoUri: inject('mongoUri'),
-        dbName: o.dbName,
-        redisUrl: o.redis.url,
-        redisPrefix: o.redisPrefix,
-      });
-      for (const s of o.servers) await s.start();
-      o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
-      for (const p of o.participants) p.connect();
+      await bringUp(o, inject('mongoUri'));
 
       const moment = Math.floor(total * (0.25 + Math.random() * 0.3));
       const progress = new Progress([moment], Math.max(10, Math.floor(total * 0.04)));
@@ -225,21 +237,7 @@ describe('chaos: the shared Redis restarted mid-traffic', () => {
         await o.redis!.start();
         redisDownMs = Date.now() - down;
       })();
-      const unwatch = watch(o, progress);
-      let traffic;
-      try {
-        traffic = await runTraffic(o.participants, total, {
-          progress: progress.update,
-          permit: progress.permit,
-          unpermit: progress.unpermit,
-          deadlineMs: TRAFFIC_DEADLINE_MS,
-        });
-      } finally {
-        unwatch();
-        progress.finish();
-        await chaos;
-        if (!traffic) report('redis restart (failed)', o, {});
-      }
+      const traffic = await trafficDuring(o, progress, total, chaos, 'redis restart');
       const outcome = await check(o, traffic.records);
       report('redis restart', o, {
         messages: total,
@@ -269,21 +267,13 @@ describe('chaos: the database stopped mid-traffic', () => {
     async () => {
       const total = LONG ? MESSAGES : 60;
       // Its own FerretDB, supervised here, so stopping it touches no other test.
-      const port = await freePort();
+      const port = await getPort();
       const startDb = async () => {
         ferret = await startEmbeddedFerret({ handler: 'sqlite', dataDir, port });
       };
       await startDb();
       const uri = ferret!.uri;
-      o.servers = await startCluster({
-        mongoUri: uri,
-        dbName: o.dbName,
-        redisUrl: o.redisUrl,
-        redisPrefix: o.redisPrefix,
-      });
-      for (const s of o.servers) await s.start();
-      o.participants = await makeParticipants(o.servers[0]!.url, o.servers);
-      for (const p of o.participants) p.connect();
+      await bringUp(o, uri);
 
       const progress = new Progress([Math.floor(total / 2)], 10);
       const health: number[] = [];
@@ -300,19 +290,7 @@ describe('chaos: the database stopped mid-traffic', () => {
         await startDb();
         downMs = Date.now() - down;
       })();
-      let traffic;
-      try {
-        traffic = await runTraffic(o.participants, total, {
-          progress: progress.update,
-          permit: progress.permit,
-          unpermit: progress.unpermit,
-          deadlineMs: TRAFFIC_DEADLINE_MS,
-        });
-      } finally {
-        progress.finish();
-        await outage;
-        if (!traffic) report('database stop (failed)', o, {});
-      }
+      const traffic = await trafficDuring(o, progress, total, outage, 'database stop');
       await Promise.all(o.servers.map((s) => waitHealthy(s.url)));
       const mongo = new MongoClient(uri);
       await mongo.connect();

@@ -1,8 +1,9 @@
+import getPort from 'get-port';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ADMIN, type ClientSocket } from '../api-client.js';
 import { disputeInMediation, makeWorld } from '../world.js';
-import { freePort, ServerProcess } from './procs.js';
+import { ServerProcess } from './procs.js';
 
 /** After a kill -9 nobody says goodbye: the surviving instance must notice by itself. */
 describe('presence after a crash', () => {
@@ -30,8 +31,8 @@ describe('presence after a crash', () => {
       SWEEP_INTERVAL_MS: '0',
       PRESENCE_SWEEP_MS: '300',
     };
-    const a = new ServerProcess('A', await freePort(), env);
-    const b = new ServerProcess('B', await freePort(), env);
+    const a = new ServerProcess('A', await getPort(), env);
+    const b = new ServerProcess('B', await getPort(), env);
     instances.push(a, b);
     await Promise.all([a.start(), b.start()]);
     const w = await makeWorld({ url: a.url } as never);

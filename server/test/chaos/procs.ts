@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -9,18 +8,6 @@ import { createInterface } from 'node:readline';
  */
 
 const serverDir = join(import.meta.dirname, '..', '..');
-
-/** A loopback port that was free a moment ago (kept for restarts on the same port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Last line of defence: if the test process exits without afterAll, take the groups along. */
 const live = new Set<ChildProcess>();

@@ -1,3 +1,4 @@
+import getPort from 'get-port';
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { Redis } from 'ioredis';
@@ -11,7 +12,7 @@ import { chainEntryOf, verifyChain } from '../../src/messages/chain.js';
 import type { MessageDoc } from '../../src/messages/model.js';
 import { adminClient, ADMIN, makeUser, type ApiClient } from '../api-client.js';
 import { Participant, type SentRecord, type Stats } from './participant.js';
-import { freePort, ServerProcess, sleep } from './procs.js';
+import { ServerProcess, sleep } from './procs.js';
 
 export interface ClusterOptions {
   mongoUri: string;
@@ -37,7 +38,7 @@ export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[
     MESSAGE_LIMIT_PER_MIN: '1000000',
     SWEEP_INTERVAL_MS: '0',
   };
-  const ports = [await freePort(), await freePort()];
+  const ports = [await getPort(), await getPort()];
   return ports.map((port, i) => new ServerProcess(`instance-${'AB'[i]}`, port, env));
 }
 
