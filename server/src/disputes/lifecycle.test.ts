@@ -191,6 +191,25 @@ describe('the paths of the lifecycle', () => {
     ]);
   });
 
+  it('a rejection says who rejected which proposal in the joint thread', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    const p = await w.mediator.post(`/api/disputes/${d.id}/proposals`, {
+      clientCents: 40_000,
+      freelancerCents: 60_000,
+    });
+    const rejected = await w.freelancer.post(
+      `/api/disputes/${d.id}/proposals/${p.body.proposal.id}/reject`,
+    );
+    expect(rejected.body.proposal.status).toBe('rejected');
+    const joint = (await w.ops.get(`/api/disputes/${d.id}/messages?channel=joint`)).body
+      .messages as { kind: string; body: string; event: { type: string; userId?: string } }[];
+    const last = joint.filter((m) => m.kind === 'system').at(-1)!;
+    expect(last).toMatchObject({
+      body: 'The freelancer rejected the proposal.',
+      event: { type: 'proposal_rejected', userId: w.freelancer.user!.id },
+    });
+  });
+
   it('parties trade offers in open, before any mediator: a self-service settlement', async () => {
     const d = await fileDispute(w, w.client, await newContract(w));
     const offer = await w.freelancer.post(`/api/disputes/${d.id}/proposals`, {

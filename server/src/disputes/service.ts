@@ -793,18 +793,17 @@ export class DisputeService {
         });
         break;
       case 'proposal_accepted':
+      case 'proposal_rejected': {
+        // A party's answer to a proposal, in the joint thread.
+        const answer = e.type === 'proposal_accepted' ? 'accepted' : 'rejected';
         await post(
           'joint',
           0,
-          `${e.actorId === next.clientId ? 'The client' : 'The freelancer'} accepted the proposal.`,
-          {
-            type: 'proposal_accepted',
-            proposalId: e.data.proposalId ?? null,
-            userId: e.actorId,
-          },
+          `${e.actorId === next.clientId ? 'The client' : 'The freelancer'} ${answer} the proposal.`,
+          { type: e.type, proposalId: e.data.proposalId ?? null, userId: e.actorId },
           { proposalId: e.data.proposalId ?? null },
         );
-        if (e.data.resolves) {
+        if (e.type === 'proposal_accepted' && e.data.resolves) {
           await post(
             'joint',
             1,
@@ -813,19 +812,7 @@ export class DisputeService {
           );
         }
         break;
-      case 'proposal_rejected':
-        await post(
-          'joint',
-          0,
-          `${e.actorId === next.clientId ? 'The client' : 'The freelancer'} rejected the proposal.`,
-          {
-            type: 'proposal_rejected',
-            proposalId: e.data.proposalId ?? null,
-            userId: e.actorId,
-          },
-          { proposalId: e.data.proposalId ?? null },
-        );
-        break;
+      }
       case 'deadline':
         await post(
           'joint',
