@@ -7,6 +7,7 @@ import { centsToInput, formatMoney, parseMoney } from '../lib/money';
 import { paths } from '../lib/routes';
 import { useDisputes } from '../stores/disputes';
 import { navigate } from '../stores/router';
+import { Field } from './Field';
 
 /** A client or freelancer opens a dispute on one of their contracts. */
 export function FileDisputePage() {
@@ -90,10 +91,7 @@ export function FileDisputePage() {
       )}
       {contracts && contracts.length > 0 && (
         <form className="card stack" onSubmit={submit} data-testid="file-dispute-form">
-          <div className="field">
-            <label htmlFor="file-contract" className="field-label">
-              Contract
-            </label>
+          <Field id="file-contract" label="Contract">
             <select
               id="file-contract"
               value={contractId}
@@ -109,11 +107,8 @@ export function FileDisputePage() {
                 </option>
               ))}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="file-reason" className="field-label">
-              Reason
-            </label>
+          </Field>
+          <Field id="file-reason" label="Reason">
             <select
               id="file-reason"
               value={reason}
@@ -125,11 +120,8 @@ export function FileDisputePage() {
                 </option>
               ))}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="file-description" className="field-label">
-              What went wrong?
-            </label>
+          </Field>
+          <Field id="file-description" label="What went wrong?">
             <textarea
               id="file-description"
               rows={6}
@@ -138,11 +130,11 @@ export function FileDisputePage() {
               onChange={(e) => setDescription(e.target.value)}
               required
             />
-          </div>
-          <div className="field">
-            <label htmlFor="file-claim" className="field-label">
-              Amount you claim {contract ? `(${contract.currency})` : ''}
-            </label>
+          </Field>
+          <Field
+            id="file-claim"
+            label={<>Amount you claim {contract ? `(${contract.currency})` : ''}</>}
+          >
             <input
               id="file-claim"
               inputMode="decimal"
@@ -156,7 +148,7 @@ export function FileDisputePage() {
                 ? `Between ${formatMoney(1, contract.currency)} and ${formatMoney(contract.escrowCents, contract.currency)} (the escrow).`
                 : ''}
             </p>
-          </div>
+          </Field>
           {error && (
             <p className="form-error" role="alert">
               {error}

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Health } from '@dispute-room/shared';
 import { ApiRequestError, errorMessage } from '../api/http';
 import { useSession } from '../stores/session';
+import { Field } from './Field';
 
 function loginError(error: unknown): string {
   if (error instanceof ApiRequestError) {
@@ -64,10 +65,7 @@ export function LoginPage() {
         <h1>The dispute room</h1>
         <p className="muted">Sign in to follow and settle your disputes.</p>
         <form onSubmit={submit} className="stack" noValidate>
-          <div className="field">
-            <label htmlFor="login-email" className="field-label">
-              Email
-            </label>
+          <Field id="login-email" label="Email">
             <input
               id="login-email"
               type="email"
@@ -77,11 +75,8 @@ export function LoginPage() {
               onChange={(e) => setEmail(e.target.value)}
               autoFocus
             />
-          </div>
-          <div className="field">
-            <label htmlFor="login-password" className="field-label">
-              Password
-            </label>
+          </Field>
+          <Field id="login-password" label="Password">
             <input
               id="login-password"
               type="password"
@@ -90,7 +85,7 @@ export function LoginPage() {
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
-          </div>
+          </Field>
           {error && (
             <p className="form-error" role="alert">
               {error}

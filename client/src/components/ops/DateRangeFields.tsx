@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { DayRange } from '../../lib/dateRange';
+import { Field } from '../Field';
 
 /** Two date inputs for a range of days, both included; the end cannot precede the start. */
 export function DateRangeFields({
@@ -19,10 +20,7 @@ export function DateRangeFields({
   const toId = useId();
   return (
     <>
-      <div className="field">
-        <label htmlFor={fromId} className="field-label">
-          {fromLabel}
-        </label>
+      <Field id={fromId} label={<>{fromLabel}</>}>
         <input
           id={fromId}
           type="date"
@@ -31,11 +29,8 @@ export function DateRangeFields({
           onChange={(e) => onChange({ ...range, from: e.target.value })}
           data-testid={testId ? `${testId}-from` : undefined}
         />
-      </div>
-      <div className="field">
-        <label htmlFor={toId} className="field-label">
-          {toLabel}
-        </label>
+      </Field>
+      <Field id={toId} label={<>{toLabel}</>}>
         <input
           id={toId}
           type="date"
@@ -44,7 +39,7 @@ export function DateRangeFields({
           onChange={(e) => onChange({ ...range, to: e.target.value })}
           data-testid={testId ? `${testId}-to` : undefined}
         />
-      </div>
+      </Field>
     </>
   );
 }

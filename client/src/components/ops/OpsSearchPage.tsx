@@ -22,6 +22,7 @@ import { useTranscript } from '../../stores/transcript';
 import { Link } from '../Link';
 import { StateBadge } from '../StateBadge';
 import { DateRangeFields } from './DateRangeFields';
+import { Field } from '../Field';
 
 const shortId = (id: string) => (id.length > 10 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id);
 
@@ -162,10 +163,7 @@ export function OpsSearchPage() {
             data-testid="ops-filter-q"
           />
         </div>
-        <div className="field">
-          <label htmlFor={ids.state} className="field-label">
-            State
-          </label>
+        <Field id={ids.state} label="State">
           <select
             id={ids.state}
             value={draft.state ?? ''}
@@ -181,11 +179,8 @@ export function OpsSearchPage() {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.outcome} className="field-label">
-            Outcome
-          </label>
+        </Field>
+        <Field id={ids.outcome} label="Outcome">
           <select
             id={ids.outcome}
             value={draft.outcome ?? ''}
@@ -201,11 +196,8 @@ export function OpsSearchPage() {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.mediator} className="field-label">
-            Mediator id
-          </label>
+        </Field>
+        <Field id={ids.mediator} label="Mediator id">
           <input
             id={ids.mediator}
             list={ids.mediators}
@@ -228,7 +220,7 @@ export function OpsSearchPage() {
           <span id={ids.mediatorHint} className={`field-hint${mediatorInvalid ? ' error' : ''}`}>
             {mediatorInvalid ? 'Not a valid id.' : 'Pick one seen in the results, or paste an id.'}
           </span>
-        </div>
+        </Field>
         <DateRangeFields
           range={{ from: draft.from, to: draft.to }}
           onChange={(range) => update(range)}

@@ -6,6 +6,7 @@ import { dateTimeLabel } from '../../lib/time';
 import { selectUser, useSession } from '../../stores/session';
 import { useTranscript } from '../../stores/transcript';
 import type { NameOf } from './useTranscriptNames';
+import { Field } from '../Field';
 
 /** The QA score of the mediation: the viewer's own review (one each, replaced on resubmit) and others'. */
 export function ReviewPanel({
@@ -68,10 +69,7 @@ export function ReviewPanel({
         </div>
       )}
       <form className="review-form stack" onSubmit={submit} data-testid="review-form" noValidate>
-        <div className="field">
-          <label htmlFor={ids.score} className="field-label">
-            QA score (0–100)
-          </label>
+        <Field id={ids.score} label="QA score (0–100)">
           <input
             id={ids.score}
             type="number"
@@ -89,11 +87,8 @@ export function ReviewPanel({
           <span id={ids.hint} className="field-hint">
             How well the mediation was run: tone, neutrality, speed, use of caucus.
           </span>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.notes} className="field-label">
-            Notes
-          </label>
+        </Field>
+        <Field id={ids.notes} label="Notes">
           <textarea
             id={ids.notes}
             rows={3}
@@ -102,7 +97,7 @@ export function ReviewPanel({
             onChange={(e) => setNotes(e.target.value)}
             data-testid="review-notes"
           />
-        </div>
+        </Field>
         {error && (
           <p className="form-error" role="alert">
             {error}

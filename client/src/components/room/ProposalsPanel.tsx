@@ -10,6 +10,7 @@ import { useProposals } from '../../stores/proposals';
 import { useRoom } from '../../stores/room';
 import { selectUser, selectZone, useSession } from '../../stores/session';
 import { useNameOf } from './useNames';
+import { Field } from '../Field';
 
 /** Two linked amounts and a slider: whatever is changed, the shares add up to the escrow. */
 function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boolean }) {
@@ -90,10 +91,7 @@ function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boo
         aria-valuetext={`Client ${formatMoney(clientCents, dispute.currency)}, freelancer ${formatMoney(freelancerCents, dispute.currency)}`}
       />
       <div className="split-inputs">
-        <div className="field">
-          <label htmlFor={ids.client} className="field-label">
-            Client receives
-          </label>
+        <Field id={ids.client} label="Client receives">
           <input
             id={ids.client}
             inputMode="decimal"
@@ -101,11 +99,8 @@ function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boo
             onChange={(e) => onAmount('client', e.target.value)}
             data-testid="proposal-client-amount"
           />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.freelancer} className="field-label">
-            Freelancer receives
-          </label>
+        </Field>
+        <Field id={ids.freelancer} label="Freelancer receives">
           <input
             id={ids.freelancer}
             inputMode="decimal"
@@ -113,7 +108,7 @@ function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boo
             onChange={(e) => onAmount('freelancer', e.target.value)}
             data-testid="proposal-freelancer-amount"
           />
-        </div>
+        </Field>
       </div>
       {!valid && (
         <p className="field-hint error">
