@@ -17,6 +17,19 @@ export interface Stats {
   reconnects: number;
 }
 
+export function noStats(): Stats {
+  return {
+    attempts: 0,
+    retries: 0,
+    timeouts: 0,
+    errors: {},
+    redelivered: 0,
+    holes: 0,
+    joins: 0,
+    reconnects: 0,
+  };
+}
+
 export interface SentRecord {
   disputeId: string;
   authorId: string;
@@ -39,16 +52,7 @@ export class Participant {
   readonly conflicts: string[] = [];
   /** Entries of channels this participant may not read: must never happen. */
   readonly leaks: string[] = [];
-  readonly stats: Stats = {
-    attempts: 0,
-    retries: 0,
-    timeouts: 0,
-    errors: {},
-    redelivered: 0,
-    holes: 0,
-    joins: 0,
-    reconnects: 0,
-  };
+  readonly stats: Stats = noStats();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
   private holeTimer: NodeJS.Timeout | null = null;

@@ -1,9 +1,9 @@
-import getPort from 'get-port';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ADMIN, type ClientSocket } from '../api-client.js';
+import type { ClientSocket } from '../api-client.js';
 import { disputeInMediation, makeWorld } from '../world.js';
-import { ServerProcess } from './procs.js';
+import type { ServerProcess } from './procs.js';
+import { startCluster } from './scenario.js';
 
 /** After a kill -9 nobody says goodbye: the surviving instance must notice by itself. */
 describe('presence after a crash', () => {
@@ -16,23 +16,13 @@ describe('presence after a crash', () => {
 
   it('shows a user offline soon after their instance is killed', async () => {
     const tag = randomBytes(4).toString('hex');
-    const env = {
-      MONGODB_URI: inject('mongoUri'),
-      MONGODB_DB: `presence_${tag}`,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: `presence:${tag}:`,
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      CLIENT_DIST: '/nonexistent',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOGIN_LIMIT_PER_IP: '100000',
-      LOGIN_LIMIT_PER_ACCOUNT: '100000',
-      SWEEP_INTERVAL_MS: '0',
-      PRESENCE_SWEEP_MS: '300',
-    };
-    const a = new ServerProcess('A', await getPort(), env);
-    const b = new ServerProcess('B', await getPort(), env);
+    const [a, b] = (await startCluster({
+      mongoUri: inject('mongoUri'),
+      dbName: `presence_${tag}`,
+      redisUrl: inject('redisUrl'),
+      redisPrefix: `presence:${tag}:`,
+      env: { PRESENCE_SWEEP_MS: '300' },
+    })) as [ServerProcess, ServerProcess];
     instances.push(a, b);
     await Promise.all([a.start(), b.start()]);
     const w = await makeWorld({ url: a.url } as never);

@@ -11,7 +11,7 @@ import {
 import { chainEntryOf, verifyChain } from '../../src/messages/chain.js';
 import type { MessageDoc } from '../../src/messages/model.js';
 import { adminClient, ADMIN, makeUser, type ApiClient } from '../api-client.js';
-import { Participant, type SentRecord, type Stats } from './participant.js';
+import { noStats, Participant, type SentRecord, type Stats } from './participant.js';
 import { ServerProcess, sleep } from './procs.js';
 
 export interface ClusterOptions {
@@ -19,6 +19,8 @@ export interface ClusterOptions {
   dbName: string;
   redisUrl: string;
   redisPrefix: string;
+  /** More settings for both instances (e.g. a faster presence sweep). */
+  env?: Record<string, string>;
 }
 
 /** Two instances of one deployment (same database, same Redis prefix), on ports kept for restarts. */
@@ -37,6 +39,7 @@ export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[
     LOGIN_LIMIT_PER_ACCOUNT: '100000',
     MESSAGE_LIMIT_PER_MIN: '1000000',
     SWEEP_INTERVAL_MS: '0',
+    ...opts.env,
   };
   const ports = [await getPort(), await getPort()];
   return ports.map((port, i) => new ServerProcess(`instance-${'AB'[i]}`, port, env));
@@ -312,16 +315,7 @@ export async function verifyOutcome(
 }
 
 export function totals(participants: Participant[]): Stats {
-  const sum: Stats = {
-    attempts: 0,
-    retries: 0,
-    timeouts: 0,
-    errors: {},
-    redelivered: 0,
-    holes: 0,
-    joins: 0,
-    reconnects: 0,
-  };
+  const sum = noStats();
   for (const p of participants) {
     for (const k of [
       'attempts',

@@ -1,23 +1,14 @@
-import type { Transcript } from '@dispute-room/shared';
 import { useId, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../api/http';
 import { parseReviewForm, reviewBy } from '../../lib/review';
 import { dateTimeLabel } from '../../lib/time';
 import { selectUser, useSession } from '../../stores/session';
 import { useTranscript } from '../../stores/transcript';
-import type { NameOf } from './useTranscriptNames';
+import type { TranscriptViewProps } from './useTranscriptNames';
 import { Field } from '../Field';
 
 /** The QA score of the mediation: the viewer's own review (one each, replaced on resubmit) and others'. */
-export function ReviewPanel({
-  transcript,
-  zone,
-  nameOf,
-}: {
-  transcript: Transcript;
-  zone: string;
-  nameOf: NameOf;
-}) {
+export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
   const me = useSession(selectUser);
   const saveReview = useTranscript((s) => s.saveReview);
   const disputeId = transcript.dispute.id;

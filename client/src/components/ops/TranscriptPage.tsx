@@ -15,7 +15,7 @@ import { StateBadge } from '../StateBadge';
 import { ReviewPanel } from './ReviewPanel';
 import { AuditRecord, EvidenceRecord, FeedbackRecord, ProposalsRecord } from './TranscriptRecords';
 import { TranscriptTimeline } from './TranscriptTimeline';
-import { useTranscriptNames, type NameOf } from './useTranscriptNames';
+import { type TranscriptViewProps, useTranscriptNames } from './useTranscriptNames';
 
 function ChainBanner({ chain }: { chain: Transcript['chain'] }) {
   const status = describeChain(chain);
@@ -40,15 +40,7 @@ function ChainBanner({ chain }: { chain: Transcript['chain'] }) {
   );
 }
 
-function TranscriptHeader({
-  transcript,
-  zone,
-  nameOf,
-}: {
-  transcript: Transcript;
-  zone: string;
-  nameOf: NameOf;
-}) {
+function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
   const d = transcript.dispute;
   const lastQuery = useOpsSearch((s) => s.lastQuery);
   const outcome = d.outcome ? describeOutcome(d.outcome, d.currency) : null;

@@ -4,7 +4,6 @@ import {
   type Evidence,
   type Message,
   type Proposal,
-  type Transcript,
 } from '@dispute-room/shared';
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import { evidenceApi } from '../../api/endpoints';
@@ -17,7 +16,7 @@ import { brokenFrom, editsByOriginal, interleaveByTime } from '../../lib/transcr
 import { selectNow, useClock } from '../../stores/clock';
 import { LinkifiedText } from '../LinkifiedText';
 import { ChannelChip } from './ChannelChip';
-import type { NameOf } from './useTranscriptNames';
+import { type NameOf, type TranscriptViewProps } from './useTranscriptNames';
 
 interface EntryContext {
   zone: string;
@@ -185,15 +184,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
 });
 
 /** Every channel's entries in one timeline by time, each channel in its own seq order. */
-export function TranscriptTimeline({
-  transcript,
-  zone,
-  nameOf,
-}: {
-  transcript: Transcript;
-  zone: string;
-  nameOf: NameOf;
-}) {
+export function TranscriptTimeline({ transcript, zone, nameOf }: TranscriptViewProps) {
   const now = useClock(selectNow);
   const [hidden, setHidden] = useState<ReadonlySet<Channel>>(() => new Set());
   const { messages, evidence, proposals, chain, dispute } = transcript;

@@ -3,7 +3,17 @@ import { useMemo } from 'react';
 import { personName, readParticipants } from '../../lib/people';
 import { selectUser, useSession } from '../../stores/session';
 
-export type NameOf = (userId: string | null, fallbackRole?: string | null) => string;
+import type { NameOf } from '../room/useNames';
+
+export type { NameOf };
+
+/** What every part of the transcript page is drawn from. */
+export interface TranscriptViewProps {
+  transcript: Transcript;
+  /** The viewer's time zone. */
+  zone: string;
+  nameOf: NameOf;
+}
 
 /** Names people of a transcript: the viewer, the participants it lists, else their seat or role. */
 export function useTranscriptNames(transcript: Transcript | null): NameOf {
