@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { printDemoCredentials, seedDemo } from './seed/demo.js';
+import { seedsDemoAtStart } from './seed/seeding.js';
 import { startServer } from './server.js';
 
 async function main() {
@@ -29,8 +30,7 @@ async function main() {
       throw err;
     },
   );
-  // The embedded default seeds a demo on its first start, so a newcomer sees a living product.
-  if (config.SEED_DEMO ?? embedded !== null) {
+  if (seedsDemoAtStart(config, embedded !== null)) {
     const accounts = await seedDemo(server.domain, log);
     if (accounts) printDemoCredentials(accounts);
   }
