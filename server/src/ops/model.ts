@@ -42,6 +42,8 @@ export interface AttemptDoc {
   status: number | null;
   error: string | null;
   ms: number;
+  /** Set with the result: an attempt without one was cut off, or is still in flight. */
+  done?: boolean;
 }
 
 function model<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
@@ -111,6 +113,7 @@ export function opsModels(conn: Connection) {
           status: { type: Number, default: null },
           error: { type: String, default: null },
           ms: { type: Number, required: true },
+          done: { type: Boolean },
         },
         { versionKey: false, collection: 'webhook_attempts' },
       ),

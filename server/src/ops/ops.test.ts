@@ -147,6 +147,23 @@ describe('metrics on a set of disputes with known answers', () => {
     // Newest closedAt (else createdAt) first.
     expect(all).toEqual([ids.defaulted!.id, ids.withdrawn!.id, ids.settled!.id, ids.accepted!.id]);
     expect((await w.ops.get('/api/ops/disputes?cursor=garbage')).status).toBe(400);
+    // Every malformed cursor is the caller's mistake (400), never a server error: out-of-range
+    // times, non-integer times, ids the id rule refuses, wrong arity, non-JSON.
+    const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    for (const bad of [
+      [1e300, 'x'],
+      [-1, 'x'],
+      [8.64e15 + 1, 'x'],
+      [1.5, 'x'],
+      [Date.now(), { $gt: '' }],
+      [Date.now(), 'a/b'],
+      [Date.now()],
+      { at: 1, id: 'x' },
+    ]) {
+      const res = await w.ops.get(`/api/ops/disputes?cursor=${encode(bad)}`);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body).toMatchObject({ error: { code: 'validation_failed' } });
+    }
     expect((await w.mediator.get('/api/ops/disputes')).status).toBe(403);
   });
 });
@@ -361,5 +378,51 @@ describe('webhooks', () => {
       'dispute.opened',
       'dispute.resolved',
     ]);
+  });
+
+  it('carries on a delivery whose finished attempt was never counted (its instance died)', async () => {
+    const hook = await w.admin.post('/api/admin/webhooks', {
+      url,
+      secret: 'whsec_0123456789abcdef',
+      events: ['dispute.opened'],
+    });
+    const hookId = hook.body.webhook.id as string;
+    const db = server.ctx.conn.db!;
+    const deliveryId = `${hookId}:gone-instance:dispute.opened`;
+    // As an instance leaves things when killed between storing attempt 1's result and
+    // counting it on the delivery.
+    await db.collection('webhook_deliveries').insertOne({
+      _id: deliveryId,
+      webhookId: hookId,
+      event: 'dispute.opened',
+      disputeId: 'gone-instance',
+      payload: '{"event":"dispute.opened"}',
+      status: 'pending',
+      attemptCount: 0,
+      nextAttemptAt: clock.now(),
+      createdAt: clock.now(),
+    } as never);
+    await db.collection('webhook_attempts').insertOne({
+      _id: `${deliveryId}#1`,
+      deliveryId,
+      n: 1,
+      at: clock.now(),
+      status: 503,
+      error: 'HTTP 503',
+      ms: 12,
+      done: true,
+    } as never);
+    const before = received.length;
+    for (let i = 0; i < 20; i++) {
+      clock.t = new Date(clock.t.getTime() + 1_000);
+      await server.domain.webhooks.deliverDue(clock.now());
+      const d = await db.collection('webhook_deliveries').findOne({ _id: deliveryId as never });
+      if (d?.status !== 'pending') break;
+    }
+    const [delivery] = (await w.admin.get(`/api/admin/webhooks/${hookId}/deliveries`)).body
+      .deliveries;
+    expect(delivery).toMatchObject({ id: deliveryId, status: 'delivered' });
+    expect(delivery.attempts.map((a: { status: number }) => a.status)).toEqual([503, 200]);
+    expect(received.length - before).toBe(1);
   });
 });

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import {
   channels,
+  idSchema,
   metricsQuerySchema,
   opsSearchQuerySchema,
   reviewBodySchema,
@@ -34,16 +36,18 @@ function encodeCursor(d: Pick<DisputeDoc, 'sortAt' | '_id'>): string {
   return Buffer.from(JSON.stringify([d.sortAt.getTime(), d._id])).toString('base64url');
 }
 
+/** What a cursor decodes to: a time a Date can hold (ms since 1970) and a dispute id. */
+const cursorSchema = z.tuple([z.number().int().min(0).max(8.64e15), idSchema]);
+
 function decodeCursor(cursor: string): { at: Date; id: string } {
+  let decoded: unknown = null;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      unknown,
-      unknown,
-    ];
-    if (typeof at === 'number' && typeof id === 'string') return { at: new Date(at), id };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    // not JSON: refused below like any other shape we never gave out
   }
+  const parsed = cursorSchema.safeParse(decoded);
+  if (parsed.success) return { at: new Date(parsed.data[0]), id: parsed.data[1] };
   throw new AppError('validation_failed', 'request is invalid', [
     { path: 'cursor', message: 'not a cursor we gave out' },
   ]);

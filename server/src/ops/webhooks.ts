@@ -14,6 +14,9 @@ import type { DisputeService } from '../disputes/service.js';
 import { notFound, parse } from '../http/errors.js';
 import { opsModels, type AttemptDoc, type DeliveryDoc, type WebhookDoc } from './model.js';
 
+/** Beyond the request timeout, how long an unfinished attempt may still be in flight. */
+const ATTEMPT_GRACE_MS = 2_000;
+
 /** Which webhook events a recorded dispute event produces. */
 export function webhookEventsFor(prev: DisputeDoc | null, e: DisputeEventDoc): WebhookEvent[] {
   if (e.type === 'filed') return ['dispute.opened'];
@@ -179,6 +182,13 @@ export class WebhookService {
     return this.running;
   }
 
+  /**
+   * Makes attempt n of a delivery, n being one past the attempts the delivery has counted.
+   * Whoever inserts `<delivery>#<n>` makes it. The delivery is updated only after the attempt's
+   * result is stored, so an instance that dies in between leaves attempt n behind with the
+   * delivery still counting n − 1: the next sweep finds it and brings the delivery forward
+   * from it instead of stopping at its key for ever.
+   */
   private async attempt(d: DeliveryDoc, now: Date): Promise<void> {
     const n = d.attemptCount + 1;
     const attemptId = `${d._id}#${n}`;
@@ -191,9 +201,10 @@ export class WebhookService {
         status: null,
         error: null,
         ms: 0,
+        done: false,
       } as never);
     } catch (err) {
-      if (isDuplicateKey(err)) return;
+      if (isDuplicateKey(err)) return this.recover(d, attemptId, n, now);
       throw err;
     }
     const hook = await this.models.webhooks.findById(d.webhookId).lean<WebhookDoc>();
@@ -224,17 +235,48 @@ export class WebhookService {
       }
     }
     const ms = Math.round(performance.now() - started);
-    await this.models.attempts.updateOne({ _id: attemptId }, { $set: { status, error, ms } });
+    await this.models.attempts.updateOne(
+      { _id: attemptId },
+      { $set: { status, error, ms, done: true } },
+    );
+    await this.settle(d._id, n, error, now);
+  }
+
+  /**
+   * Attempt n is already stored. Finished, it only lacks its effect on the delivery; unfinished
+   * and older than any request can take, its instance died mid-request: it counts as failed.
+   * Otherwise another instance is making it right now.
+   */
+  private async recover(d: DeliveryDoc, attemptId: string, n: number, now: Date): Promise<void> {
+    const found = await this.models.attempts.findById(attemptId).lean<AttemptDoc>();
+    if (!found) return;
+    // Attempts stored before `done` existed have a result when their status or error is set.
+    const finished = found.done ?? (found.status !== null || found.error !== null);
+    if (finished) return this.settle(d._id, n, found.error, found.at);
+    const cutOffAfter = this.ctx.config.WEBHOOK_TIMEOUT_MS + ATTEMPT_GRACE_MS;
+    if (now.getTime() - found.at.getTime() < cutOffAfter) return;
+    const error = 'interrupted: the instance making the attempt stopped';
+    await this.models.attempts.updateOne({ _id: attemptId }, { $set: { error, done: true } });
+    await this.settle(d._id, n, error, now);
+  }
+
+  /** The delivery after its attempt n: delivered, failed for good, or due again after a backoff. */
+  private async settle(
+    deliveryId: string,
+    n: number,
+    error: string | null,
+    at: Date,
+  ): Promise<void> {
     const delivered = error === null;
     const exhausted = n >= this.ctx.config.WEBHOOK_MAX_ATTEMPTS;
     const backoff = this.ctx.config.WEBHOOK_BACKOFF_MS * 2 ** (n - 1);
     await this.models.deliveries.updateOne(
-      { _id: d._id },
+      { _id: deliveryId },
       {
         $set: {
           attemptCount: n,
           status: delivered ? 'delivered' : exhausted ? 'failed' : 'pending',
-          nextAttemptAt: delivered || exhausted ? null : new Date(now.getTime() + backoff),
+          nextAttemptAt: delivered || exhausted ? null : new Date(at.getTime() + backoff),
         },
       },
     );
