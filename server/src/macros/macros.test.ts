@@ -57,7 +57,20 @@ describe('macros', () => {
     ).toBe(403);
   });
 
-  it('renderMacro leaves unknown placeholders and tolerates spaces', () => {
-    expect(renderMacro('{{ a }}-{{b}}-{{c.d}}', { a: '1', 'c.d': '3' })).toBe('1-{{b}}-3');
+  it('renderMacro resolves only the documented placeholders and tolerates spaces', () => {
+    const facts = {
+      'client.name': 'Carla',
+      'freelancer.name': 'Fred',
+      'mediator.name': 'Mia',
+      'dispute.number': 'D-000001',
+      respondBy: 'soon',
+      mediationEndsBy: 'later',
+    };
+    expect(renderMacro('{{ client.name }}-{{b}}-{{dispute.number}}', facts)).toBe(
+      'Carla-{{b}}-D-000001',
+    );
+    // Names an object has without being facts stay as written.
+    for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])
+      expect(renderMacro(`{{${inherited}}}`, facts)).toBe(`{{${inherited}}}`);
   });
 });

@@ -1,6 +1,7 @@
 import { Schema, type Model } from 'mongoose';
 import {
   createMacroBodySchema,
+  macroPlaceholders,
   updateMacroBodySchema,
   type Macro,
   type MacroPlaceholder,
@@ -113,7 +114,15 @@ export class MacroService {
   }
 }
 
-/** Replaces known `{{placeholders}}`; unknown ones stay visible so the mediator notices. */
-export function renderMacro(body: string, facts: Record<string, string>): string {
-  return body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => facts[key] ?? whole);
+const documented: ReadonlySet<string> = new Set(macroPlaceholders);
+
+/**
+ * Replaces the documented `{{placeholders}}`; any other name stays visible so the mediator
+ * notices. Only that list resolves: a lookup by arbitrary name would also find the facts
+ * object's inherited properties (`{{constructor}}`).
+ */
+export function renderMacro(body: string, facts: Record<MacroPlaceholder, string>): string {
+  return body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) =>
+    documented.has(key) ? facts[key as MacroPlaceholder] : whole,
+  );
 }
