@@ -47,7 +47,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 interface UploadOptions {
   channel?: string;
   description?: string;
-  /** Send the fields after the file (clients must not; the server refuses a late channel). */
+  /** Send the fields after the file (as browsers do when the file is appended first). */
   fieldsLast?: boolean;
   claimedType?: string;
 }
@@ -334,7 +334,7 @@ describe('uploading and downloading', () => {
     expect((await download(w.client, text.id, { query: '?disposition=bogus' })).status).toBe(400);
   });
 
-  it('refuses an empty file (400), a missing file (400) and a channel sent after the file', async () => {
+  it('refuses an empty file (400), a missing file (400) and a JSON body (415)', async () => {
     const before = await gridfsCounts(server);
     const empty = await upload(w.client, d.id, new Uint8Array(0), 'empty.txt');
     expect(empty.status).toBe(400);
@@ -352,22 +352,37 @@ describe('uploading and downloading', () => {
     expect(noFile.status).toBe(400);
 
     const json = await w.client.post(`/api/disputes/${d.id}/evidence`, { file: 'x' });
-    expect(json.status).toBe(400);
+    expect(json.status).toBe(415);
+    expect(await gridfsCounts(server)).toEqual(before);
+  });
 
-    const late = await upload(w.client, d.id, png(), 'late.png', {
+  it('takes the fields in any order: a channel after the file decides as if it came first', async () => {
+    const before = await gridfsCounts(server);
+    // What browsers and `curl -F` send when the file is appended first.
+    const late = await uploaded(w.client, d.id, png(), 'late.png', {
       channel: 'caucus:client',
-      fieldsLast: true,
-    });
-    expect(late.status).toBe(400);
-    expect(late.body.error.details).toEqual([
-      { path: 'channel', message: 'channel must come before the file' },
-    ]);
-    // A description may follow the file.
-    const described = await uploaded(w.client, d.id, png(), 'later.png', {
       description: 'said afterwards',
       fieldsLast: true,
     });
-    expect(described).toMatchObject({ channel: 'joint', description: 'said afterwards' });
+    expect(late).toMatchObject({ channel: 'caucus:client', description: 'said afterwards' });
+    expect(
+      (await w.client.get(`/api/disputes/${d.id}/evidence?channel=caucus:client`)).body.evidence,
+    ).toContainEqual(expect.objectContaining({ id: late.id }));
+    expect(await gridfsCounts(server)).toEqual({
+      files: before.files + 1,
+      chunks: before.chunks + 1,
+    });
+
+    // Refusals decided by a late field keep nothing: a channel the client may not write
+    // (403), an unknown channel (400), an unknown field (400).
+    for (const [opts, status] of [
+      [{ channel: 'internal' }, 403],
+      [{ channel: 'caucus:freelancer' }, 403],
+      [{ channel: 'nowhere' }, 400],
+    ] as const) {
+      const res = await upload(w.client, d.id, pdf(), 'refused.pdf', { ...opts, fieldsLast: true });
+      expect(res.status, JSON.stringify(opts)).toBe(status);
+    }
     expect(await gridfsCounts(server)).toEqual({
       files: before.files + 1,
       chunks: before.chunks + 1,
@@ -525,6 +540,17 @@ describe('limits', () => {
     expect(await gridfsCounts(limited)).toEqual({ files: 0, chunks: 0 });
     const evidence = await lw.client.get(`/api/disputes/${d.id}/evidence`);
     expect(evidence.body.evidence).toEqual([]);
+    // The same when the channel follows the file (the file waits aside, cut at the limit).
+    const late = await upload(
+      lw.client,
+      d.id,
+      bytes,
+      'big.zip',
+      { channel: 'joint', fieldsLast: true },
+      limited,
+    );
+    expect(late.status).toBe(413);
+    expect(await gridfsCounts(limited)).toEqual({ files: 0, chunks: 0 });
 
     // Types outside EVIDENCE_TYPES are refused there.
     expect((await upload(lw.client, d.id, png(), 'a.png', {}, limited)).status).toBe(415);
@@ -533,8 +559,10 @@ describe('limits', () => {
   it('removes what was stored when the uploader goes away mid-file', async () => {
     const d = await fileDispute(lw, lw.client, await newContract(lw));
     const boundary = 'x-boundary-x';
+    // The channel first, so the file streams straight into GridFS as it arrives.
     const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.zip"\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="channel"\r\n\r\njoint\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.zip"\r\n` +
         'Content-Type: application/zip\r\n\r\n',
     );
     const start = zip([{ name: 'a.bin', data: randomBytes(2 * MiB) }]).subarray(0, 2 * MiB);

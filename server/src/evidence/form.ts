@@ -1,5 +1,10 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { AppError } from '../http/errors.js';
 
@@ -12,8 +17,14 @@ export interface UploadPart {
 export interface UploadFormOptions<T> {
   /** Name of the one file part. */
   fileField: string;
-  /** Fields that decide how the file is stored, so they must arrive before it. */
+  /**
+   * Fields that decide whether and how the file is stored. Sent before the file, it streams
+   * straight to onFile; otherwise it is spooled to a private temporary file (never memory)
+   * until the whole form has been read, and onFile sees every field.
+   */
   beforeFile: string[];
+  /** A spooled file is cut after this many bytes (onFile then sees one byte too many). */
+  maxFileBytes: number;
   maxFields: number;
   maxFieldBytes: number;
   /**
@@ -27,6 +38,38 @@ export interface UploadFormOptions<T> {
 
 const invalid = (message: string, path = 'file') =>
   new AppError('validation_failed', message, [{ path, message }]);
+
+interface Spooled {
+  path: string;
+  filename: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Writes a file part to a temporary file, keeping at most `limit` + 1 bytes (enough for the
+ * reader to tell it is too large) while still draining the rest, so the form goes on.
+ */
+async function spool(stream: Readable, filename: string, limit: number): Promise<Spooled> {
+  const dir = await mkdtemp(join(tmpdir(), 'dispute-room-upload-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const path = join(dir, 'file');
+  let kept = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const room = limit + 1 - kept;
+      if (room <= 0) return done();
+      kept += Math.min(room, chunk.length);
+      done(null, chunk.length > room ? chunk.subarray(0, room) : chunk);
+    },
+  });
+  try {
+    await pipeline(stream, cap, createWriteStream(path));
+    return { path, filename, remove };
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+}
 
 /**
  * Reads a multipart/form-data request with at most one file, streaming that file to onFile
@@ -58,6 +101,7 @@ export function readUploadForm<T>(
     const fields: Record<string, string> = {};
     let file: Readable | null = null;
     let stored: Promise<T> | null = null;
+    let spooled: Promise<Spooled> | null = null;
     let settled = false;
 
     const fail = async (err: unknown) => {
@@ -71,6 +115,7 @@ export function readUploadForm<T>(
       if (stored) {
         await stored.then((result) => opts.onAbandon(result)).catch(() => undefined);
       }
+      if (spooled) await spooled.then((s) => s.remove()).catch(() => undefined);
       req.resume();
       reject(err);
     };
@@ -80,14 +125,12 @@ export function readUploadForm<T>(
         void fail(invalid(`${name} is too long`, name));
       } else if (name in fields) {
         void fail(invalid(`${name} is given twice`, name));
-      } else if (stored && opts.beforeFile.includes(name)) {
-        void fail(invalid(`${name} must come before the file`, name));
       } else {
         fields[name] = value;
       }
     });
     form.on('file', (name, stream, info) => {
-      if (name !== opts.fileField || stored) {
+      if (name !== opts.fileField || stored || spooled) {
         stream.resume();
         void fail(invalid(`only one file, in the field "${opts.fileField}"`, name));
         return;
@@ -95,8 +138,16 @@ export function readUploadForm<T>(
       // Failures reach onFile through reading the stream, and the form through fail().
       stream.on('error', () => undefined);
       file = stream;
-      stored = opts.onFile({ ...fields }, { stream, filename: info.filename ?? '' });
-      stored.catch((err: unknown) => void fail(err));
+      const filename = info.filename ?? '';
+      if (opts.beforeFile.every((f) => f in fields)) {
+        stored = opts.onFile({ ...fields }, { stream, filename });
+        stored.catch((err: unknown) => void fail(err));
+      } else {
+        // What decides about the file may still follow it: keep the bytes aside (on disk,
+        // nothing stored) until the form is read, then decide with every field known.
+        spooled = spool(stream, filename, opts.maxFileBytes);
+        spooled.catch((err: unknown) => void fail(err));
+      }
     });
     form.on('filesLimit', () => void fail(invalid('only one file per upload')));
     form.on('fieldsLimit', () => void fail(invalid('too many fields', 'fields')));
@@ -104,7 +155,17 @@ export function readUploadForm<T>(
     form.on('error', () => void fail(invalid('malformed multipart body')));
     form.on('close', () => {
       if (settled) return;
-      (stored ?? Promise.resolve(null)).then(
+      const done = spooled
+        ? spooled.then((s) => {
+            if (settled) return null;
+            stored = opts.onFile(
+              { ...fields },
+              { stream: createReadStream(s.path), filename: s.filename },
+            );
+            return stored.finally(() => s.remove());
+          })
+        : (stored ?? Promise.resolve(null));
+      done.then(
         (result) => {
           if (settled) return;
           settled = true;

@@ -127,7 +127,9 @@ export class EvidenceService implements EvidenceLookup {
   /**
    * Streams a multipart upload into the dispute. Checks run in the contract's order:
    * 404 (dispute), 403 (channel), 400 (fields), 409 (state), 429, then 413/415 while the
-   * bytes arrive. The channel must be sent before the file; absent, it is `joint`.
+   * bytes arrive. The fields may come in any order (absent, the channel is `joint`): a file
+   * sent before its channel waits on disk until the form is read, so nothing is stored for a
+   * refused upload.
    */
   async upload(user: User, disputeId: string, req: IncomingMessage): Promise<Evidence> {
     const { dispute, relation } = await this.deps.disputes.visible(user, disputeId);
@@ -141,6 +143,7 @@ export class EvidenceService implements EvidenceLookup {
     const { fields, file } = await readUploadForm(req, {
       fileField: 'file',
       beforeFile: ['channel'],
+      maxFileBytes: this.ctx.config.EVIDENCE_MAX_BYTES,
       maxFields: 4,
       maxFieldBytes: 16 * 1024,
       onFile: async (before, part) => {

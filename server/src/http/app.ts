@@ -1,14 +1,38 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { wellFormed } from '@dispute-room/shared';
 import { pinoHttp } from 'pino-http';
 import type { Context } from '../context.js';
-import { AppError, apiNotFound, errorHandler } from './errors.js';
+import { AppError, InvalidUtf8Error, apiNotFound, errorHandler } from './errors.js';
 import { clientRoutes } from './static.js';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const pathSegment = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** API paths whose body is not JSON, and what they take instead. */
+const bodyTypes: { path: RegExp; types: string[] }[] = [
+  { path: /^\/disputes\/[^/]+\/evidence$/, types: ['multipart/form-data'] },
+];
+
+/**
+ * A body the API cannot read is a 415 naming what it takes, not a 400 listing every field
+ * as missing (which is what a JSON parser that skipped the body would lead to).
+ */
+const requireBodyType: express.RequestHandler = (req, _res, next) => {
+  // No body at all is not a type problem (its fields are then missing: a 400).
+  const empty =
+    req.headers['transfer-encoding'] === undefined &&
+    Number(req.headers['content-length'] ?? 0) === 0;
+  if (empty) return next();
+  const accepted = bodyTypes.find((b) => b.path.test(req.path))?.types ?? [
+    'application/json',
+    '+json',
+  ];
+  if (req.is(accepted) !== false) return next();
+  next(new AppError('unsupported_media_type', `this endpoint takes ${accepted[0]}`, { accepted }));
+};
 
 /**
  * The Express app: cross-cutting middleware, then each domain's API router,
@@ -70,6 +94,11 @@ export function createApp(
     express.json({
       limit: ctx.config.BODY_LIMIT,
       strict: true,
+      // Malformed UTF-8 would otherwise be decoded to U+FFFD and stored as something the
+      // client never sent: refuse it, as lone surrogates are below.
+      verify: (_req, _res, raw) => {
+        if (!isUtf8(raw)) throw new InvalidUtf8Error();
+      },
       // "\ud800" escapes decode to lone surrogates, which UTF-8 storage would silently
       // replace: refuse them as malformed JSON (400) rather than store something else.
       reviver: (_key, value: unknown) => {
@@ -80,6 +109,8 @@ export function createApp(
     }),
   );
   for (const mw of opts.beforeApi ?? []) api.use(mw);
+  // After authentication: an anonymous caller hears 401 whatever it sent.
+  api.use(requireBodyType);
   for (const router of opts.api) api.use(router);
   api.use(apiNotFound);
   app.use('/api', api);

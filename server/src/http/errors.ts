@@ -44,6 +44,13 @@ export function parse<S extends ZodType>(schema: S, input: unknown): z.output<S>
   return result.data;
 }
 
+/** Thrown while reading a JSON body whose bytes are not valid UTF-8. */
+export class InvalidUtf8Error extends Error {
+  constructor() {
+    super('the body is not valid UTF-8');
+  }
+}
+
 /** Maps anything thrown to an API error; unknown errors become a logged 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -52,6 +59,8 @@ export function toAppError(err: unknown): AppError {
   if (e?.name === 'AuthenticationError') return unauthorized();
   if (e?.type === 'entity.parse.failed')
     return new AppError('validation_failed', 'malformed JSON body');
+  if (e?.type === 'entity.verify.failed' && err instanceof InvalidUtf8Error)
+    return new AppError('validation_failed', err.message);
   if (e?.type === 'entity.too.large')
     return new AppError('payload_too_large', 'request body too large');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
