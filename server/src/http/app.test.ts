@@ -75,7 +75,7 @@ describe('the HTTP shell', () => {
       body: '{}',
     });
     expect(charset.status).toBe(400);
-    expect((await charset.json()).error.code).toBe('validation_failed');
+    expect(errorBodySchema.parse(await charset.json()).error.code).toBe('validation_failed');
   });
 
   it('answers an oversized body with 413 payload_too_large', async () => {
