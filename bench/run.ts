@@ -50,8 +50,6 @@ async function startApp(mongoUri: string, db: string, extra: Record<string, stri
       SWEEP_INTERVAL_MS: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-      LOGIN_LIMIT_PER_IP: '1000000',
-      LOGIN_LIMIT_PER_ACCOUNT: '1000000',
       MESSAGE_LIMIT_PER_MIN: '1000000',
       ...extra,
     },

@@ -53,8 +53,6 @@ export default defineConfig({
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: `e2e:${port}:`,
       LOG_LEVEL: 'warn',
-      LOGIN_LIMIT_PER_IP: '1000',
-      LOGIN_LIMIT_PER_ACCOUNT: '1000',
     },
   },
 });

@@ -36,9 +36,9 @@ export const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8).optional(),
   SEED_DEMO: bool.optional(),
 
-  LOGIN_LIMIT_PER_IP: int(1, 1_000_000).default(20),
-  LOGIN_LIMIT_PER_ACCOUNT: int(1, 1_000_000).default(5),
+  LOGIN_FAILURES_PER_ACCOUNT_IP: int(1, 1_000_000).default(5),
   LOGIN_LIMIT_WINDOW_SEC: int(1, 86_400).default(900),
+  LOGIN_FAILURES_PER_IP_PER_DAY: int(1, 1_000_000).default(100),
   MESSAGE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
   UPLOAD_LIMIT_PER_HOUR: int(1, 1_000_000).default(60),
 

@@ -256,33 +256,62 @@ describe('bootstrap admin', () => {
   });
 });
 
-describe('login rate limits', () => {
-  it('limits failed logins per account and per IP with 429 in the error shape', async () => {
-    const limited = await startTestServer({
-      env: { LOGIN_LIMIT_PER_ACCOUNT: '3', LOGIN_LIMIT_PER_IP: '6' },
-    });
-    try {
-      const c = new ApiClient(limited.url);
-      for (let i = 0; i < 3; i++) {
-        expect(
-          (await c.post('/api/auth/login', { email: ADMIN.email, password: 'nope-nope' })).status,
-        ).toBe(401);
-      }
-      // Even the right password is refused once the account's attempts are spent.
-      const blocked = await c.post('/api/auth/login', ADMIN);
-      expect(blocked.status).toBe(429);
-      expect(errorCode(blocked.body)).toBe('rate_limited');
-      expect(blocked.body.error.details.retryAfterSec).toBeGreaterThan(0);
+describe('login limits', () => {
+  // TRUST_PROXY's default (loopback) lets the test, on 127.0.0.1, say which IP it is.
+  const from = (c: ApiClient, ip: string, body: { email: string; password: string }) =>
+    c.request('POST', '/api/auth/login', body, { 'x-forwarded-for': ip });
+  const wrong = { email: ADMIN.email, password: 'nope-nope' };
+  let limited: RunningServer;
 
-      // Per IP: attempts at other accounts count too.
-      let last = 0;
-      for (let i = 0; i < 3; i++) {
-        last = (await c.post('/api/auth/login', { email: `other${i}@example.test`, password: 'x' }))
-          .status;
-      }
-      expect(last).toBe(429);
-    } finally {
-      await stopTestServer(limited);
+  beforeAll(async () => {
+    limited = await startTestServer({
+      env: { LOGIN_FAILURES_PER_ACCOUNT_IP: '5', LOGIN_FAILURES_PER_IP_PER_DAY: '12' },
+    });
+  });
+  afterAll(() => stopTestServer(limited));
+
+  it('five failures lock that account from that IP only; the right password works from another', async () => {
+    const c = new ApiClient(limited.url);
+    for (let i = 0; i < 5; i++) expect((await from(c, '198.51.100.1', wrong)).status).toBe(401);
+    const blocked = await from(c, '198.51.100.1', ADMIN);
+    expect(blocked.status).toBe(429);
+    expect(errorCode(blocked.body)).toBe('rate_limited');
+    expect(blocked.body.error.details.retryAfterSec).toBeGreaterThan(0);
+    expect((await from(c, '198.51.100.2', ADMIN)).status).toBe(200);
+    expect((await from(c, '198.51.100.1', ADMIN)).status).toBe(429);
+  });
+
+  it('never limits successful logins, however many come from one IP', async () => {
+    const c = new ApiClient(limited.url);
+    for (let i = 0; i < 25; i++) expect((await from(c, '198.51.100.3', ADMIN)).status).toBe(200);
+  });
+
+  it('a success starts the pair from zero', async () => {
+    const c = new ApiClient(limited.url);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4; i++) expect((await from(c, '198.51.100.4', wrong)).status).toBe(401);
+      expect((await from(c, '198.51.100.4', ADMIN)).status).toBe(200);
     }
+  });
+
+  it('parallel guesses cannot slip past the count', async () => {
+    const c = new ApiClient(limited.url);
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => from(c, '198.51.100.5', wrong).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+  });
+
+  it('failures at many accounts spend the IP for the day; other IPs are unaffected', async () => {
+    const c = new ApiClient(limited.url);
+    for (let i = 0; i < 12; i++) {
+      const guess = { email: `someone${i}@example.test`, password: 'nope-nope' };
+      expect((await from(c, '198.51.100.6', guess)).status).toBe(401);
+    }
+    const blocked = await from(c, '198.51.100.6', ADMIN);
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.details.retryAfterSec).toBeGreaterThan(15 * 60);
+    expect((await from(c, '198.51.100.7', ADMIN)).status).toBe(200);
   });
 });

@@ -2,8 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import { loginBodySchema, type User } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import { AppError, parse } from '../http/errors.js';
-import { assertNotLimited, consume, createLimiter } from '../http/rate-limit.js';
 import type { Hub } from '../realtime/hub.js';
+import { LoginLimits } from './login-limits.js';
 import { requireUser } from './policy.js';
 import { SESSION_COOKIE } from './session.js';
 import type { createPassport } from './passport.js';
@@ -14,33 +14,23 @@ export function authRoutes(
   deps: { passport: ReturnType<typeof createPassport>['passport']; tokens: TokenService; hub: Hub },
 ): Router {
   const { passport, tokens, hub } = deps;
-  const window = ctx.config.LOGIN_LIMIT_WINDOW_SEC;
-  const perIp = createLimiter(ctx, 'login-ip', ctx.config.LOGIN_LIMIT_PER_IP, window);
-  const perAccount = createLimiter(
-    ctx,
-    'login-account',
-    ctx.config.LOGIN_LIMIT_PER_ACCOUNT,
-    window,
-  );
+  const limits = new LoginLimits(ctx);
   const router = Router();
 
   const login: RequestHandler = async (req, res, next) => {
     const { email } = parse(loginBodySchema, req.body);
-    await consume(perIp, req.ip ?? 'unknown');
-    await assertNotLimited(perAccount, email);
+    const attempt = await limits.admit(email, req.ip ?? 'unknown');
     passport.authenticate('local', { session: false }, (err: unknown, user: User | false) => {
-      if (err) return next(err);
-      if (!user) {
-        // One message for unknown email and wrong password: no user enumeration.
-        perAccount.consume(email).catch(() => undefined);
-        return next(new AppError('unauthorized', 'invalid email or password'));
-      }
-      perAccount.delete(email).catch(() => undefined);
-      // req.login regenerates the session id first, so a planted cookie is worthless.
-      req.login(user, (loginErr) => {
-        if (loginErr) return next(loginErr);
-        res.json({ user });
-      });
+      if (err) return void attempt.abandoned().then(() => next(err));
+      // One message for unknown email and wrong password: no user enumeration.
+      if (!user) return next(new AppError('unauthorized', 'invalid email or password'));
+      void attempt.succeeded().then(() =>
+        // req.login regenerates the session id first, so a planted cookie is worthless.
+        req.login(user, (loginErr) => {
+          if (loginErr) return next(loginErr);
+          res.json({ user });
+        }),
+      );
     })(req, res, next);
   };
   router.post('/auth/login', login);

@@ -41,9 +41,3 @@ export async function consume(limiter: RateLimiterAbstract, key: string): Promis
     throw err;
   }
 }
-
-/** Throws 429 when the key has no points left, without spending one. */
-export async function assertNotLimited(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  const res = await limiter.get(key);
-  if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) throw rateLimited(res);
-}

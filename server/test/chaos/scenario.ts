@@ -35,8 +35,6 @@ export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[
     CLIENT_DIST: '/nonexistent',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
-    LOGIN_LIMIT_PER_IP: '100000',
-    LOGIN_LIMIT_PER_ACCOUNT: '100000',
     MESSAGE_LIMIT_PER_MIN: '1000000',
     SWEEP_INTERVAL_MS: '0',
     ...opts.env,
