@@ -52,6 +52,32 @@ describe('filing', () => {
     expect(await systemEvents(d.id)).toEqual(['filed']);
   });
 
+  it('counts respondBy in business days from every weekday, across weekends and a year end', async () => {
+    // Written out by hand: five business days, Monday to Friday, at the same time of day.
+    const expected: [filed: string, respondBy: string][] = [
+      ['2026-03-02T10:00:00.000Z', '2026-03-09T10:00:00.000Z'], // Mon → Mon
+      ['2026-03-03T10:00:00.000Z', '2026-03-10T10:00:00.000Z'], // Tue → Tue
+      ['2026-03-04T10:00:00.000Z', '2026-03-11T10:00:00.000Z'], // Wed → Wed
+      ['2026-03-05T10:00:00.000Z', '2026-03-12T10:00:00.000Z'], // Thu → Thu
+      ['2026-03-06T10:00:00.000Z', '2026-03-13T10:00:00.000Z'], // Fri → Fri
+      ['2026-03-07T10:00:00.000Z', '2026-03-13T10:00:00.000Z'], // Sat → Fri
+      ['2026-03-08T10:00:00.000Z', '2026-03-13T10:00:00.000Z'], // Sun → Fri
+      ['2026-12-30T10:00:00.000Z', '2027-01-06T10:00:00.000Z'], // Wed → Wed, next year
+    ];
+    const clock = { t: new Date(expected[0]![0]), now: () => new Date(clock.t) };
+    const timed = await startTestServer({ clock });
+    try {
+      const tw = await makeWorld(timed);
+      for (const [filed, respondBy] of expected) {
+        clock.t = new Date(filed);
+        const d = await fileDispute(tw, tw.client, await newContract(tw));
+        expect({ filed: d.createdAt, respondBy: d.respondBy }).toEqual({ filed, respondBy });
+      }
+    } finally {
+      await stopTestServer(timed);
+    }
+  });
+
   it('numbers disputes in sequence and allows only one active dispute per contract', async () => {
     const c1 = await newContract(w);
     const c2 = await newContract(w);

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Ack, JoinResult, Message } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
 import { ApiClient, type ClientSocket } from '../../test/api-client.js';
@@ -71,7 +71,8 @@ async function sendMany(
   return sent;
 }
 
-const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+/** Deliveries cross instances through Redis: assertions on them poll until a deadline. */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 5_000, interval: 25 });
 
 describe('three people in one room', () => {
   it('joint reaches all three once; a caucus only the mediator and that party; internal only staff', async () => {
@@ -111,25 +112,27 @@ describe('three people in one room', () => {
       clientMsgId: 'o1',
     });
     expect(internal.ok).toBe(true);
-    await settle();
 
     const bodies = (got: Message[]) =>
       got
         .filter((m) => m.kind === 'text')
         .map((m) => `${m.channel}:${m.body}`)
         .sort();
-    expect(bodies(ci)).toEqual(['joint:hello all']);
-    expect(bodies(fi)).toEqual(['caucus:freelancer:just us', 'joint:hello all']);
-    expect(bodies(mi)).toEqual([
-      'caucus:freelancer:just us',
-      'internal:staff note',
-      'joint:hello all',
-    ]);
-    expect(bodies(oi)).toEqual([
-      'caucus:freelancer:just us',
-      'internal:staff note',
-      'joint:hello all',
-    ]);
+    // Once the staff inboxes hold all three, a leak to the parties would have arrived too.
+    await eventually(() => {
+      expect(bodies(mi)).toEqual([
+        'caucus:freelancer:just us',
+        'internal:staff note',
+        'joint:hello all',
+      ]);
+      expect(bodies(oi)).toEqual([
+        'caucus:freelancer:just us',
+        'internal:staff note',
+        'joint:hello all',
+      ]);
+      expect(bodies(fi)).toEqual(['caucus:freelancer:just us', 'joint:hello all']);
+      expect(bodies(ci)).toEqual(['joint:hello all']);
+    });
 
     // The client cannot write or read the other caucus or the internal notes, by socket or REST.
     const denied = await emit(cs, 'message:send', {
@@ -180,13 +183,14 @@ describe('three people in one room', () => {
     );
     expect((await emit(cs, 'typing', { disputeId: d.id, channel: 'joint' })).ok).toBe(true);
     expect((await emit(cs, 'typing', { disputeId: d.id, channel: 'internal' })).ok).toBe(false);
-    await settle();
     // The two typists sit on different instances: their events may arrive in either order.
-    expect({ ...typing, f: [...typing.f].sort() }).toEqual({
-      c: [],
-      f: ['caucus:freelancer', 'joint'],
-      m: ['joint'],
-    });
+    await eventually(() =>
+      expect({ ...typing, f: [...typing.f].sort() }).toEqual({
+        c: [],
+        f: ['caucus:freelancer', 'joint'],
+        m: ['joint'],
+      }),
+    );
 
     await emit(ms, 'message:send', {
       disputeId: d.id,
@@ -207,10 +211,9 @@ describe('three people in one room', () => {
 
     await emit(fs, 'message:read', { disputeId: d.id, channel: 'caucus:freelancer', seq: 999 });
     await emit(fs, 'message:read', { disputeId: d.id, channel: 'joint', seq: jointSeq });
-    await settle();
     fView = (await w.freelancer.get(`/api/disputes/${d.id}`)).body.dispute;
     expect(fView.unread).toEqual({ joint: 0, 'caucus:freelancer': 0 });
-    expect(reads).toEqual([`joint:${w.freelancer.user!.id}`]);
+    await eventually(() => expect(reads).toEqual([`joint:${w.freelancer.user!.id}`]));
 
     // A rejoin reports read positions of the channels the joiner may read.
     const ack = await join(cs, d.id);
@@ -233,8 +236,10 @@ describe('three people in one room', () => {
     // Same instance: at once.
     expect((await w.freelancer.get(`/api/disputes/${d.id}`)).body.dispute.unread.joint).toBe(0);
     // The other instance raises its copy when the first one announces its flush (every 1 s).
-    await settle(1_500);
-    expect((await join(cs, d.id)).reads.joint?.[w.freelancer.user!.id]).toBe(seq);
+    await vi.waitFor(
+      async () => expect((await join(cs, d.id)).reads.joint?.[w.freelancer.user!.id]).toBe(seq),
+      { timeout: 5_000, interval: 250 },
+    );
     // A new instance with nothing in memory reads what the first one stored (its periodic
     // flush, run here at once; a graceful stop runs it too).
     await server.domain.log.flush();
@@ -268,10 +273,9 @@ describe('three people in one room', () => {
       [w.freelancer.user!.id]: true,
       [w.mediator.user!.id]: false,
     });
-    await settle();
+    await eventually(() => expect(seen).toEqual(['f:true']));
     fs.disconnect();
-    await settle(500);
-    expect(seen).toEqual(['f:true', 'f:false']);
+    await eventually(() => expect(seen).toEqual(['f:true', 'f:false']));
   });
 
   it('dispute:updated reaches list views of everyone allowed, joined or not', async () => {
@@ -297,14 +301,15 @@ describe('three people in one room', () => {
       })
     ).body.dispute;
     await w.freelancer.post(`/api/disputes/${d.id}/respond`, { accept: false });
-    await settle(500);
     // Earlier tests' disputes may still send (throttled) updates: look at this one only.
     const of = (list: Seen) => list.filter((x) => x.id === d.id).map((x) => x.state);
-    const updates = { c: of(seen.c), m: of(seen.m), o: of(seen.o), s: of(seen.s) };
-    expect(updates.c).toEqual(['open', 'mediation']);
-    expect(updates.o).toEqual(['open', 'mediation']);
-    expect(updates.m).toEqual(['mediation']);
-    expect(updates.s).toEqual([]);
+    await eventually(() => {
+      const updates = { c: of(seen.c), m: of(seen.m), o: of(seen.o), s: of(seen.s) };
+      expect(updates.c).toEqual(['open', 'mediation']);
+      expect(updates.o).toEqual(['open', 'mediation']);
+      expect(updates.m).toEqual(['mediation']);
+      expect(updates.s).toEqual([]);
+    });
   });
 });
 

@@ -284,9 +284,19 @@ describe('chaos: the database stopped mid-traffic', () => {
         const down = Date.now();
         await ferret!.stop();
         progress.faulted();
-        await sleep(2_500);
-        for (const s of o.servers) health.push((await fetch(`${s.url}/api/health`)).status);
-        await sleep(1_000);
+        // Each instance must notice the outage by itself: poll its health until 503.
+        for (const s of o.servers) {
+          const deadline = Date.now() + 20_000;
+          let status = 0;
+          while (Date.now() < deadline) {
+            status = (await fetch(`${s.url}/api/health`)).status;
+            if (status === 503) break;
+            await sleep(100);
+          }
+          health.push(status);
+        }
+        // The outage lasts a while longer under traffic (the fault itself, not a wait).
+        await sleep(2_000);
         await startDb();
         downMs = Date.now() - down;
       })();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, Channel, JoinResult } from '@dispute-room/shared';
 import type { RunningServer } from '../../src/server.js';
-import { ApiClient, type ClientSocket } from '../api-client.js';
+import { ApiClient, makeUser, waitFor, type ClientSocket } from '../api-client.js';
 import { startTestServer, stopTestServer } from '../harness.js';
-import { disputeInMediation, fileDispute, makeWorld, newContract, type World } from '../world.js';
+import { disputeInMediation, fileDispute, makeWorld, type World } from '../world.js';
 
 /**
  * Every endpoint and event × every kind of actor × every channel, against the table in
@@ -49,6 +49,8 @@ const maySee: Actor[] = ['claimant', 'respondent', 'mediator', 'otherMediator', 
 let server: RunningServer;
 let w: World;
 let disputeId: string;
+/** The stranger's own dispute: they are a party there, and of nothing here. */
+let strangersDisputeId: string;
 let as: Record<Actor, ApiClient>;
 const evidenceIn: Partial<Record<Channel, string>> = {};
 const secretOf = (c: Channel) => `secret text of ${c}`;
@@ -82,7 +84,18 @@ beforeAll(async () => {
   w = await makeWorld(server);
   const d = await disputeInMediation(w);
   disputeId = d.id;
-  const otherContract = await newContract(w);
+  // "A party of another dispute": the stranger files against someone else on a contract
+  // of their own, so every cell checks a real party, not a user with no disputes at all.
+  const theirFreelancer = await makeUser(w.admin, 'freelancer', 'Tess Theirfreelancer');
+  const theirContract = await w.admin.post('/api/contracts', {
+    title: 'Their own job',
+    clientId: w.stranger.user!.id,
+    freelancerId: theirFreelancer.user!.id,
+    escrowCents: 50_000,
+    currency: 'USD',
+  });
+  strangersDisputeId = (await fileDispute(w, w.stranger, theirContract.body.contract.id, 10_000))
+    .id;
   as = {
     claimant: w.client,
     respondent: w.freelancer,
@@ -93,7 +106,6 @@ beforeAll(async () => {
     stranger: w.stranger,
     anonymous: new ApiClient(server.url),
   };
-  void otherContract;
   // One secret per channel, written by someone allowed to, plus one evidence item each.
   const writer: Record<Channel, ApiClient> = {
     joint: w.client,
@@ -244,13 +256,10 @@ describe('sockets', () => {
   });
 
   it('a party of another dispute learns nothing of this one', async () => {
-    const theirs = await fileDispute(
-      w,
-      w.stranger === w.client ? w.freelancer : w.client,
-      await newContract(w),
-    );
     const s = await w.stranger.socket();
     sockets.push(s);
+    const own = await emit<JoinResult>(s, 'dispute:join', { disputeId: strangersDisputeId });
+    expect(own.ok).toBe(true);
     const got: string[] = [];
     s.onAny((event: string, payload: unknown) => got.push(`${event} ${JSON.stringify(payload)}`));
     await w.client.post(`/api/disputes/${disputeId}/messages`, {
@@ -258,9 +267,18 @@ describe('sockets', () => {
       body: 'after join',
       clientMsgId: 'late-1',
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // A marker in their own dispute, sent after: one socket's events arrive in order, so
+    // anything of this dispute that reached them would be in `got` before the marker.
+    const marker = waitFor<{ message: { body: string } }>(s, 'message:new');
+    await w.stranger.post(`/api/disputes/${strangersDisputeId}/messages`, {
+      channel: 'joint',
+      body: 'marker in their own dispute',
+      clientMsgId: 'marker-1',
+    });
+    expect((await marker).message.body).toBe('marker in their own dispute');
+    expect(got.length).toBeGreaterThan(0);
     expect(got.join('\n')).not.toContain(disputeId);
-    void theirs;
+    expect(got.join('\n')).not.toContain('after join');
   });
 
   afterAll(() => {
