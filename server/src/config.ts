@@ -18,6 +18,7 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).optional(),
   FERRETDB_HANDLER: z.enum(['sqlite', 'postgresql']).default('sqlite'),
   FERRETDB_POSTGRESQL_URL: z.string().default('postgres://postgres@127.0.0.1:5432/ferretdb'),
+  EMBEDDED_RESTART_ATTEMPTS: int(0, 1000).default(10),
 
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_PREFIX: z.string().max(64).default('dr:'),

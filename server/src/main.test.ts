@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { childPids } from '../test/chaos/procs.js';
 import { DEMO_PASSWORD } from './seed/demo.js';
 
 function isAlive(pid: number): boolean {
@@ -13,22 +14,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Child processes of `pid` whose command line names the FerretDB launcher. */
-function ferretChildren(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((p) => {
-      try {
-        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('ferretdb-');
-      } catch {
-        return false;
-      }
-    });
 }
 
 function startMain(dataDir: string) {
@@ -87,7 +72,7 @@ describe('the server process on its embedded defaults', () => {
       const states = ['arbitration', 'mediation', 'open', 'resolved', 'withdrawn'];
       expect(await demoDisputes(url)).toEqual(states);
 
-      const ferretPids = ferretChildren(first.child.pid!);
+      const ferretPids = childPids(first.child.pid!, 'ferretdb-');
       expect(ferretPids.length).toBe(1);
       expect(await stopMain(first.child)).toBe(0);
       expect(ferretPids.some(isAlive)).toBe(false);

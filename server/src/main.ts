@@ -17,7 +17,10 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const { uri, embedded } = await openDatabase(config, log);
+  // An embedded database that cannot be brought back ends the process at once, non-zero, so
+  // whatever supervises it restarts the whole server instead of leaving one that answers 503
+  // forever (a graceful stop would only wait on writes that can no longer land).
+  const { uri, embedded } = await openDatabase(config, log, () => process.exit(1));
 
   const offset = config.CLOCK_OFFSET_MS;
   if (offset)

@@ -83,7 +83,11 @@ export async function ensureFerretBinary(say: Say = defaultSay): Promise<string>
 
 export interface EmbeddedFerret {
   uri: string;
+  /** The port it listens on: a restart given this port keeps the clients' address. */
+  port: number;
   pid: number;
+  /** Settles when the process ends, whether stopped or not. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -113,8 +117,8 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
   if (opts.postgresqlUrl) args.push('-postgresql-url', opts.postgresqlUrl);
   // stdin stays a pipe: the launcher exits when it closes, so a crashed parent leaves no orphan.
   const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: 'pipe' });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
@@ -124,7 +128,11 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
   });
 
   const uri = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('FerretDB did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => {
+      // Not left behind holding the data and maybe the port a retry needs.
+      child.kill('SIGKILL');
+      reject(new Error('FerretDB did not start within 30 s'));
+    }, 30_000);
     createInterface({ input: child.stdout }).on('line', (line) => {
       const m = /^listening (\S+)/.exec(line);
       if (m?.[1]) {
@@ -132,15 +140,22 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
         resolve(m[1]);
       }
     });
-    void exited.then((code) => {
+    // A binary that cannot be run (removed from the cache, say) fails this start, not the server.
+    child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`FerretDB exited at start (code ${code}):\n${stderrTail.join('\n')}`));
+      reject(err);
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`FerretDB exited at start (${code ?? signal}):\n${stderrTail.join('\n')}`));
     });
   });
 
   return {
     uri,
+    port: Number(new URL(uri).port),
     pid: child.pid ?? -1,
+    exited,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

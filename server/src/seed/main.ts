@@ -9,7 +9,10 @@ import { printDemoCredentials, seedDemo } from './demo.js';
 async function run() {
   const config = { ...loadConfig(), PORT: 0, SWEEP_INTERVAL_MS: 0 };
   const log = createLogger(config.LOG_LEVEL);
-  const { uri, embedded } = await openDatabase(config, log);
+  const { uri, embedded } = await openDatabase(config, log, (reason) => {
+    process.stderr.write(`seeding failed: ${reason}\n`);
+    process.exit(1);
+  });
   const server = await startServer({ config, mongoUri: uri, log });
   try {
     const accounts = await seedDemo(server.domain, log);

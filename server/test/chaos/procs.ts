@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -28,6 +29,22 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Child processes of `pid` whose command line contains `match`. */
+export function childPids(pid: number, match: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(match);
+      } catch {
+        return false;
+      }
+    });
+}
 
 /** SIGKILLs the whole process group of `child` and waits until the leader is gone. */
 async function killGroup(child: ChildProcess | null, signal: NodeJS.Signals = 'SIGKILL') {
@@ -69,6 +86,7 @@ export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void
 /** One server instance: `node --import tsx src/main.ts` on a fixed port, restartable. */
 export class ServerProcess {
   private child: ChildProcess | null = null;
+  private ended: Promise<number | string> | null = null;
   readonly tail: string[] = [];
   starts = 0;
   readonly url: string;
@@ -83,6 +101,17 @@ export class ServerProcess {
 
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The pid of the running (or last) process. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Its exit code (or signal), once the process has ended. */
+  exited(): Promise<number | string> {
+    if (!this.ended) throw new Error(`${this.name} was never started`);
+    return this.ended;
   }
 
   async start(timeoutMs = 90_000): Promise<void> {
@@ -103,6 +132,9 @@ export class ServerProcess {
       detached: true,
     });
     this.child = track(child);
+    this.ended = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    );
     this.starts += 1;
     tailOf(child, this.tail);
     const up = new Promise<void>((resolve, reject) => {
