@@ -16,7 +16,7 @@ import {
 import type { Contract, Dispute, FileDisputeBody, Role, User } from '@dispute-room/shared';
 
 /** The admin the server seeds into an empty embedded database. */
-const seededAdmin = { email: 'admin@demo.test', password: 'demo-password' };
+const seededAdmin = { email: 'admin@demo.test', password: 'demo-room-walkthrough' };
 const password = 'e2e-password-123';
 
 export interface Account {

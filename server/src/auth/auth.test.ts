@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorBodySchema } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
 import { ADMIN, ApiClient, adminClient, makeUser } from '../../test/api-client.js';
-import { startTestServer, stopTestServer } from '../../test/harness.js';
+import { startTestServer, stopTestServer, uniqueDbName } from '../../test/harness.js';
 
 let server: RunningServer;
 let admin: ApiClient;
@@ -210,6 +211,30 @@ describe('users and contracts', () => {
     ]);
   });
 
+  it('refuses guessable passwords with 400 saying why, and takes a strong passphrase', async () => {
+    const person = { email: 'pat.doe@example.test', name: 'Pat Doe', role: 'client' };
+    for (const password of ['password', '12345678', person.email, 'Pat Doe 1990']) {
+      const res = await admin.post('/api/users', { ...person, password });
+      expect(res.status, password).toBe(400);
+      expect(errorCode(res.body)).toBe('validation_failed');
+      expect(res.body.error.details).toEqual([
+        { path: 'password', message: expect.stringMatching(/^too easy to guess .+: \S/) },
+      ]);
+    }
+    const common = await admin.post('/api/users', { ...person, password: 'password' });
+    expect(common.body.error.details[0].message).toContain('heavily used password');
+    const own = await admin.post('/api/users', { ...person, password: person.email });
+    expect(own.body.error.details[0].message).toContain('personal');
+    expect(await server.domain.users.credentialsByEmail(person.email)).toBeNull();
+
+    const strong = await admin.post('/api/users', {
+      ...person,
+      password: 'violet tractor harbor lamp',
+    });
+    expect(strong.status).toBe(201);
+    await new ApiClient(server.url).login(person.email, 'violet tractor harbor lamp');
+  });
+
   it('contracts: admin creates with checked parties; each caller lists what they take part in', async () => {
     const client = await makeUser(admin, 'client');
     const freelancer = await makeUser(admin, 'freelancer');
@@ -252,6 +277,21 @@ describe('bootstrap admin', () => {
       expect(admins).toBe(1);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('bootstrap admin password', () => {
+  it('a guessable ADMIN_PASSWORD stops the start, naming the variable and why', async () => {
+    const dbName = uniqueDbName();
+    try {
+      await expect(
+        startTestServer({ dbName, env: { ADMIN_PASSWORD: 'password1' } }),
+      ).rejects.toThrow(/ADMIN_PASSWORD: too easy to guess .*: \S/);
+    } finally {
+      const mongo = await MongoClient.connect(inject('mongoUri'));
+      await mongo.db(dbName).dropDatabase();
+      await mongo.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import type { Domain } from '../domain.js';
 import type { Logger } from '../logger.js';
 
 /** Dev-only demo password: printed at seeding, never for production data. */
-export const DEMO_PASSWORD = 'demo-password';
+export const DEMO_PASSWORD = 'demo-room-walkthrough';
 
 const people = [
   { key: 'admin', email: 'admin@demo.test', name: 'Ada Admin', role: 'admin', timezone: 'UTC' },

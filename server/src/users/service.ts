@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
 import { createUserBodySchema, type Role, type User } from '@dispute-room/shared';
-import { hashPassword } from '../auth/passwords.js';
+import { assertStrongPassword, hashPassword } from '../auth/passwords.js';
+import { ConfigError } from '../config.js';
 import type { Context } from '../context.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { newId } from '../db/ids.js';
@@ -24,6 +25,7 @@ export class UserService {
   /** Creates a user from an untrusted body; 409 when the email is taken. */
   async create(body: unknown): Promise<User> {
     const input = parse(createUserBodySchema, body);
+    await assertStrongPassword(input.password, [input.email, input.name]);
     const doc: UserDoc = {
       _id: newId(),
       email: input.email,
@@ -81,7 +83,12 @@ export class UserService {
       this.ctx.log.info({ email }, 'created the bootstrap admin');
     } catch (err) {
       // Another instance starting at the same moment won the unique email insert.
-      if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+      if (err instanceof AppError && err.code === 'conflict') return;
+      if (err instanceof AppError && err.code === 'validation_failed') {
+        const problems = err.details as { path: string; message: string }[];
+        throw new ConfigError(problems.map((p) => `ADMIN_${p.path.toUpperCase()}: ${p.message}`));
+      }
+      throw err;
     }
   }
 }
