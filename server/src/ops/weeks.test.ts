@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inZone, ZONES } from '../../test/zone.js';
 import { isoWeekUtc, median } from './weeks.js';
 
 describe('isoWeekUtc', () => {
@@ -7,6 +8,18 @@ describe('isoWeekUtc', () => {
     expect(isoWeekUtc(new Date('2021-01-03T23:59:59Z'))).toBe('2020-W53');
     expect(isoWeekUtc(new Date('2024-12-30T00:00:00Z'))).toBe('2025-W01');
     expect(isoWeekUtc(new Date('2026-01-01T00:00:00Z'))).toBe('2026-W01');
+  });
+
+  it.each(ZONES)('counts weeks in UTC when the process runs in %s', (zone) => {
+    const weeks = inZone(zone, () =>
+      [
+        '2026-11-29T23:30:00Z', // Sunday in UTC, Monday in Tokyo
+        '2026-11-30T00:30:00Z', // Monday in UTC, Sunday in New York
+        '2021-01-03T23:30:00Z', // Sunday, the last of ISO year 2020
+        '2021-01-04T00:30:00Z', // Monday, the first of ISO year 2021
+      ].map((iso) => isoWeekUtc(new Date(iso))),
+    );
+    expect(weeks).toEqual(['2026-W48', '2026-W49', '2020-W53', '2021-W01']);
   });
 });
 

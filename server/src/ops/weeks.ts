@@ -1,12 +1,12 @@
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
+
+// Weeks are ISO weeks in UTC (the API contract), whatever zone the process runs in.
+const utc = { in: tz('UTC') };
+
 /** ISO-8601 week of a date in UTC, as "2026-W48". */
 export function isoWeekUtc(date: Date): string {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const day = d.getUTCDay() || 7;
-  // The Thursday of this week decides the week's year.
-  d.setUTCDate(d.getUTCDate() + 4 - day);
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+  return format(date, "RRRR-'W'II", utc);
 }
 
 export function median(values: number[]): number | null {

@@ -1,0 +1,10 @@
+import { tz } from '@date-fns/tz';
+import { addBusinessDays } from 'date-fns';
+
+/**
+ * `n` business days after `date`, at the same time of day, Monday to Friday in UTC: in the
+ * process's local zone, a Friday evening in UTC can already be a Saturday.
+ */
+export function addBusinessDaysUtc(date: Date, n: number): Date {
+  return new Date(addBusinessDays(date, n, { in: tz('UTC') }).getTime());
+}
