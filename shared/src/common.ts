@@ -24,3 +24,19 @@ export const timezoneSchema = z
       return false;
     }
   }, 'must be an IANA time zone name');
+
+/**
+ * Bidirectional controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069)
+ * and the invisible direction marks (LRM, RLM, ALM). In a name or a title they reorder what
+ * follows, so "Ada\u202Eevil" can pass for someone else; a label never needs one.
+ */
+export const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A short text shown to others as a label (a person's name, a title): no bidi controls. */
+export const labelSchema = (max: number) =>
+  z
+    .string()
+    .overwrite((text) => text.replace(bidiControls, ''))
+    .trim()
+    .min(1)
+    .max(max);

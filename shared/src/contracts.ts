@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { idSchema, isoDateSchema } from './common.js';
+import { idSchema, isoDateSchema, labelSchema } from './common.js';
 
 export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
 
 export const createContractBodySchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
+  title: labelSchema(200),
   clientId: idSchema,
   freelancerId: idSchema,
   escrowCents: z.number().int().min(1).max(100_000_000_00),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { labelSchema } from './common.js';
 
 export const macroSchema = z.object({ id: z.string(), title: z.string(), body: z.string() });
 export type Macro = z.infer<typeof macroSchema>;
 
 export const createMacroBodySchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
+  title: labelSchema(200),
   body: z.string().trim().min(1).max(10_000),
 });
 export const updateMacroBodySchema = createMacroBodySchema.partial();

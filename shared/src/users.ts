@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoDateSchema, timezoneSchema } from './common.js';
+import { idSchema, isoDateSchema, labelSchema, timezoneSchema } from './common.js';
 
 export const roles = ['client', 'freelancer', 'mediator', 'ops', 'admin'] as const;
 export const roleSchema = z.enum(roles);
@@ -22,7 +22,7 @@ export const passwordSchema = z.string().min(8).max(200);
 
 export const createUserBodySchema = z.strictObject({
   email: emailSchema,
-  name: z.string().trim().min(1).max(120),
+  name: labelSchema(120),
   role: roleSchema,
   password: passwordSchema,
   timezone: timezoneSchema.optional(),
@@ -38,7 +38,7 @@ export type LoginBody = z.infer<typeof loginBodySchema>;
 export const userResponseSchema = z.object({ user: userSchema });
 
 export const createTokenBodySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: labelSchema(100),
 });
 export const createdTokenSchema = z.object({ id: z.string(), name: z.string(), token: z.string() });
 export type CreatedToken = z.infer<typeof createdTokenSchema>;

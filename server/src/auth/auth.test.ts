@@ -235,6 +235,19 @@ describe('users and contracts', () => {
     await new ApiClient(server.url).login(person.email, 'violet tractor harbor lamp');
   });
 
+  it('stores a name without its bidirectional controls', async () => {
+    const res = await admin.post('/api/users', {
+      email: 'rlo@example.test',
+      name: 'Ada \u202Enimda\u202C Admin',
+      role: 'client',
+      password: 'violet tractor harbor lamp',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.user.name).toBe('Ada nimda Admin');
+    const stored = await server.domain.users.model.findOne({ email: 'rlo@example.test' }).lean();
+    expect(stored?.name).toBe('Ada nimda Admin');
+  });
+
   it('contracts: admin creates with checked parties; each caller lists what they take part in', async () => {
     const client = await makeUser(admin, 'client');
     const freelancer = await makeUser(admin, 'freelancer');

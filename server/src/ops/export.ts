@@ -1,10 +1,16 @@
-import type { Channel, Message, Transcript } from '@dispute-room/shared';
+import { formatMoney, type Channel, type Message, type Transcript } from '@dispute-room/shared';
 
 const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
+
+/**
+ * Text a user wrote, isolated: its own direction (an Arabic name, a U+202E override) cannot
+ * reorder the record around it. Bodies keep every character; only their display is contained.
+ */
+const userText = (text: string) => `<bdi>${escapeHtml(text)}</bdi>`;
 
 const channelLabel: Record<Channel, string> = {
   joint: 'Joint',
@@ -14,19 +20,21 @@ const channelLabel: Record<Channel, string> = {
 };
 
 const money = (cents: number | null, currency: string) =>
-  cents === null
-    ? '—'
-    : new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  cents === null ? '—' : formatMoney(cents, currency, 'en-US');
 
 const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 
-/** The whole record as one printable page (print to PDF for arbitration). Everything is escaped. */
+/**
+ * The whole record as one printable page (print to PDF for arbitration). Everything is
+ * escaped, and everything a user wrote (names, titles, bodies, notes) is isolated.
+ */
 export function transcriptHtml(t: Transcript, generatedAt: Date): string {
   const d = t.dispute;
+  /** Already HTML: never escaped again. */
   const who = (id: string | null) => {
     if (!id) return 'system';
     const p = t.participants[id];
-    return p ? `${p.name} (${p.role})` : id;
+    return p ? `${userText(p.name)} (${escapeHtml(p.role)})` : escapeHtml(id);
   };
   const byTime = [...t.messages].sort(
     (a, b) =>
@@ -36,10 +44,10 @@ export function transcriptHtml(t: Transcript, generatedAt: Date): string {
       <tr class="${m.kind}">
         <td>${escapeHtml(utc(m.createdAt))}</td>
         <td>${escapeHtml(channelLabel[m.channel])} #${m.seq}</td>
-        <td>${escapeHtml(who(m.authorId))}</td>
-        <td><div class="body">${escapeHtml(m.originalBody ?? m.body)}</div>${
+        <td>${who(m.authorId)}</td>
+        <td><div class="body" dir="auto">${escapeHtml(m.originalBody ?? m.body)}</div>${
           m.editedAt
-            ? `<div class="edited">edited ${escapeHtml(utc(m.editedAt))}: ${escapeHtml(m.body)}</div>`
+            ? `<div class="edited">edited ${escapeHtml(utc(m.editedAt))}: <span class="body" dir="auto">${escapeHtml(m.body)}</span></div>`
             : ''
         }${m.evidenceIds.length ? `<div class="evidence">evidence: ${m.evidenceIds.map(escapeHtml).join(', ')}</div>` : ''}</td>
         <td class="hash">${escapeHtml(m.hash.slice(0, 16))}…</td>
@@ -64,14 +72,14 @@ export function transcriptHtml(t: Transcript, generatedAt: Date): string {
 </style>
 </head>
 <body>
-<h1>Dispute ${escapeHtml(d.number)} — ${escapeHtml(d.contractTitle)}</h1>
+<h1>Dispute ${escapeHtml(d.number)} — ${userText(d.contractTitle)}</h1>
 <p>State <strong>${escapeHtml(d.state)}</strong>${
     d.outcome
-      ? `, outcome <strong>${escapeHtml(d.outcome.kind)}</strong> (client ${money(d.outcome.clientCents, d.currency)}, freelancer ${money(d.outcome.freelancerCents, d.currency)}) decided by ${escapeHtml(who(d.outcome.decidedBy === 'system' ? null : d.outcome.decidedBy))} at ${escapeHtml(utc(d.outcome.decidedAt))}`
+      ? `, outcome <strong>${escapeHtml(d.outcome.kind)}</strong> (client ${money(d.outcome.clientCents, d.currency)}, freelancer ${money(d.outcome.freelancerCents, d.currency)}) decided by ${who(d.outcome.decidedBy === 'system' ? null : d.outcome.decidedBy)} at ${escapeHtml(utc(d.outcome.decidedAt))}`
       : ''
   }. Claim ${money(d.claimCents, d.currency)} of ${money(d.escrowCents, d.currency)} in escrow; reason ${escapeHtml(d.reason)}.</p>
-<p>Claimant ${escapeHtml(who(d.claimantId))}; respondent ${escapeHtml(who(d.respondentId))}; mediator ${escapeHtml(who(d.mediatorId))}. Filed ${escapeHtml(utc(d.createdAt))}.</p>
-<p>${escapeHtml(d.description)}</p>
+<p>Claimant ${who(d.claimantId)}; respondent ${who(d.respondentId)}; mediator ${who(d.mediatorId)}. Filed ${escapeHtml(utc(d.createdAt))}.</p>
+<p dir="auto">${escapeHtml(d.description)}</p>
 ${chain}
 <h2>Messages (all channels, by time)</h2>
 <table><thead><tr><th>Time</th><th>Channel</th><th>Author</th><th>Text</th><th>Hash</th></tr></thead><tbody>${byTime.map(row).join('')}
@@ -80,7 +88,7 @@ ${chain}
 <table><thead><tr><th>File</th><th>Type</th><th>Size</th><th>Channel</th><th>Uploaded by</th><th>SHA-256</th></tr></thead><tbody>${t.evidence
     .map(
       (e) =>
-        `<tr><td>${escapeHtml(e.filename)}</td><td>${escapeHtml(e.contentType)}</td><td>${e.size}</td><td>${escapeHtml(channelLabel[e.channel])}</td><td>${escapeHtml(who(e.uploaderId))}</td><td class="hash">${escapeHtml(e.sha256)}</td></tr>`,
+        `<tr><td>${userText(e.filename)}</td><td>${escapeHtml(e.contentType)}</td><td>${e.size}</td><td>${escapeHtml(channelLabel[e.channel])}</td><td>${who(e.uploaderId)}</td><td class="hash">${escapeHtml(e.sha256)}</td></tr>`,
     )
     .join('')}
 </tbody></table>
@@ -88,7 +96,7 @@ ${chain}
 <table><thead><tr><th>Made</th><th>By</th><th>Client</th><th>Freelancer</th><th>Status</th><th>Accepted by</th></tr></thead><tbody>${t.proposals
     .map(
       (p) =>
-        `<tr><td>${escapeHtml(utc(p.createdAt))}</td><td>${escapeHtml(who(p.authorId))}</td><td>${money(p.clientCents, d.currency)}</td><td>${money(p.freelancerCents, d.currency)}</td><td>${escapeHtml(p.status)}</td><td>${p.acceptedBy.map((a) => escapeHtml(who(a))).join(', ')}</td></tr>`,
+        `<tr><td>${escapeHtml(utc(p.createdAt))}</td><td>${who(p.authorId)}</td><td>${money(p.clientCents, d.currency)}</td><td>${money(p.freelancerCents, d.currency)}</td><td>${escapeHtml(p.status)}</td><td>${p.acceptedBy.map(who).join(', ')}</td></tr>`,
     )
     .join('')}
 </tbody></table>
@@ -96,16 +104,13 @@ ${chain}
 <table><thead><tr><th>#</th><th>Time</th><th>Event</th><th>By</th><th>From → to</th><th>Note</th></tr></thead><tbody>${t.audit
     .map(
       (a) =>
-        `<tr><td>${a.version}</td><td>${escapeHtml(utc(a.at))}</td><td>${escapeHtml(a.type)}</td><td>${escapeHtml(who(a.actorId === 'system' ? null : a.actorId))}</td><td>${escapeHtml(a.from)} → ${escapeHtml(a.to)}</td><td>${escapeHtml(a.note)}</td></tr>`,
+        `<tr><td>${a.version}</td><td>${escapeHtml(utc(a.at))}</td><td>${escapeHtml(a.type)}</td><td>${who(a.actorId === 'system' ? null : a.actorId)}</td><td>${escapeHtml(a.from)} → ${escapeHtml(a.to)}</td><td dir="auto">${escapeHtml(a.note)}</td></tr>`,
     )
     .join('')}
 </tbody></table>
 <h2>Feedback and QA</h2>
-<ul>${t.feedback.map((f) => `<li>${escapeHtml(who(f.userId))}: ${f.rating}/5 ${escapeHtml(f.comment)}</li>`).join('')}${t.reviews
-    .map(
-      (r) =>
-        `<li>QA by ${escapeHtml(who(r.reviewerId))}: ${r.score}/100 ${escapeHtml(r.notes)}</li>`,
-    )
+<ul>${t.feedback.map((f) => `<li>${who(f.userId)}: ${f.rating}/5 ${userText(f.comment)}</li>`).join('')}${t.reviews
+    .map((r) => `<li>QA by ${who(r.reviewerId)}: ${r.score}/100 ${userText(r.notes)}</li>`)
     .join('')}</ul>
 <p class="hash">Generated ${escapeHtml(utc(generatedAt.toISOString()))}. Each message hash = sha256(prevHash + "\\n" + canonical JSON), per channel, starting from 64 zeros.</p>
 </body>
