@@ -134,7 +134,7 @@ export function AppShell() {
         </nav>
         <div className="user-menu">
           <span className="user-name" title={user.email}>
-            {user.name}
+            <bdi>{user.name}</bdi>
             <span className={`role-tag role-${user.role}`}>{roleLabel(user.role)}</span>
           </span>
           <button type="button" className="btn btn-ghost btn-small" onClick={() => void logout()}>

@@ -37,7 +37,9 @@ function DisputeListItem({ dispute, active }: { dispute: Dispute; active: boolea
             </span>
           )}
         </span>
-        <span className="dispute-title">{dispute.contractTitle}</span>
+        <span className="dispute-title">
+          <bdi>{dispute.contractTitle}</bdi>
+        </span>
         <span className="dispute-item-bottom">
           <span className={`deadline tone-${deadline.tone}`}>{deadline.label}</span>
           <span className="dispute-amount">

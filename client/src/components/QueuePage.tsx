@@ -39,7 +39,7 @@ function QueueRow({
           {unread > 0 && <span className="unread-count">{unread}</span>}
         </div>
         <Link to={paths.dispute(dispute.id)} className="queue-title">
-          {dispute.contractTitle}
+          <bdi>{dispute.contractTitle}</bdi>
         </Link>
         <div className="queue-meta">
           <span>

@@ -47,7 +47,9 @@ function ResultRow({ dispute, names }: { dispute: Dispute; names: Record<string,
         </Link>
       </td>
       <td className="cell-title">
-        <Link to={paths.opsTranscript(dispute.id)}>{dispute.contractTitle}</Link>
+        <Link to={paths.opsTranscript(dispute.id)}>
+          <bdi>{dispute.contractTitle}</bdi>
+        </Link>
       </td>
       <td>
         <StateBadge state={dispute.state} />
@@ -61,7 +63,7 @@ function ResultRow({ dispute, names }: { dispute: Dispute; names: Record<string,
       </td>
       <td>
         {mediator ? (
-          <span title={mediator}>{names[mediator] ?? shortId(mediator)}</span>
+          <bdi title={mediator}>{names[mediator] ?? shortId(mediator)}</bdi>
         ) : (
           <span className="muted">None</span>
         )}

@@ -115,10 +115,16 @@ export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
             {others.map((r) => (
               <li key={r.id} className="record-item" data-testid="transcript-review">
                 <p className="record-head">
-                  <span className="record-name">{nameOf(r.reviewerId, 'ops')}</span>
+                  <span className="record-name">
+                    <bdi>{nameOf(r.reviewerId, 'ops')}</bdi>
+                  </span>
                   <span className="review-score">{r.score}/100</span>
                 </p>
-                {r.notes && <p className="record-text">{r.notes}</p>}
+                {r.notes && (
+                  <p className="record-text" dir="auto">
+                    {r.notes}
+                  </p>
+                )}
                 <p className="muted small">{dateTimeLabel(r.updatedAt, zone)}</p>
               </li>
             ))}

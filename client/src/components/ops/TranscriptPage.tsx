@@ -66,12 +66,14 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
           </span>
         )}
       </div>
-      <h1 className="room-title">{d.contractTitle}</h1>
+      <h1 className="room-title">
+        <bdi>{d.contractTitle}</bdi>
+      </h1>
       <ul className="parties" aria-label="People">
         {people.map(([label, id, role]) => (
           <li key={label} data-testid={`transcript-${label.toLowerCase()}`}>
             <span className="muted">{label}</span>{' '}
-            <strong>{id ? nameOf(id, label.toLowerCase()) : 'None'}</strong>
+            <strong>{id ? <bdi>{nameOf(id, label.toLowerCase())}</bdi> : 'None'}</strong>
             {role && <span className="muted small"> ({role})</span>}
           </li>
         ))}
@@ -85,11 +87,20 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
         <p className="room-facts">
           {outcome.split && <>{outcome.split} · </>}
           decided{' '}
-          {d.outcome.decidedBy === 'system'
-            ? 'automatically'
-            : `by ${nameOf(d.outcome.decidedBy)}`}{' '}
+          {d.outcome.decidedBy === 'system' ? (
+            'automatically'
+          ) : (
+            <>
+              by <bdi>{nameOf(d.outcome.decidedBy)}</bdi>
+            </>
+          )}{' '}
           {dateTimeLabel(d.outcome.decidedAt, zone)}
-          {d.outcome.note && <> · “{d.outcome.note}”</>}
+          {d.outcome.note && (
+            <>
+              {' '}
+              · “<bdi>{d.outcome.note}</bdi>”
+            </>
+          )}
         </p>
       )}
       <div className="button-row transcript-actions">

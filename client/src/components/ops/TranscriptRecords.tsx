@@ -4,6 +4,7 @@ import { stateLabels } from '../../lib/disputes';
 import { formatMoney } from '../../lib/money';
 import { dateTimeLabel } from '../../lib/time';
 import { auditDetails, humanizeType } from '../../lib/transcript';
+import { Names } from '../Names';
 import { fileKind, formatBytes } from '../room/Attachments';
 import { ChannelChip } from './ChannelChip';
 import type { NameOf } from './useTranscriptNames';
@@ -23,15 +24,19 @@ export function EvidenceRecord({ transcript, zone, nameOf }: RecordProps) {
         <li key={e.id} className="record-item" data-testid="transcript-evidence">
           <div className="record-head">
             <a href={evidenceApi.contentUrl(e.id)} download={e.filename} className="record-name">
-              {e.filename}
+              <bdi>{e.filename}</bdi>
             </a>
             <ChannelChip channel={e.channel} />
           </div>
-          {e.description && <p className="record-text">{e.description}</p>}
+          {e.description && (
+            <p className="record-text" dir="auto">
+              {e.description}
+            </p>
+          )}
           <p className="muted small">
             {fileKind(e)} · {formatBytes(e.size)} · {e.contentType}
             <br />
-            {nameOf(e.uploaderId)} · {dateTimeLabel(e.createdAt, zone)}
+            <bdi>{nameOf(e.uploaderId)}</bdi> · {dateTimeLabel(e.createdAt, zone)}
           </p>
           <p className="hash-full">
             <span className="muted">sha256</span> <code>{e.sha256}</code>
@@ -50,18 +55,28 @@ export function ProposalsRecord({ transcript, zone, nameOf }: RecordProps) {
       {proposals.map((p) => (
         <li key={p.id} className="record-item" data-testid="transcript-proposal">
           <div className="record-head">
-            <span className="record-name">{nameOf(p.authorId)}</span>
+            <span className="record-name">
+              <bdi>{nameOf(p.authorId)}</bdi>
+            </span>
             <span className={`badge proposal-${p.status}`}>{p.status}</span>
           </div>
           <p>
             Client {formatMoney(p.clientCents, dispute.currency)} · Freelancer{' '}
             {formatMoney(p.freelancerCents, dispute.currency)}
           </p>
-          {p.note && <p className="record-text">“{p.note}”</p>}
+          {p.note && (
+            <p className="record-text">
+              “<bdi>{p.note}</bdi>”
+            </p>
+          )}
           <p className="muted small">
             {dateTimeLabel(p.createdAt, zone)}
-            {p.acceptedBy.length > 0 &&
-              ` · accepted by ${p.acceptedBy.map((id) => nameOf(id)).join(', ')}`}
+            {p.acceptedBy.length > 0 && (
+              <>
+                {' · accepted by '}
+                <Names names={p.acceptedBy.map((id) => nameOf(id))} />
+              </>
+            )}
           </p>
         </li>
       ))}
@@ -78,12 +93,18 @@ export function FeedbackRecord({ transcript, zone, nameOf }: RecordProps) {
       {transcript.feedback.map((f) => (
         <li key={f.id} className="record-item" data-testid="transcript-feedback">
           <div className="record-head">
-            <span className="record-name">{nameOf(f.userId)}</span>
+            <span className="record-name">
+              <bdi>{nameOf(f.userId)}</bdi>
+            </span>
             <span className="stars-text" aria-label={`${f.rating} out of 5`}>
               {stars(f.rating)}
             </span>
           </div>
-          {f.comment && <p className="record-text">“{f.comment}”</p>}
+          {f.comment && (
+            <p className="record-text">
+              “<bdi>{f.comment}</bdi>”
+            </p>
+          )}
           <p className="muted small">{dateTimeLabel(f.createdAt, zone)}</p>
         </li>
       ))}
@@ -121,14 +142,18 @@ export function AuditRecord({ transcript, zone, nameOf }: RecordProps) {
                 <td className="muted">{a.version}</td>
                 <td className="cell-time">{dateTimeLabel(a.at, zone)}</td>
                 <td>{humanizeType(a.type)}</td>
-                <td>{a.actorId === 'system' ? 'System' : nameOf(a.actorId)}</td>
+                <td>{a.actorId === 'system' ? 'System' : <bdi>{nameOf(a.actorId)}</bdi>}</td>
                 <td className="cell-state">
                   {a.from === a.to
                     ? stateLabels[a.from]
                     : `${stateLabels[a.from]} → ${stateLabels[a.to]}`}
                 </td>
                 <td className="cell-details">
-                  {a.note && <p className="record-text">“{a.note}”</p>}
+                  {a.note && (
+                    <p className="record-text">
+                      “<bdi>{a.note}</bdi>”
+                    </p>
+                  )}
                   {details.map((line) => (
                     <p key={line} className="muted small">
                       {line}

@@ -44,7 +44,7 @@ function EvidenceRefs({ ids, ctx }: { ids: string[]; ctx: EntryContext }) {
         return (
           <li key={id}>
             <a href={evidenceApi.contentUrl(id)} download={e?.filename ?? true}>
-              {e?.filename ?? 'Attachment'}
+              <bdi>{e?.filename ?? 'Attachment'}</bdi>
             </a>
             {e && <span className="hash small"> sha256 {e.sha256.slice(0, 12)}…</span>}
           </li>
@@ -116,7 +116,9 @@ const TranscriptEntry = memo(function TranscriptEntry({
   const head = (
     <div className="entry-head">
       {marker}
-      <span className={`author role-${role}`}>{author}</span>
+      <span className={`author role-${role}`}>
+        <bdi>{author}</bdi>
+      </span>
       {m.authorRole && <span className={`role-tag role-${role}`}>{roleLabel(m.authorRole)}</span>}
       <Time iso={m.createdAt} zone={ctx.zone} />
     </div>
@@ -130,7 +132,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
         <p className="entry-edit-note muted small">
           Edited {original ? `#${original.seq}` : 'an earlier entry'} to:
         </p>
-        <div className="entry-body">
+        <div className="entry-body" dir="auto">
           <LinkifiedText text={m.body} />
         </div>
       </li>
@@ -145,7 +147,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
       {edited ? (
         <div className="entry-edited">
           <p className="entry-version-label">Original</p>
-          <div className="entry-body">
+          <div className="entry-body" dir="auto">
             <LinkifiedText text={m.originalBody ?? m.body} />
           </div>
           {edits.length > 0 ? (
@@ -154,7 +156,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
                 <p className="entry-version-label">
                   Edit #{e.seq} · {dateTimeLabel(e.createdAt, ctx.zone)}
                 </p>
-                <div className="entry-body">
+                <div className="entry-body" dir="auto">
                   <LinkifiedText text={e.body} />
                 </div>
               </div>
@@ -164,7 +166,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
               <p className="entry-version-label">
                 Now reads{m.editedAt ? ` · edited ${dateTimeLabel(m.editedAt, ctx.zone)}` : ''}
               </p>
-              <div className="entry-body">
+              <div className="entry-body" dir="auto">
                 <LinkifiedText text={m.body} />
               </div>
             </div>
@@ -172,7 +174,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
         </div>
       ) : (
         m.body && (
-          <div className="entry-body">
+          <div className="entry-body" dir="auto">
             <LinkifiedText text={m.body} />
           </div>
         )

@@ -63,11 +63,16 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
       )}
       <span className="attachment-text">
         <a className="attachment-name" href={download} download={evidence.filename}>
-          {evidence.filename}
+          <bdi>{evidence.filename}</bdi>
         </a>
         <span className="muted">
           {fileKind(evidence)} · {formatBytes(evidence.size)}
-          {evidence.description ? ` · ${evidence.description}` : ''}
+          {evidence.description && (
+            <>
+              {' · '}
+              <bdi>{evidence.description}</bdi>
+            </>
+          )}
         </span>
       </span>
     </div>

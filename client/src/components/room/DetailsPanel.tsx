@@ -1,4 +1,5 @@
 import type { Dispute } from '@dispute-room/shared';
+import type { ReactNode } from 'react';
 import { reasonLabels } from '../../lib/disputes';
 import { formatMoney } from '../../lib/money';
 import { dateTimeLabel } from '../../lib/time';
@@ -12,10 +13,20 @@ export function DetailsPanel({ dispute }: { dispute: Dispute }) {
   const nameOf = useNameOf();
   const claimantSeat = dispute.claimantId === dispute.clientId ? 'client' : 'freelancer';
   const respondentSeat = claimantSeat === 'client' ? 'freelancer' : 'client';
-  const rows: [string, string][] = [
+  const rows: [string, ReactNode][] = [
     ['Reason', reasonLabels[dispute.reason]],
-    ['Claimant', `${nameOf(dispute.claimantId, claimantSeat)} (${claimantSeat})`],
-    ['Respondent', `${nameOf(dispute.respondentId, respondentSeat)} (${respondentSeat})`],
+    [
+      'Claimant',
+      <>
+        <bdi>{nameOf(dispute.claimantId, claimantSeat)}</bdi> ({claimantSeat})
+      </>,
+    ],
+    [
+      'Respondent',
+      <>
+        <bdi>{nameOf(dispute.respondentId, respondentSeat)}</bdi> ({respondentSeat})
+      </>,
+    ],
     ['Claim', formatMoney(dispute.claimCents, dispute.currency)],
     ['Escrow', formatMoney(dispute.escrowCents, dispute.currency)],
     ['Filed', dateTimeLabel(dispute.createdAt, zone)],
@@ -28,7 +39,7 @@ export function DetailsPanel({ dispute }: { dispute: Dispute }) {
   return (
     <div className="details-panel">
       <h3 className="panel-subtitle">Description</h3>
-      <p className="description">
+      <p className="description" dir="auto">
         <LinkifiedText text={dispute.description} />
       </p>
       <dl className="facts">

@@ -29,7 +29,9 @@ function Preview({ evidence, onClose }: { evidence: Evidence; onClose: () => voi
       }}
     >
       <div className="preview-header">
-        <span className="preview-title">{evidence.filename}</span>
+        <span className="preview-title">
+          <bdi>{evidence.filename}</bdi>
+        </span>
         <a
           className="btn btn-ghost btn-small"
           href={evidenceApi.contentUrl(evidence.id)}
@@ -191,13 +193,17 @@ export function EvidencePanel({
                 href={evidenceApi.contentUrl(e.id)}
                 download={e.filename}
               >
-                {e.filename}
+                <bdi>{e.filename}</bdi>
               </a>
-              {e.description && <p className="evidence-description">{e.description}</p>}
+              {e.description && (
+                <p className="evidence-description" dir="auto">
+                  {e.description}
+                </p>
+              )}
               <p className="muted small">
                 {fileKind(e)} · {formatBytes(e.size)} · {labelOf(e.channel)}
                 <br />
-                {nameOf(e.uploaderId)} · {dateTimeLabel(e.createdAt, zone)}
+                <bdi>{nameOf(e.uploaderId)}</bdi> · {dateTimeLabel(e.createdAt, zone)}
               </p>
               <p className="hash small" title={`sha256 ${e.sha256}`}>
                 sha256 {e.sha256.slice(0, 12)}…

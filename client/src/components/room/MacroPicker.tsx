@@ -104,8 +104,12 @@ export function MacroPicker({
                   disabled={busyId !== null}
                   onClick={() => void pick(m.id)}
                 >
-                  <span className="macro-title">{m.title}</span>
-                  <span className="macro-preview">{m.body}</span>
+                  <span className="macro-title">
+                    <bdi>{m.title}</bdi>
+                  </span>
+                  <span className="macro-preview" dir="auto">
+                    {m.body}
+                  </span>
                 </button>
               </li>
             ))}

@@ -8,6 +8,7 @@ import { useEvidence } from '../../stores/evidence';
 import { useRoom, type PendingMessage } from '../../stores/room';
 import { Avatar } from '../Avatar';
 import { LinkifiedText } from '../LinkifiedText';
+import { Names } from '../Names';
 import { EvidenceAttachment, ProposalReference } from './Attachments';
 import type { NameOf } from './useNames';
 
@@ -77,7 +78,9 @@ export const MessageItem = memo(function MessageItem({
       <div className="message-content">
         {!grouped && (
           <div className="message-meta">
-            <span className={`author role-${role}`}>{author}</span>
+            <span className={`author role-${role}`}>
+              <bdi>{author}</bdi>
+            </span>
             {message.authorRole && (
               <span className={`role-tag role-${role}`}>{roleLabel(message.authorRole)}</span>
             )}
@@ -87,7 +90,7 @@ export const MessageItem = memo(function MessageItem({
           </div>
         )}
         {body && (
-          <div className="message-body">
+          <div className="message-body" dir="auto">
             <LinkifiedText text={body} />
             {message.editedAt && (
               <span className="edited" title={`Edited ${dateTimeLabel(message.editedAt, zone)}`}>
@@ -107,7 +110,7 @@ export const MessageItem = memo(function MessageItem({
         )}
         {seenBy && seenBy.length > 0 && (
           <div className="seen-by" data-testid="seen-by">
-            Seen by {seenBy.join(', ')}
+            Seen by <Names names={seenBy} />
           </div>
         )}
       </div>
@@ -137,12 +140,14 @@ export function PendingItem({
       </div>
       <div className="message-content">
         <div className="message-meta">
-          <span className={`author role-${role}`}>{author}</span>
+          <span className={`author role-${role}`}>
+            <bdi>{author}</bdi>
+          </span>
           <span className="pending-status">
             {pending.status === 'sending' ? 'Sending…' : 'Not sent'}
           </span>
         </div>
-        <div className="message-body">
+        <div className="message-body" dir="auto">
           <LinkifiedText text={pending.body} />
         </div>
         {pending.status === 'failed' && (

@@ -11,6 +11,7 @@ import { useRoom } from '../../stores/room';
 import { selectUser, selectZone, useSession } from '../../stores/session';
 import { useNameOf } from './useNames';
 import { Field } from '../Field';
+import { Names } from '../Names';
 
 /** Two linked amounts and a slider: whatever is changed, the shares add up to the escrow. */
 function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boolean }) {
@@ -187,7 +188,8 @@ function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Disp
     >
       <div className="proposal-head">
         <span className="proposal-author">
-          {authorSeat === 'mediator' ? 'Recommendation' : 'Offer'} by {nameOf(proposal.authorId)}
+          {authorSeat === 'mediator' ? 'Recommendation' : 'Offer'} by{' '}
+          <bdi>{nameOf(proposal.authorId)}</bdi>
         </span>
         <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
       </div>
@@ -204,13 +206,18 @@ function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Disp
           <dd>{formatMoney(proposal.freelancerCents, dispute.currency)}</dd>
         </div>
       </dl>
-      {proposal.note && <p className="proposal-note">{proposal.note}</p>}
+      {proposal.note && (
+        <p className="proposal-note" dir="auto">
+          {proposal.note}
+        </p>
+      )}
       <p className="muted small">
         {relativeTime(proposal.createdAt, new Date(now), zone)}
         {proposal.acceptedBy.length > 0 && (
           <span data-testid="proposal-accepted-by">
             {' '}
-            · Accepted by {proposal.acceptedBy.map((id) => nameOf(id)).join(' and ')}
+            · Accepted by{' '}
+            <Names names={proposal.acceptedBy.map((id) => nameOf(id))} separator=" and " />
           </span>
         )}
       </p>

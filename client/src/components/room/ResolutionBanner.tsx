@@ -11,7 +11,14 @@ export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
   const outcome = dispute.outcome;
   if (!outcome) return null;
   const summary = describeOutcome(outcome, dispute.currency);
-  const by = outcome.decidedBy === 'system' ? 'automatically' : `by ${nameOf(outcome.decidedBy)}`;
+  const by =
+    outcome.decidedBy === 'system' ? (
+      'automatically'
+    ) : (
+      <>
+        by <bdi>{nameOf(outcome.decidedBy)}</bdi>
+      </>
+    );
   return (
     <div
       className={`resolution-banner outcome-${outcome.kind}`}
@@ -24,7 +31,11 @@ export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
       <p className="resolution-meta">
         Decided {by} on {dateTimeLabel(outcome.decidedAt, zone)}
       </p>
-      {outcome.note && <p className="resolution-note">“{outcome.note}”</p>}
+      {outcome.note && (
+        <p className="resolution-note">
+          “<bdi>{outcome.note}</bdi>”
+        </p>
+      )}
     </div>
   );
 }

@@ -55,7 +55,7 @@ function People({ dispute }: { dispute: Dispute }) {
             <Avatar name={userId ? name : '?'} role={userId ? seat : null} online={online} />
             <span className="person-text">
               <span className="person-name">
-                {name}
+                <bdi>{name}</bdi>
                 {userId === user?.id && <span className="muted"> (you)</span>}
               </span>
               <span className="person-role">
@@ -108,7 +108,7 @@ export function RoomHeader({
           <Deadline dispute={dispute} />
         </div>
         <h1 id="room-title" className="room-title">
-          {dispute.contractTitle}
+          <bdi>{dispute.contractTitle}</bdi>
         </h1>
         <p className="room-facts">
           Claim <strong>{formatMoney(dispute.claimCents, dispute.currency)}</strong> of{' '}

@@ -1,6 +1,7 @@
 import type { Channel } from '@dispute-room/shared';
 import { useEffect, useState } from 'react';
 import { useRoom } from '../../stores/room';
+import { Names } from '../Names';
 import { useNameOf } from './useNames';
 
 /** "X is typing…" for a few seconds after each typing notice in this channel. */
@@ -20,22 +21,17 @@ export function TypingIndicator({ channel }: { channel: Channel }) {
   const names = Object.entries(typing)
     .filter(([, t]) => t.channel === channel && t.until > now)
     .map(([userId]) => nameOf(userId));
-  const text =
-    names.length === 0
-      ? ''
-      : names.length === 1
-        ? `${names[0]} is typing…`
-        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+  const typingNow = names.length > 0;
   return (
-    <div className="typing-indicator" data-testid="typing-indicator" aria-hidden={!text}>
-      {text && (
+    <div className="typing-indicator" data-testid="typing-indicator" aria-hidden={!typingNow}>
+      {typingNow && (
         <>
           <span className="typing-dots" aria-hidden="true">
             <span />
             <span />
             <span />
           </span>
-          {text}
+          <Names names={names} last=" and " /> {names.length === 1 ? 'is' : 'are'} typing…
         </>
       )}
     </div>
