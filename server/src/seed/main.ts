@@ -3,11 +3,18 @@ import { openDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
 import { printDemoCredentials, seedDemo } from './demo.js';
+import { seedCommandAllowed } from './seeding.js';
 
 // `pnpm seed`: the demo data set into an empty database (MONGODB_URI, or the embedded one
 // while the server is stopped — two embedded databases must not share one data directory).
 async function run() {
   const config = { ...loadConfig(), PORT: 0, SWEEP_INTERVAL_MS: 0 };
+  if (!seedCommandAllowed(config)) {
+    process.stderr.write(
+      'NODE_ENV=production: the demo accounts have public passwords; set SEED_DEMO=true to seed them anyway.\n',
+    );
+    process.exit(2);
+  }
   const log = createLogger(config.LOG_LEVEL);
   const { uri, embedded } = await openDatabase(config, log, (reason) => {
     process.stderr.write(`seeding failed: ${reason}\n`);

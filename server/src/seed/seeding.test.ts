@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedsDemoAtStart } from './seeding.js';
+import { seedCommandAllowed, seedsDemoAtStart } from './seeding.js';
 
 describe('seeding the demo at start', () => {
   // [NODE_ENV, SEED_DEMO, embedded database, seeds]
@@ -30,4 +30,20 @@ describe('seeding the demo at start', () => {
       expect(seedsDemoAtStart({ NODE_ENV, SEED_DEMO }, embedded)).toBe(seeds);
     },
   );
+});
+
+describe('pnpm seed', () => {
+  // [NODE_ENV, SEED_DEMO, allowed]
+  const table = [
+    ['development', undefined, true],
+    ['development', false, true],
+    ['test', undefined, true],
+    ['production', undefined, false],
+    ['production', false, false],
+    ['production', true, true],
+  ] as const;
+
+  it.each(table)('NODE_ENV=%s SEED_DEMO=%s → allowed: %s', (NODE_ENV, SEED_DEMO, allowed) => {
+    expect(seedCommandAllowed({ NODE_ENV, SEED_DEMO })).toBe(allowed);
+  });
 });

@@ -11,3 +11,11 @@ export function seedsDemoAtStart(
 ): boolean {
   return config.SEED_DEMO ?? (embedded && config.NODE_ENV !== 'production');
 }
+
+/**
+ * `pnpm seed` asks for the demo by name, so only production holds it back: there it takes
+ * SEED_DEMO=true as well, the same word a production start needs.
+ */
+export function seedCommandAllowed(config: Pick<Config, 'NODE_ENV' | 'SEED_DEMO'>): boolean {
+  return config.NODE_ENV !== 'production' || config.SEED_DEMO === true;
+}
