@@ -1,3 +1,4 @@
+import { parse } from 'content-disposition';
 import { describe, expect, it } from 'vitest';
 import { contentDisposition, safeFilename } from './filename.js';
 import { allowedTypes } from './sniff.js';
@@ -38,19 +39,40 @@ describe('safeFilename', () => {
 });
 
 describe('contentDisposition', () => {
-  it('quotes a plain ASCII name as it is', () => {
-    expect(contentDisposition('attachment', 'x.pdf')).toBe('attachment; filename="x.pdf"');
+  it('sends a plain ASCII name as it is, as a token or quoted', () => {
+    expect(contentDisposition('attachment', 'x.pdf')).toBe('attachment; filename=x.pdf');
+    expect(contentDisposition('inline', 'my report.pdf')).toBe('inline; filename="my report.pdf"');
   });
 
-  it('adds RFC 5987 filename* for other names, with a safe ASCII fallback', () => {
+  it('adds RFC 8187 filename* for other names, with a safe ASCII fallback', () => {
     expect(contentDisposition('inline', 'Überweisung "März".pdf')).toBe(
       `inline; filename="Uberweisung _Marz_.pdf"; filename*=UTF-8''%C3%9Cberweisung%20%22M%C3%A4rz%22.pdf`,
     );
     expect(contentDisposition('attachment', '100% (final).pdf')).toBe(
       `attachment; filename="100_ (final).pdf"; filename*=UTF-8''100%25%20%28final%29.pdf`,
     );
-    expect(contentDisposition('attachment', '東京.pdf')).toMatch(
-      /^attachment; filename="__\.pdf"; filename\*=UTF-8''%E6%9D%B1%E4%BA%AC\.pdf$/,
+    expect(contentDisposition('attachment', '東京.pdf')).toBe(
+      `attachment; filename=__.pdf; filename*=UTF-8''%E6%9D%B1%E4%BA%AC.pdf`,
     );
+  });
+
+  it('always reads back as the exact name, in a header of printable ASCII only', () => {
+    const names = [
+      'x.pdf',
+      'Überweisung "März".pdf',
+      '100% (final).pdf',
+      '%41%42.pdf',
+      'back\\slash.pdf',
+      "it's; x=1, (2).pdf",
+      '東京 🙂.png',
+    ];
+    for (const name of names) {
+      const header = contentDisposition('attachment', name);
+      expect(header).toMatch(/^[\x20-\x7e]+$/);
+      expect(parse(header).type).toBe('attachment');
+      expect(parse(header).parameters.filename).toBe(name);
+      // What a client without filename* support sees: no quote, backslash or percent sign.
+      expect(parse(header, { extended: false }).parameters.filename).toMatch(/^[^"\\%]+$/);
+    }
   });
 });

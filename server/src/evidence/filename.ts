@@ -1,3 +1,4 @@
+import { create } from 'content-disposition';
 import type { EvidenceType } from './sniff.js';
 
 const MAX_CHARS = 180;
@@ -35,18 +36,20 @@ export function safeFilename(raw: string, type: EvidenceType): string {
 }
 
 /**
- * A Content-Disposition header: an ASCII `filename` for old clients and, when the name is
- * not plain ASCII, the exact name in RFC 5987 `filename*`.
+ * The name offered to clients that do not read `filename*`: ASCII, accents dropped, and none
+ * of `"`, `\` or `%`, which some of them mis-read (RFC 6266, appendix D).
  */
-export function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
-  const ascii = filename
+function asciiFallback(filename: string): string {
+  return filename
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  if (ascii === filename) return `${kind}; filename="${ascii}"`;
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * A Content-Disposition header: the ASCII fallback as `filename` and, when that is not the
+ * exact name, the exact name in RFC 8187 `filename*`.
+ */
+export function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
+  return create(filename, { type: kind, fallback: asciiFallback(filename) });
 }

@@ -252,7 +252,7 @@ describe('transcript, QA and export', () => {
 
     const html = await w.ops.get(`/api/ops/disputes/${d.id}/export?format=html`);
     expect(html.headers.get('content-disposition')).toMatch(
-      /attachment; filename="D-\d{6}-transcript\.html"/,
+      /^attachment; filename=D-\d{6}-transcript\.html$/,
     );
     expect(html.body).toContain('Hash chains verified');
     expect(html.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -260,7 +260,9 @@ describe('transcript, QA and export', () => {
     expect(html.body).toContain('between us');
     expect(html.body).toContain(t.evidence[0]!.sha256);
     const json = await w.ops.get(`/api/ops/disputes/${d.id}/export?format=json`);
-    expect(json.headers.get('content-disposition')).toMatch(/\.json"/);
+    expect(json.headers.get('content-disposition')).toMatch(
+      /^attachment; filename=D-\d{6}-transcript\.json$/,
+    );
     expect(json.body.chain.verified).toBe(true);
     expect(json.body.messages).toHaveLength(t.messages.length);
 

@@ -23,7 +23,7 @@ export function opsRoutes(ops: OpsService, webhooks: WebhookService): Router {
     }
     const t = await ops.transcript(user, req.params.id);
     const name = `${t.dispute.number}-transcript.${format}`;
-    res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+    res.attachment(name);
     if (format === 'json') res.type('application/json').send(JSON.stringify(t, null, 2));
     else {
       // The export is opened on its own: a strict policy with only its inline style allowed.
