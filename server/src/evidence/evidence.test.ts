@@ -11,7 +11,7 @@ import {
   newContract,
   type World,
 } from '../../test/world.js';
-import { exe, office, pdf, png, zip } from './fixtures.js';
+import { exe, office, pdf, png, zip } from '../../test/fixtures.js';
 import { CHUNK_BYTES } from './service.js';
 
 const MiB = 1024 * 1024;

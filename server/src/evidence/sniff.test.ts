@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { exe, office, pdf, png, zip } from './fixtures.js';
+import { exe, office, pdf, png, zip } from '../../test/fixtures.js';
 import { allowedTypes, sniff, SNIFF_BYTES, Utf8Check } from './sniff.js';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
