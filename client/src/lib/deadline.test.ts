@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDeadline, durationWords } from './deadline';
+import { describeDeadline } from './deadline';
 
 const base = {
   respondBy: '2025-03-17T10:00:00.000Z',
@@ -63,19 +63,9 @@ describe('describeDeadline', () => {
   it('says when a closed dispute ended', () => {
     const d = { ...base, state: 'resolved' as const, closedAt: '2025-03-10T07:00:00.000Z' };
     expect(describeDeadline(d, now, 'UTC')).toEqual({
-      label: 'resolved 3 h ago',
+      label: 'resolved 3h ago',
       tone: 'closed',
       at: d.closedAt,
     });
-  });
-});
-
-describe('durationWords', () => {
-  it('uses the largest whole unit up to days', () => {
-    expect(durationWords(45 * 86_400_000)).toBe('45 days');
-    expect(durationWords(86_400_000)).toBe('1 day');
-    expect(durationWords(2 * 3_600_000 + 1)).toBe('2 hours');
-    expect(durationWords(90_000)).toBe('1 minute');
-    expect(durationWords(10)).toBe('1 minute');
   });
 });

@@ -1,6 +1,7 @@
 import { tz } from '@date-fns/tz';
 import type { Dispute } from '@dispute-room/shared';
 import { differenceInBusinessDays } from 'date-fns';
+import { durationWords } from './duration';
 import { relativeTime, safeZone } from './time';
 
 export type DeadlineTone = 'normal' | 'soon' | 'overdue' | 'closed';
@@ -16,13 +17,6 @@ const DAY_MS = 86_400_000;
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
-/** A remaining time in its largest whole unit, never above days: "30 days", "5 hours". */
-export function durationWords(ms: number): string {
-  if (ms >= DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day');
-  if (ms >= 3_600_000) return plural(Math.floor(ms / 3_600_000), 'hour');
-  return plural(Math.max(1, Math.floor(ms / 60_000)), 'minute');
 }
 
 type DeadlineFields = Pick<Dispute, 'state' | 'respondBy' | 'mediationEndsBy' | 'closedAt'>;

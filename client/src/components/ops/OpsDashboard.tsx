@@ -10,7 +10,7 @@ import {
   type WeekPoint,
 } from '../../lib/metrics';
 import { paths } from '../../lib/routes';
-import { humanDuration } from '../../lib/time';
+import { humanDuration } from '../../lib/duration';
 import { selectNow, useClock } from '../../stores/clock';
 import { useMetrics } from '../../stores/metrics';
 import { navigate, useRouter } from '../../stores/router';
