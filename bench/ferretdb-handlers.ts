@@ -6,7 +6,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GridFSBucket, MongoClient, type Db, type ObjectId } from 'mongodb';
 import { startEmbeddedFerret, type FerretHandler } from '@dispute-room/server/src/db/embedded.ts';
-import { ensurePostgresDatabase } from '@dispute-room/server/src/db/postgres.ts';
 
 /**
  * The same small workload on FerretDB's SQLite and PostgreSQL handlers, side by side:
@@ -54,8 +53,6 @@ async function gridfsRangeReads(db: Db) {
  * served by an index grows with the collection.
  */
 export async function handlerWorkload(handler: FerretHandler, stored = 20_000, lookups = 2_000) {
-  if (handler === 'postgresql' && !ensurePostgresDatabase(PG_URL))
-    throw new Error(`PostgreSQL at ${PG_URL} is not reachable`);
   const dataDir = mkdtempSync(join(tmpdir(), `bench-${handler}-`));
   const ferret = await startEmbeddedFerret({ handler, dataDir, postgresqlUrl: PG_URL });
   const client = new MongoClient(ferret.uri, { maxPoolSize: 32 });

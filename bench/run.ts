@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
-import { ensurePostgresDatabase } from '@dispute-room/server/src/db/postgres.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import getPort from 'get-port';
 import { Api, cpuMsOf, rssOf, say, spawnTs, type Proc } from './lib.ts';
@@ -164,7 +163,6 @@ async function main() {
     ]);
   }
 
-  if (!ensurePostgresDatabase(PG_URL)) throw new Error(`PostgreSQL at ${PG_URL} is not reachable`);
   const ferret = await startEmbeddedFerret({
     handler: faster,
     dataDir: join('/tmp', `bench-ferret-${stamp}`),

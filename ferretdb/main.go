@@ -3,6 +3,8 @@
 // "listening <mongodb uri>" on stdout once it accepts connections, and exits
 // when it gets SIGTERM/SIGINT or when its stdin closes, so a parent that dies
 // without cleaning up (kill -9) never leaves an orphaned database behind.
+// It exits with code 2 and one line on stderr when its backend cannot be used
+// (PostgreSQL unreachable, or its database missing and impossible to create).
 package main
 
 import (
@@ -51,6 +53,10 @@ func main() {
 		}
 		cfg.SQLiteURL = "file:" + dir + "/"
 	case "postgresql":
+		if err := ensureDatabase(*pgURL); err != nil {
+			fmt.Fprintf(os.Stderr, "ferretdb-launcher: %v\n", err)
+			os.Exit(2)
+		}
 		cfg.PostgreSQLURL = *pgURL
 		if err := ensureLookupIndexes(*pgURL); err != nil {
 			logger.Warn("primary-key lookups will scan whole tables", "error", err)

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { DatabaseUnavailableError } from './db/errors.js';
 import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { printDemoCredentials, seedDemo } from './seed/demo.js';
@@ -56,6 +57,10 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof DatabaseUnavailableError) {
+    process.stderr.write(`cannot start: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );

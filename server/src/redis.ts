@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { DatabaseUnavailableError, withoutCredentials } from './db/errors.js';
 import type { Logger } from './logger.js';
 
 export interface RedisClients {
@@ -12,6 +13,7 @@ export interface RedisClients {
 
 /** ioredis reconnects and resubscribes by itself after a Redis restart. */
 export async function connectRedis(url: string, log: Logger): Promise<RedisClients> {
+  let lastError: Error | undefined;
   const make = (name: string, pipelined: boolean) => {
     const client = new Redis(url, {
       connectionName: `dispute-room:${name}`,
@@ -22,13 +24,25 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisClien
       maxRetriesPerRequest: 2,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
-    client.on('error', (err: Error) => log.warn({ err: err.message, client: name }, 'redis error'));
+    client.on('error', (err: Error) => {
+      lastError = err;
+      log.warn({ err: err.message, client: name }, 'redis error');
+    });
     return client;
   };
   const main = make('main', true);
   const pub = make('pub', true);
   const sub = make('sub', false);
-  await Promise.all([main.connect(), pub.connect(), sub.connect()]);
+  try {
+    await Promise.all([main.connect(), pub.connect(), sub.connect()]);
+  } catch (err) {
+    for (const client of [main, pub, sub]) client.disconnect();
+    // "Connection is closed" says less than the socket error that closed it.
+    const cause = lastError ?? (err instanceof Error ? err : new Error(String(err)));
+    throw new DatabaseUnavailableError(
+      `Redis at ${withoutCredentials(url)} cannot be used: ${cause.message}`,
+    );
+  }
   return {
     main,
     pub,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedFerret, type FerretHandler } from '../src/db/embedded.js';
-import { ensurePostgresDatabase } from '../src/db/postgres.js';
+import { DatabaseUnavailableError } from '../src/db/errors.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,17 +31,22 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'dispute-room-test-'));
-  let handler = (process.env.TEST_FERRETDB_HANDLER ?? 'postgresql') as FerretHandler;
+  const handler = (process.env.TEST_FERRETDB_HANDLER ?? 'postgresql') as FerretHandler;
   const postgresqlUrl = process.env.TEST_FERRETDB_POSTGRESQL_URL ?? DEFAULT_PG_URL;
-  if (handler === 'postgresql' && !ensurePostgresDatabase(postgresqlUrl)) {
-    process.stderr.write(
-      `WARNING: PostgreSQL at ${postgresqlUrl} is not reachable: tests fall back to FerretDB's SQLite handler.\n`,
-    );
-    handler = 'sqlite';
-  }
-  const ferret = await startEmbeddedFerret({ handler, dataDir, postgresqlUrl });
+  // The launcher creates the test database when it is missing.
+  const onPostgres =
+    handler === 'postgresql'
+      ? await startEmbeddedFerret({ handler, dataDir, postgresqlUrl }).catch((err: unknown) => {
+          if (!(err instanceof DatabaseUnavailableError)) throw err;
+          process.stderr.write(
+            `WARNING: ${err.message}: tests fall back to FerretDB's SQLite handler.\n`,
+          );
+          return null;
+        })
+      : null;
+  const ferret = onPostgres ?? (await startEmbeddedFerret({ handler: 'sqlite', dataDir }));
   project.provide('mongoUri', ferret.uri);
-  if (handler === 'postgresql') project.provide('postgresqlUrl', postgresqlUrl);
+  if (onPostgres) project.provide('postgresqlUrl', postgresqlUrl);
   return async () => {
     await ferret.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -17,9 +17,21 @@ describe('splitLinks', () => {
     ]);
   });
 
-  it('never links other schemes', () => {
-    const segments = splitLinks('javascript:alert(1) data:text/html,x ftp://files');
+  it('never links other schemes, protocol-relative or bare addresses', () => {
+    const segments = splitLinks(
+      'javascript:alert(1) data:text/html,x ftp://files.org //evil.com evil.com invoice.pdf v1.2.3',
+    );
     expect(segments.every((s) => s.type === 'text')).toBe(true);
+  });
+
+  it('links e-mail addresses and mailto: as mailto', () => {
+    expect(splitLinks('write to jo@example.com, or mailto:ops@example.org.')).toEqual([
+      { type: 'text', text: 'write to ' },
+      { type: 'link', text: 'jo@example.com', href: 'mailto:jo@example.com' },
+      { type: 'text', text: ', or ' },
+      { type: 'link', text: 'mailto:ops@example.org', href: 'mailto:ops@example.org' },
+      { type: 'text', text: '.' },
+    ]);
   });
 
   it('does not treat an embedded scheme as a link start', () => {

@@ -1,29 +1,27 @@
+import LinkifyIt from 'linkify-it';
+
 export type TextSegment =
   { type: 'text'; text: string } | { type: 'link'; text: string; href: string };
 
-const urlPattern = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const trailingPunctuation = /[.,;:!?'"]+$/;
+// Links written out with http(s):// or mailto:, and e-mail addresses; never a bare
+// "example.com", which a file name or a version number can look like.
+const linkify = new LinkifyIt({ fuzzyLink: false, fuzzyIP: false, fuzzyEmail: true })
+  .add('ftp:', null)
+  .add('//', null);
 
-/** Drops punctuation that ends a sentence rather than the URL, and an unbalanced ")". */
-function trimUrl(candidate: string): string {
-  let url = candidate.replace(trailingPunctuation, '');
-  while (url.endsWith(')') && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) {
-    url = url.slice(0, -1).replace(trailingPunctuation, '');
-  }
-  return url;
-}
+const safeProtocols = new Set(['http:', 'https:', 'mailto:']);
 
-/** Only absolute http(s) URLs become links; anything else stays text. */
-function safeHref(text: string): string | null {
+/** The link's address if it is http(s) or mailto, else nothing: anything else stays text. */
+function safeHref(url: string): string | null {
   try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    const parsed = new URL(url);
+    return safeProtocols.has(parsed.protocol) ? parsed.href : null;
   } catch {
     return null;
   }
 }
 
-/** Splits a message body into text and http(s) link segments, in order. */
+/** Splits a message body into text and link segments, in order. */
 export function splitLinks(body: string): TextSegment[] {
   const segments: TextSegment[] = [];
   let cursor = 0;
@@ -33,14 +31,12 @@ export function splitLinks(body: string): TextSegment[] {
     if (last?.type === 'text') last.text += text;
     else segments.push({ type: 'text', text });
   };
-  for (const match of body.matchAll(urlPattern)) {
-    const start = match.index;
-    const url = trimUrl(match[0]);
-    const href = safeHref(url);
-    push(body.slice(cursor, start));
-    if (href) segments.push({ type: 'link', text: url, href });
-    else push(url);
-    cursor = start + url.length;
+  for (const match of linkify.match(body) ?? []) {
+    push(body.slice(cursor, match.index));
+    const href = safeHref(match.url);
+    if (href) segments.push({ type: 'link', text: match.text, href });
+    else push(match.raw);
+    cursor = match.lastIndex;
   }
   push(body.slice(cursor));
   return segments;

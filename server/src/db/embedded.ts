@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '../paths.js';
+import { DatabaseUnavailableError } from './errors.js';
 
 /**
  * The embedded database: FerretDB v1 compiled from the Go module in `ferretdb/`,
@@ -147,7 +148,13 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`FerretDB exited at start (${code ?? signal}):\n${stderrTail.join('\n')}`));
+      // Exit 2: the launcher's backend cannot be used, said in its last line.
+      const said = stderrTail.at(-1)?.replace(/^ferretdb-launcher: /, '');
+      reject(
+        code === 2 && said
+          ? new DatabaseUnavailableError(said)
+          : new Error(`FerretDB exited at start (${code ?? signal}):\n${stderrTail.join('\n')}`),
+      );
     });
   });
 

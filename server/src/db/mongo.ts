@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { DatabaseUnavailableError, withoutCredentials } from './errors.js';
 
 // Filters are built from zod-validated values only (ids match a strict pattern), so no
 // caller-supplied object ever reaches a query as an operator.
@@ -27,7 +28,14 @@ export async function connectMongo({ uri, dbName }: MongoOptions): Promise<Conne
     autoIndex: false,
     autoCreate: true,
   });
-  await conn.asPromise();
+  try {
+    await conn.asPromise();
+  } catch (err) {
+    if (!(err instanceof mongoose.Error.MongooseServerSelectionError)) throw err;
+    throw new DatabaseUnavailableError(
+      `the database at ${withoutCredentials(uri)} cannot be reached: ${err.message}`,
+    );
+  }
   return conn;
 }
 

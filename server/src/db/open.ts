@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { repoRoot } from '../paths.js';
 import { superviseChild, type Supervised } from '../supervisor.js';
 import { startEmbeddedFerret, type EmbeddedFerret } from './embedded.js';
+import { DatabaseUnavailableError } from './errors.js';
 
 export interface OpenedDatabase {
   uri: string;
@@ -45,6 +46,12 @@ export async function openDatabase(
       port = ferret.port;
       return ferret;
     },
+  }).catch((err: unknown) => {
+    // Which setting to fix, in the one line the operator gets.
+    if (err instanceof DatabaseUnavailableError) {
+      throw new DatabaseUnavailableError(`FERRETDB_POSTGRESQL_URL: ${err.message}`);
+    }
+    throw err;
   });
   return { uri: embedded.current.uri, embedded };
 }

@@ -1,16 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { childPids, ServerProcess } from '../../test/chaos/procs.js';
+import { dropRedisPrefix } from '../../test/chaos/scenario.js';
 import { DEMO_PASSWORD } from '../seed/demo.js';
 
 /** The server process on its embedded database (as `pnpm start` runs it), in a fresh data dir. */
 async function embeddedServer(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'supervised-'));
+  const redisPrefix = `supervised:${randomBytes(4).toString('hex')}:`;
   const server = new ServerProcess('embedded', await getPort(), {
     DATA_DIR: dataDir,
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: redisPrefix,
     SEED_DEMO: 'true',
     LOG_LEVEL: 'info',
     CLIENT_DIST: '/nonexistent',
@@ -19,6 +24,7 @@ async function embeddedServer(env: Record<string, string> = {}) {
   cleanups.push(async () => {
     await server.dispose();
     rmSync(dataDir, { recursive: true, force: true });
+    await dropRedisPrefix(inject('redisUrl'), redisPrefix);
   });
   await server.start();
   return { server, dataDir };
@@ -75,7 +81,7 @@ describe('the embedded FerretDB under supervision', () => {
       async () => {
         const res = await fetch(`${server.url}/api/health`);
         expect(res.status).toBe(200);
-        expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'disabled' });
+        expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'up' });
       },
       { timeout: 30_000, interval: 200 },
     );

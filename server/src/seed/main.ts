@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.js';
+import { DatabaseUnavailableError } from '../db/errors.js';
 import { openDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
@@ -32,8 +33,9 @@ async function run() {
 }
 
 run().catch((err: unknown) => {
+  const said = err instanceof DatabaseUnavailableError ? err.message : undefined;
   process.stderr.write(
-    `seeding failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    `seeding failed: ${said ?? (err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
   );
   process.exit(1);
 });
