@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import getPort from 'get-port';
-import { Api, cpuMsOf, rssOf, say, spawnTs, type Proc } from './lib.ts';
+import { Api, cpuMsOf, rssOf, say, spawnTs, summarize, type Proc } from './lib.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -23,7 +23,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password' };
 const stamp = Date.now().toString(36);
 /** BENCH_ONLY=half,connections runs only those parts (half load needs throughput's figure). */
-type Part = 'handlers' | 'throughput' | 'half' | 'backfill' | 'cross' | 'connections';
+type Part = 'handlers' | 'throughput' | 'half' | 'backfill' | 'cross' | 'connections' | 'payloads';
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim());
 const want = (part: Part) =>
   !only || only.includes(part) || (part === 'throughput' && only.includes('half'));
@@ -50,6 +50,10 @@ async function startApp(mongoUri: string, db: string, extra: Record<string, stri
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       MESSAGE_LIMIT_PER_MIN: '1000000',
+      // Load generators hold thousands of sockets on a few hundred tokens, and join a lot.
+      JOIN_LIMIT_PER_MIN: '1000000',
+      SOCKETS_PER_USER: '1000000',
+      SOCKETS_PER_TOKEN: '1000000',
       ...extra,
     },
     profile,
@@ -126,6 +130,20 @@ async function adminApi(url: string) {
   const admin = new Api(url);
   await admin.req('POST', '/api/auth/login', ADMIN);
   return admin;
+}
+
+/** GET /api/health round trips (ms), one after another, until `until` settles. */
+async function probeHealth(url: string, until: Promise<unknown>): Promise<number[]> {
+  let done = false;
+  void until.finally(() => (done = true));
+  const times: number[] = [];
+  while (!done) {
+    const t0 = performance.now();
+    await (await fetch(`${url}/api/health`)).arrayBuffer();
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return times;
 }
 
 const fmt = (x: number) =>
@@ -354,6 +372,90 @@ async function main() {
         `+${fmt(cross.cross.p50 - cross.same.p50)} ms p50 via Redis`,
       ]);
       await b.proc.stop();
+    }
+    if (want('payloads')) {
+      // Hostile payloads: what each costs the server, and health while several sockets
+      // send them. Before the connection test, while the machine is quiet.
+      say('hostile payloads: binary, deep, wide, under and over the message cap');
+      const hostileSeats = (await makeDisputes(admin, 2, 'hostile')).flat();
+      const hostile = spawnTs(join(here, 'payloads.ts'));
+      procs.push(hostile);
+      const pid = a.proc.child.pid!;
+      const perKind: Record<string, { cpuMs: number; roundTrip: unknown; outcomes: unknown }> = {};
+      const each = quick ? 100 : 300;
+      hostile.send({ mode: 'kinds' });
+      const { kinds } = await hostile.next<{ kinds: string[] }>();
+      const handshakeCpu: number[] = [];
+      // Each kind from `each` fresh connections, so what is measured is the payload alone;
+      // the connections' own cost is measured on the way (a refused sender has to reconnect).
+      for (const kind of kinds) {
+        const cpu0 = cpuMsOf(pid);
+        hostile.send({ mode: 'connect', url: a.url, seat: hostileSeats[0], count: each });
+        await hostile.next();
+        const cpu1 = cpuMsOf(pid);
+        handshakeCpu.push((cpu1 - cpu0) / each);
+        hostile.send({ mode: 'each', kind });
+        const r = await hostile.next<any>();
+        perKind[kind] = {
+          cpuMs: (cpuMsOf(pid) - cpu1) / each,
+          roundTrip: r.roundTrip,
+          outcomes: r.outcomes,
+        };
+        rows.push([
+          `server CPU per hostile payload: ${kind}`,
+          `${fmt(perKind[kind].cpuMs)} ms`,
+          `${Object.entries(r.outcomes as Record<string, number>)
+            .map(([how, n]) => `${n} ${how}`)
+            .join(', ')}; round trip p50 ${fmt(r.roundTrip.p50)} ms`,
+        ]);
+      }
+      const handshakeMs = handshakeCpu.sort((x, y) => x - y)[Math.floor(handshakeCpu.length / 2)]!;
+      rows.push([
+        'server CPU per new token connection',
+        `${fmt(handshakeMs)} ms`,
+        'what a sender whose connection was closed pays us to come back (median)',
+      ]);
+      const summary = (t: number[]) => ({ ...summarize(t), max: Math.max(...t) });
+      const idle = summary(await probeHealth(a.url, new Promise((r) => setTimeout(r, 3_000))));
+      const floodSockets = 6;
+      hostile.send({
+        mode: 'flood',
+        url: a.url,
+        seats: hostileSeats,
+        sockets: floodSockets,
+        durationMs: DURATION,
+      });
+      const flood = hostile.next<{ sent: number }>();
+      const underFlood = summary(await probeHealth(a.url, flood));
+      const { sent } = await flood;
+      results.payloads = {
+        perKind,
+        handshakeCpuMs: handshakeMs,
+        health: { idle, underFlood },
+        flood: { sockets: floodSockets, sent },
+      };
+      rows.push([
+        'health p50/p99/max ms, idle',
+        `${fmt(idle.p50)} / ${fmt(idle.p99)} / ${fmt(idle.max)}`,
+        '',
+      ]);
+      rows.push([
+        `health p50/p99/max ms, ${floodSockets} sockets sending hostile payloads`,
+        `${fmt(underFlood.p50)} / ${fmt(underFlood.p99)} / ${fmt(underFlood.max)}`,
+        `${fmt((sent / DURATION) * 1000)} payloads/s answered or refused`,
+      ]);
+      const worst = Math.max(...Object.values(perKind).map((k) => k.cpuMs));
+      targets.push([
+        'any hostile payload costs the server ≤ 5 ms CPU',
+        worst <= 5,
+        `worst ${fmt(worst)} ms`,
+      ]);
+      targets.push([
+        'health p99 under hostile payloads ≤ 50 ms',
+        underFlood.p99 <= 50,
+        `${fmt(underFlood.p99)} ms`,
+      ]);
+      hostile.send({ mode: 'exit' });
     }
     if (want('connections')) {
       // 3. Connections: many authenticated sockets on one instance.

@@ -42,6 +42,10 @@ export const envSchema = z.object({
   LOGIN_FAILURES_PER_IP_PER_DAY: int(1, 1_000_000).default(100),
   MESSAGE_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
   UPLOAD_LIMIT_PER_HOUR: int(1, 1_000_000).default(60),
+  JOIN_LIMIT_PER_MIN: int(1, 1_000_000).default(120),
+  SOCKETS_PER_USER: int(1, 1_000_000).default(50),
+  SOCKETS_PER_TOKEN: int(1, 1_000_000).default(20),
+  SOCKET_MAX_PAYLOAD_BYTES: int(1_024, 100 * 1024 * 1024).default(64 * 1024),
 
   RESPOND_BUSINESS_DAYS: int(1, 365).default(5),
   MEDIATION_DAYS: int(1, 3650).default(30),

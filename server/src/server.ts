@@ -25,6 +25,7 @@ import { opsRoutes } from './ops/routes.js';
 import { repoRoot } from './paths.js';
 import { registerDisputeHandlers } from './realtime/dispute-handlers.js';
 import { authenticateSockets } from './realtime/gateway.js';
+import { boundedParser } from './realtime/payload.js';
 import type { IO } from './realtime/hub.js';
 import { connectRedis, safePublisher } from './redis.js';
 import { userRoutes } from './users/routes.js';
@@ -99,6 +100,10 @@ export async function startServer({
   const io: IO = new SocketServer(httpServer, {
     path: '/socket.io',
     serveClient: false,
+    // Whatever a client sends is parsed whole before any handler sees it: the cap bounds
+    // that work (WebSocket frames and long-polling bodies alike).
+    maxHttpBufferSize: config.SOCKET_MAX_PAYLOAD_BYTES,
+    parser: boundedParser,
     cors: config.allowedOrigins.length
       ? { origin: config.allowedOrigins, credentials: true }
       : undefined,
@@ -128,7 +133,11 @@ export async function startServer({
   domain.log.onEntryChanged = (id) => domain.hub.invalidateMessage(id);
   domain.log.onAdvanced = (a) => domain.hub.announceLogAdvance(a);
   ioRef = io;
-  authenticateSockets(io, ctx, { session, users: domain.users, tokens: domain.tokens });
+  const stopSocketLeases = authenticateSockets(io, ctx, {
+    session,
+    users: domain.users,
+    tokens: domain.tokens,
+  });
   const stopHandlers = registerDisputeHandlers(io, ctx, domain.thread);
   const stopSweeper = startSweeper(ctx, domain.disputes);
   domain.webhooks.start();
@@ -145,6 +154,7 @@ export async function startServer({
     stopping ??= (async () => {
       stopSweeper();
       stopHandlers();
+      stopSocketLeases();
       await domain.log.close();
       await domain.webhooks.stop();
       domain.disputes.shutdown();

@@ -40,6 +40,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
     LOGIN_FAILURES_PER_ACCOUNT_IP: '10000',
     LOGIN_FAILURES_PER_IP_PER_DAY: '10000',
     MESSAGE_LIMIT_PER_MIN: '100000',
+    JOIN_LIMIT_PER_MIN: '100000',
     UPLOAD_LIMIT_PER_HOUR: '10000',
     ...opts.env,
   });

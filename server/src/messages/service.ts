@@ -375,7 +375,7 @@ export class ChannelLog {
           this.rememberHead(key, head);
           continue;
         }
-        const original = await this.messages.findOne({ idemKey: entry.idemKey }).lean<MessageDoc>();
+        const original = await this.byIdemKey(entry.idemKey);
         if (original) return { doc: original, created: false };
         head = await this.loadHead(entry.disputeId, entry.channel);
         continue;
@@ -433,6 +433,11 @@ export class ChannelLog {
 
   async byId(id: string): Promise<MessageDoc | null> {
     return this.entries.get(id) ?? this.messages.findById(id).lean<MessageDoc>();
+  }
+
+  /** The entry stored under an idempotency key (its unique index), if any. */
+  async byIdemKey(idemKey: string): Promise<MessageDoc | null> {
+    return this.messages.findOne({ idemKey }).lean<MessageDoc>();
   }
 
   /** Entries seq from..to of one channel, by primary key (cheap on every backend). */

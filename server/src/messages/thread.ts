@@ -45,6 +45,8 @@ export const JOIN_PAGE = 200;
  */
 export class ThreadService {
   private readonly sendLimiter;
+  /** Bounds the lookups that answer repeats of senders over their limit. */
+  private readonly repeatLimiter;
   evidence: EvidenceLookup | null = null;
 
   constructor(
@@ -57,6 +59,7 @@ export class ThreadService {
     },
   ) {
     this.sendLimiter = createLimiter(ctx, 'send', ctx.config.MESSAGE_LIMIT_PER_MIN, 60);
+    this.repeatLimiter = createLimiter(ctx, 'send-repeat', ctx.config.MESSAGE_LIMIT_PER_MIN, 60);
   }
 
   /** Stores a message (or returns the original for a repeated clientMsgId) and fans it out. */
@@ -73,10 +76,17 @@ export class ThreadService {
     const input = parse(sendMessageBodySchema, body);
     if (isTerminal(dispute.state))
       throw conflict(`the dispute is ${dispute.state}; the thread is closed`);
+    const idemKey = `${disputeId}:${user.id}:${input.clientMsgId}`;
+    try {
+      await consume(this.sendLimiter, user.id);
+    } catch (err) {
+      const original = await this.storedRepeat(err, user, idemKey);
+      if (!original) throw err;
+      return { message: toMessage(original), created: false };
+    }
     const evidence = input.evidenceIds?.length
       ? await this.attachable(disputeId, channel, input.evidenceIds)
       : [];
-    await consume(this.sendLimiter, user.id);
     const { doc, created } = await this.deps.log.append({
       disputeId,
       channel,
@@ -85,7 +95,7 @@ export class ThreadService {
       authorRole: user.role,
       body: input.body,
       clientMsgId: input.clientMsgId,
-      idemKey: `${disputeId}:${user.id}:${input.clientMsgId}`,
+      idemKey,
       evidenceIds: evidence.map((e) => e.id),
       evidenceSha256: evidence.map((e) => e.sha256),
     });
@@ -100,6 +110,22 @@ export class ThreadService {
       }
     }
     return { message: toMessage(doc), created };
+  }
+
+  /**
+   * A repeat gets its original even over the send limit (the contract's idempotency). Only a
+   * refused send looks: the append answers repeats by itself, and a lookup by the idempotency
+   * key on every send would cost a read each. Those lookups are limited too, as a sender over
+   * its limit could otherwise make one read per attempt.
+   */
+  private async storedRepeat(refusal: unknown, user: User, idemKey: string) {
+    if (!(refusal instanceof AppError) || refusal.code !== 'rate_limited') return null;
+    try {
+      await this.repeatLimiter.consume(user.id);
+    } catch {
+      return null;
+    }
+    return this.deps.log.byIdemKey(idemKey);
   }
 
   private async attachable(disputeId: string, channel: Channel, ids: string[]) {
@@ -211,13 +237,24 @@ export class ThreadService {
     return this.deps.disputes.cachedLoad(disputeId);
   }
 
-  async markRead(
+  /** A read receipt checked: its shape, and that the user may read that channel. */
+  async readTarget(
     user: User,
     payload: unknown,
-  ): Promise<{ disputeId: string; channel: Channel; seq: number }> {
+  ): Promise<{ disputeId: string; channel: Channel; seq: number; dispute: DisputeDoc }> {
     const input = parse(readPayloadSchema, payload);
-    const { relation } = await this.deps.disputes.visible(user, input.disputeId, { cached: true });
+    const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId, {
+      cached: true,
+    });
     assertCanRead(relation, input.channel);
+    return { ...input, dispute };
+  }
+
+  /** Moves a checked read position (see readTarget); answers the position it moved to. */
+  async markRead(
+    user: User,
+    input: { disputeId: string; channel: Channel; seq: number },
+  ): Promise<{ disputeId: string; channel: Channel; seq: number }> {
     // Capped at the head, so a position can never point past the log. The head this instance
     // knows may lag entries another instance just stored (and the reader already got): only
     // then is it read afresh.
@@ -231,13 +268,16 @@ export class ThreadService {
     return { disputeId: input.disputeId, channel: input.channel, seq };
   }
 
-  async typing(user: User, payload: unknown): Promise<{ disputeId: string; channel: Channel }> {
+  async typing(
+    user: User,
+    payload: unknown,
+  ): Promise<{ disputeId: string; channel: Channel; dispute: DisputeDoc }> {
     const input = parse(typingPayloadSchema, payload);
     const { dispute, relation } = await this.deps.disputes.visible(user, input.disputeId, {
       cached: true,
     });
     assertCanWrite(relation, input.channel);
     if (isTerminal(dispute.state)) throw conflict('the thread is closed');
-    return input;
+    return { ...input, dispute };
   }
 }

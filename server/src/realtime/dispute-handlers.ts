@@ -1,25 +1,82 @@
-import { idSchema, wellFormed, type Ack } from '@dispute-room/shared';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { idSchema, type Ack } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc } from '../disputes/model.js';
-import { parse, toAppError } from '../http/errors.js';
+import { conflict, parse, toAppError } from '../http/errors.js';
+import { consume, createLimiter } from '../http/rate-limit.js';
 import type { ThreadService } from '../messages/thread.js';
 import type { AppSocket } from './gateway.js';
 import { rooms, type IO } from './hub.js';
+import { payloadProblem } from './payload.js';
 
 type AckFn = (answer: Ack<object>) => void;
 
-/** No lone UTF-16 surrogates anywhere in a payload (keys included), at any depth. */
-function wellFormedDeep(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return wellFormed(value);
-  if (depth > 32) return false;
-  if (Array.isArray(value)) return value.every((v) => wellFormedDeep(v, depth + 1));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).every(([k, v]) => wellFormed(k) && wellFormedDeep(v, depth + 1));
+/** At most one `typing` per user and channel is passed on in this many seconds. */
+export const TYPING_EVERY_SEC = 2;
+/** A reader's receipts in one channel are passed on at most once in this many ms. */
+export const READ_WINDOW_MS = 1_000;
+/** Disputes one socket may be joined to at once (the web client holds one). */
+export const JOINED_PER_SOCKET = 20;
+
+/** Takes a point when one is left; false (instead of an error) when the limit is spent. */
+async function passes(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
+  try {
+    await limiter.consume(key);
+    return true;
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return false;
+    throw err;
   }
-  return true;
 }
 
-/** Only the three people of a dispute show presence; staff reading along do not. */
+/**
+ * Passes on at most one value per key and window: the first at once, then the highest one
+ * offered during the window when it ends, so the latest always arrives, at most a window late.
+ */
+class Coalescer {
+  private readonly windows = new Map<
+    string,
+    { highest: number | null; deliver: (value: number) => Promise<void> }
+  >();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Resolves once delivered when delivered at once; else at once. */
+  async offer(key: string, value: number, deliver: (value: number) => Promise<void>) {
+    const open = this.windows.get(key);
+    if (open) {
+      open.highest = Math.max(open.highest ?? value, value);
+      open.deliver = deliver;
+      return;
+    }
+    const window = { highest: null as number | null, deliver };
+    this.windows.set(key, window);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.windows.delete(key);
+      if (window.highest !== null) {
+        this.offer(key, window.highest, window.deliver).catch(this.onError);
+      }
+    }, this.windowMs);
+    this.timers.add(timer);
+    await deliver(value);
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.windows.clear();
+  }
+}
+
+/**
+ * Only the three people of a dispute show up to the others (presence, typing, read receipts);
+ * staff reading along do not.
+ */
 function isMember(userId: string, d: Pick<DisputeDoc, 'clientId' | 'freelancerId' | 'mediatorId'>) {
   return userId === d.clientId || userId === d.freelancerId || userId === d.mediatorId;
 }
@@ -30,6 +87,11 @@ function isMember(userId: string, d: Pick<DisputeDoc, 'clientId' | 'freelancerId
  * reaches the process.
  */
 export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadService) {
+  const joinLimiter = createLimiter(ctx, 'join', ctx.config.JOIN_LIMIT_PER_MIN, 60);
+  const typingGate = createLimiter(ctx, 'typing', 1, TYPING_EVERY_SEC);
+  const receipts = new Coalescer(READ_WINDOW_MS, (err: unknown) =>
+    ctx.log.debug({ err }, 'read receipt not passed on'),
+  );
   const onlineIn = async (d: DisputeDoc) => {
     const sockets = await io.in(rooms.dispute(d._id)).fetchSockets();
     return new Set(sockets.map((s) => (s.data as AppSocket['data']).user.id));
@@ -77,12 +139,9 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
         event as never,
         ((payload: unknown, ack?: unknown) => {
           const reply: AckFn = typeof ack === 'function' ? (ack as AckFn) : () => undefined;
-          if (!wellFormedDeep(payload)) {
-            return reply({
-              ok: false,
-              error: { code: 'validation_failed', message: 'invalid Unicode in the payload' },
-            });
-          }
+          const problem = payloadProblem(payload);
+          if (problem)
+            return reply({ ok: false, error: { code: 'validation_failed', message: problem } });
           run(payload).then(
             (result) => reply({ ok: true, ...result }),
             (err: unknown) => {
@@ -108,12 +167,17 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
     };
 
     handle('dispute:join', async (payload) => {
+      await consume(joinLimiter, user.id);
       const result = await thread.join(user, payload, {
         online: onlineIn,
-        subscribe: (id, channels) =>
-          Promise.resolve(
+        subscribe: (id, channels) => {
+          if (!joined.has(id) && joined.size >= JOINED_PER_SOCKET) {
+            throw conflict(`a socket joins at most ${JOINED_PER_SOCKET} disputes; leave one first`);
+          }
+          return Promise.resolve(
             socket.join([rooms.dispute(id), ...channels.map((c) => rooms.channel(id, c))]),
-          ),
+          );
+        },
       });
       const d = result.dispute;
       const doc = {
@@ -150,17 +214,31 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
       return { message };
     });
 
+    // A typing notice shows for a few seconds: more than one per gate is noise to the others.
     handle('typing', async (payload) => {
-      const { disputeId, channel } = await thread.typing(user, payload);
-      socket
-        .to(rooms.channel(disputeId, channel))
-        .emit('typing', { disputeId, channel, userId: user.id });
+      const { disputeId, channel, dispute } = await thread.typing(user, payload);
+      if (
+        isMember(user.id, dispute) &&
+        (await passes(typingGate, `${user.id}:${disputeId}:${channel}`))
+      ) {
+        socket
+          .to(rooms.channel(disputeId, channel))
+          .emit('typing', { disputeId, channel, userId: user.id });
+      }
       return {};
     });
 
+    // Receipts only ever move forward, so within a window only the highest one matters; it
+    // is also what bounds the head probes a receipt past the known head costs.
     handle('message:read', async (payload) => {
-      const read = await thread.markRead(user, payload);
-      io.to(rooms.channel(read.disputeId, read.channel)).emit('read', { ...read, userId: user.id });
+      const target = await thread.readTarget(user, payload);
+      const member = isMember(user.id, target.dispute);
+      const { disputeId, channel } = target;
+      await receipts.offer(`${user.id}:${disputeId}:${channel}`, target.seq, async (seq) => {
+        const read = await thread.markRead(user, { disputeId, channel, seq });
+        if (member)
+          io.to(rooms.channel(disputeId, channel)).emit('read', { ...read, userId: user.id });
+      });
       return {};
     });
 
@@ -174,5 +252,8 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
     });
   });
 
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    receipts.stop();
+  };
 }
