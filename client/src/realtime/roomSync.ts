@@ -1,8 +1,10 @@
 import {
   readableChannels,
   relationTo,
+  type Ack,
   type Channel,
   type Dispute,
+  type JoinResult,
   type Message,
   type User,
 } from '@dispute-room/shared';
@@ -18,7 +20,7 @@ import { useEvidence } from '../stores/evidence';
 import { useProposals } from '../stores/proposals';
 import { useRoom, type PendingMessage } from '../stores/room';
 import { useSession } from '../stores/session';
-import { ACK_TIMEOUT_MS, getSocket } from './socket';
+import { getSocket } from './socket';
 
 /*
  * Keeps the open dispute room in step with the server: joins it over the socket,
@@ -31,7 +33,6 @@ const BACKFILL_PAGES = 20;
 let generation = 0;
 let joinInFlight = false;
 let joinAgain = false;
-let retryTimer: number | undefined;
 let proposalsTimer: number | undefined;
 /** The seq up to which the viewer has read, per dispute and channel, this session. */
 const readFloors = new Map<string, Partial<Record<Channel, number>>>();
@@ -113,10 +114,9 @@ export function closeRoom(disputeId: string): void {
   generation += 1;
   joinInFlight = false;
   joinAgain = false;
-  window.clearTimeout(retryTimer);
   const socket = getSocket();
   if (socket?.connected && (room.status === 'joined' || room.status === 'joining')) {
-    socket.emit('dispute:leave', { disputeId }, () => undefined);
+    socket.emitWithAck('dispute:leave', { disputeId }).catch(() => undefined);
   }
   room.reset(null);
 }
@@ -139,14 +139,14 @@ export function join(): void {
   joinInFlight = true;
   const gen = generation;
   const after = afterMap(room.messages, readable(dispute));
-  socket.timeout(ACK_TIMEOUT_MS).emit('dispute:join', { disputeId, after }, (err, ack) => {
+  const settle = (ack: Ack<JoinResult> | null) => {
     if (gen !== generation) return;
     joinInFlight = false;
     const current = useRoom.getState();
     if (current.disputeId !== disputeId) return;
-    if (err) {
-      window.clearTimeout(retryTimer);
-      retryTimer = window.setTimeout(join, 2_000);
+    if (!ack) {
+      // Every try (see socketOptions) went unanswered; the room offers to try again.
+      current.setStatus('error', 'The server did not answer in time.');
     } else if (!ack.ok) {
       if (current.status !== 'joined') current.setStatus('error', ack.error.message);
     } else {
@@ -163,7 +163,8 @@ export function join(): void {
       joinAgain = false;
       join();
     }
-  });
+  };
+  socket.emitWithAck('dispute:join', { disputeId, after }).then(settle, () => settle(null));
 }
 
 /** Pages a long channel in over REST after a join that returned only its first part. */
@@ -237,28 +238,26 @@ function deliver(pending: PendingMessage): void {
     room.updatePending(pending.clientMsgId, { status: 'failed', error: 'Not connected.' });
     return;
   }
-  socket.timeout(ACK_TIMEOUT_MS).emit(
-    'message:send',
-    {
-      disputeId: pending.disputeId,
-      channel: pending.channel,
-      body: pending.body,
-      clientMsgId: pending.clientMsgId,
-    },
-    (err, ack) => {
+  const { disputeId, channel, body, clientMsgId } = pending;
+  // Retried by the socket with the same clientMsgId: the server stores it at most once.
+  socket.emitWithAck('message:send', { disputeId, channel, body, clientMsgId }).then(
+    (ack) => {
       const current = useRoom.getState();
-      if (current.disputeId !== pending.disputeId) return;
-      if (err) {
-        current.updatePending(pending.clientMsgId, {
-          status: 'failed',
-          error: 'The server did not answer in time.',
-        });
-      } else if (!ack.ok) {
-        current.updatePending(pending.clientMsgId, { status: 'failed', error: ack.error.message });
+      if (current.disputeId !== disputeId) return;
+      if (!ack.ok) {
+        current.updatePending(clientMsgId, { status: 'failed', error: ack.error.message });
       } else {
         current.addMessages([ack.message]);
-        current.removePending(pending.clientMsgId);
+        current.removePending(clientMsgId);
       }
+    },
+    () => {
+      const current = useRoom.getState();
+      if (current.disputeId !== disputeId) return;
+      current.updatePending(clientMsgId, {
+        status: 'failed',
+        error: 'The server did not answer in time.',
+      });
     },
   );
 }
@@ -325,7 +324,9 @@ export function notifyTyping(channel: Channel): void {
     gate = createThrottle(2_500);
     typingGates.set(key, gate);
   }
-  if (gate(Date.now())) socket.emit('typing', { disputeId, channel });
+  // Volatile: a notice that cannot go out now is stale by the time it could, and it must
+  // not wait in the retry queue in front of messages.
+  if (gate(Date.now())) socket.volatile.emit('typing', { disputeId, channel });
 }
 
 /** Forgets per-session memory (on logout). */

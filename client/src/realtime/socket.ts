@@ -2,6 +2,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@dispute-room/s
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
 import { authApi } from '../api/endpoints';
+import { socketOptions } from './socketOptions';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -13,9 +14,6 @@ export const useConnection = create<{ status: ConnectionStatus }>()(() => ({
 }));
 
 export const selectConnectionStatus = (s: { status: ConnectionStatus }) => s.status;
-
-/** How long to wait for an ack before calling the call failed. */
-export const ACK_TIMEOUT_MS = 15_000;
 
 let socket: RoomSocket | null = null;
 let retryTimer: number | undefined;
@@ -31,7 +29,7 @@ export function getSocket(): RoomSocket | null {
  */
 export function openSocket(): RoomSocket {
   if (socket) return socket;
-  const s: RoomSocket = io({ path: '/socket.io', withCredentials: true, autoConnect: false });
+  const s: RoomSocket = io(socketOptions);
   let everConnected = false;
   const setStatus = (status: ConnectionStatus) => useConnection.setState({ status });
   const checkSessionThenReconnect = () => {
