@@ -31,6 +31,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'like 1mb or 200kb')
     .default('1mb'),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
+  HTTP_KEEPALIVE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  UPLOAD_MIN_BYTES_PER_WINDOW: int(1, 100 * 1024 * 1024).default(16 * 1024),
+  UPLOAD_RATE_WINDOW_MS: int(100, 600_000).default(10_000),
   CLIENT_DIST: z.string().optional(),
 
   ADMIN_EMAIL: z.email().optional(),

@@ -18,6 +18,7 @@ import { createDomain, type Domain } from './domain.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { createApp } from './http/app.js';
+import { guardRequestBodies, slowClientOptions } from './http/slow-clients.js';
 import { createLogger, type Logger } from './logger.js';
 import { macroRoutes } from './macros/routes.js';
 import type { LogAdvance } from './messages/service.js';
@@ -96,7 +97,7 @@ export async function startServer({
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });
-  const httpServer = createServer(app);
+  const httpServer = createServer(slowClientOptions(config), app);
   const io: IO = new SocketServer(httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -141,6 +142,8 @@ export async function startServer({
   const stopHandlers = registerDisputeHandlers(io, ctx, domain.thread);
   const stopSweeper = startSweeper(ctx, domain.disputes);
   domain.webhooks.start();
+
+  guardRequestBodies(httpServer, config);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
