@@ -57,10 +57,23 @@ describe('payloadProblem', () => {
   });
 });
 
-/** engine.io-client's socket: raw packets in and out. */
+/** engine.io-client's socket: raw packets in and out, and its WebSocket. */
 interface EngineSocket {
   write(packet: string): void;
   on(event: 'packet', listener: (packet: { type: string; data?: unknown }) => void): void;
+  transport: { ws: { send(data: Buffer, opts: { binary: boolean }): void } };
+}
+
+const engineOf = (s: ClientSocket) => (s.io as unknown as { engine: EngineSocket }).engine;
+
+/** The disconnect reason, or `answered …` when the server answered raw packet id 1 instead. */
+function closedOrAnswered(s: ClientSocket): Promise<string> {
+  return new Promise((resolve) => {
+    s.once('disconnect', (reason) => resolve(reason));
+    engineOf(s).on('packet', (p) => {
+      if (p.type === 'message' && String(p.data).startsWith('31[')) resolve(`answered ${p.data}`);
+    });
+  });
 }
 
 describe('packetShapeProblem', () => {
@@ -168,15 +181,8 @@ describe('hostile payloads on the wire', () => {
       JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]))),
     ]) {
       const s = await connect();
-      const engine = (s.io as unknown as { engine: EngineSocket }).engine;
-      const closed = new Promise<string>((resolve) => {
-        s.once('disconnect', (reason) => resolve(reason));
-        engine.on('packet', (p) => {
-          if (p.type === 'message' && String(p.data).startsWith('31['))
-            resolve(`answered ${p.data}`);
-        });
-      });
-      engine.write(`21["typing",${data}]`);
+      const closed = closedOrAnswered(s);
+      engineOf(s).write(`21["typing",${data}]`);
       expect(await closed).toBe('transport close');
     }
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
@@ -213,6 +219,20 @@ describe('hostile payloads on the wire', () => {
     expect((await post(bytes)).status).toBe(400);
     const list = await w.client.get(`/api/disputes/${d.id}/messages?channel=joint`);
     expect(list.body.messages.map((m: Message) => m.clientMsgId)).not.toContain('utf8-bad');
+  });
+
+  it('closes a WebSocket whose text frame is malformed UTF-8, storing nothing', async () => {
+    const s = await connect();
+    const ws = engineOf(s).transport.ws;
+    const packet = `421${JSON.stringify(['message:send', { disputeId: d.id, channel: 'joint', body: 'ws MARK', clientMsgId: 'ws-bad' }])}`;
+    const [before, after] = packet.split('MARK');
+    const closed = closedOrAnswered(s);
+    ws.send(Buffer.concat([Buffer.from(before!), Buffer.from([0xc3, 0x28]), Buffer.from(after!)]), {
+      binary: false,
+    });
+    expect(await closed).toMatch(/transport (close|error)/);
+    const list = await w.client.get(`/api/disputes/${d.id}/messages?channel=joint`);
+    expect(list.body.messages.map((m: Message) => m.clientMsgId)).not.toContain('ws-bad');
   });
 
   it('still takes well-formed text of any script over long-polling, split across chunks or not', async () => {
