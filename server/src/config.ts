@@ -55,6 +55,10 @@ export const envSchema = z.object({
   RESPOND_BUSINESS_DAYS: int(1, 365).default(5),
   MEDIATION_DAYS: int(1, 3650).default(30),
   SWEEP_INTERVAL_MS: int(0, 86_400_000).default(60_000),
+  /** How often owed jobs whose BullMQ job is missing are enqueued again (0: only at start). */
+  OUTBOX_REPAIR_MS: int(0, 86_400_000).default(30_000),
+  /** An owed job younger than this is left to its normal enqueue (it may be on its way). */
+  OUTBOX_REPAIR_AGE_MS: int(0, 86_400_000).default(30_000),
   /** Tests and demos only: shifts the server's clock (deadlines, timestamps) by this much. */
   CLOCK_OFFSET_MS: z.coerce
     .number()
@@ -66,6 +70,10 @@ export const envSchema = z.object({
 
   WEBHOOK_MAX_ATTEMPTS: int(1, 50).default(6),
   WEBHOOK_BACKOFF_MS: int(1, 3_600_000).default(2_000),
+  /** Failed attempts in a row after which a webhook is switched off (its owner is told). */
+  WEBHOOK_DISABLE_AFTER_FAILURES: int(1, 1_000_000).default(25),
+  /** The longest wait between two attempts, however many failed. */
+  WEBHOOK_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5_000),
 
   EVIDENCE_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),

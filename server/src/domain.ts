@@ -1,36 +1,84 @@
+import { channels } from '@dispute-room/shared';
 import type { Context } from './context.js';
 import { TokenService } from './auth/tokens.js';
 import { ContractService } from './contracts/service.js';
 import { DisputeService } from './disputes/service.js';
-import { channels } from '@dispute-room/shared';
+import { DisputeStore } from './disputes/store.js';
+import { EventBus } from './events/bus.js';
+import { Outbox } from './events/outbox.js';
 import { EvidenceService, toEvidence } from './evidence/service.js';
+import { listenRealtime } from './listeners/realtime.js';
+import { listenJobs } from './listeners/jobs.js';
+import { Jobs } from './jobs/queues.js';
 import { MacroService } from './macros/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
+import { QueueAdmin } from './ops/queues-admin.js';
 import { OpsService } from './ops/service.js';
 import { WebhookService } from './ops/webhooks.js';
 import { Hub } from './realtime/hub.js';
+import { ListUpdates } from './realtime/list-updates.js';
 import { UserService } from './users/service.js';
 
-/** Every domain service of one server instance, built once and shared by REST and sockets. */
+/**
+ * Every domain service of one server instance, built once in dependency order and shared by
+ * REST and sockets; then the listeners that carry out what follows each stored fact.
+ */
 export function createDomain(ctx: Context) {
-  const hub = new Hub();
+  const events = new EventBus(ctx.log);
+  const outbox = new Outbox(ctx.conn);
   const users = new UserService(ctx);
-  const tokens = new TokenService(ctx);
+  const tokens = new TokenService(ctx, events);
   const contracts = new ContractService(ctx, users);
-  const log = new ChannelLog(ctx);
-  const disputes = new DisputeService(ctx, { users, contracts, log, hub });
-  const thread = new ThreadService(ctx, { disputes, log, hub, users });
-  const evidence = new EvidenceService(ctx, { disputes, log, thread });
-  thread.evidence = evidence;
+  const log = new ChannelLog(ctx, events);
+  const store = new DisputeStore(ctx, { log, users, events, outbox });
+  const disputes = new DisputeService(ctx, { users, contracts, log, store });
+  const evidence = new EvidenceService(ctx, { disputes, log, events });
+  const thread = new ThreadService(ctx, { disputes, log, users, evidence, events });
   const macros = new MacroService(ctx, { disputes, users });
-  const ops = new OpsService(ctx, { disputes, log, users });
-  ops.evidence = {
-    forTranscript: async (disputeId) =>
-      (await evidence.ofDispute(disputeId, [...channels])).map(toEvidence),
+  const ops = new OpsService(ctx, {
+    disputes,
+    log,
+    users,
+    evidence: {
+      forTranscript: async (disputeId) =>
+        (await evidence.ofDispute(disputeId, [...channels])).map(toEvidence),
+    },
+  });
+  const jobs = new Jobs(ctx);
+  const webhooks = new WebhookService(ctx, { store, outbox, jobs, events });
+  /** Durable follow-ups of every dispute event: a `facts` job each, by name. */
+  const factListeners: Record<string, (eventId: string) => Promise<void>> = {
+    webhooks: (eventId) => webhooks.deliveriesFor(eventId),
   };
-  const webhooks = new WebhookService(ctx, disputes);
-  return { hub, users, tokens, contracts, log, disputes, thread, evidence, macros, ops, webhooks };
+  for (const name of Object.keys(factListeners)) outbox.followEvents(name);
+  const queues = new QueueAdmin({ jobs, webhooks });
+
+  const hub = new Hub();
+  const lists = new ListUpdates(ctx, { hub, store, log });
+  listenRealtime(events, hub, lists);
+  listenJobs(events, outbox, jobs);
+
+  return {
+    events,
+    outbox,
+    hub,
+    lists,
+    users,
+    tokens,
+    contracts,
+    log,
+    store,
+    disputes,
+    thread,
+    evidence,
+    macros,
+    ops,
+    jobs,
+    queues,
+    webhooks,
+    factListeners,
+  };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -16,11 +16,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function startMain(dataDir: string) {
+function startMain(dataDir: string, path = process.env.PATH) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '..'),
     env: {
-      PATH: process.env.PATH,
+      PATH: path,
       HOME: process.env.HOME,
       PORT: '0',
       DATA_DIR: dataDir,
@@ -62,31 +62,57 @@ async function demoDisputes(url: string): Promise<string[]> {
 }
 
 describe('the server process on its embedded defaults', () => {
-  it('starts FerretDB, seeds a demo once, keeps data across restarts and stops everything on SIGTERM', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
-    const first = startMain(dataDir);
-    try {
-      const url = await first.url;
-      const res = await fetch(`${url}/api/health`);
-      expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'disabled' });
-      const states = ['arbitration', 'mediation', 'open', 'resolved', 'withdrawn'];
-      expect(await demoDisputes(url)).toEqual(states);
-
-      const ferretPids = childPids(first.child.pid!, 'ferretdb-');
-      expect(ferretPids.length).toBe(1);
-      expect(await stopMain(first.child)).toBe(0);
-      expect(ferretPids.some(isAlive)).toBe(false);
-
-      // Same data directory: the data is still there and nothing is seeded twice.
-      const second = startMain(dataDir);
+  it(
+    'starts FerretDB and Redis, seeds a demo once, keeps data across restarts and stops everything on SIGTERM',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
+      const first = startMain(dataDir);
       try {
-        expect(await demoDisputes(await second.url)).toEqual(states);
+        const url = await first.url;
+        const res = await fetch(`${url}/api/health`);
+        expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'up' });
+        const states = ['arbitration', 'mediation', 'open', 'resolved', 'withdrawn'];
+        expect(await demoDisputes(url)).toEqual(states);
+
+        const ferretPids = childPids(first.child.pid!, 'ferretdb-');
+        const redisPids = childPids(first.child.pid!, 'redis-server');
+        expect(ferretPids.length).toBe(1);
+        expect(redisPids.length).toBe(1);
+        expect(await stopMain(first.child)).toBe(0);
+        expect([...ferretPids, ...redisPids].some(isAlive)).toBe(false);
+
+        // Same data directory: the data is still there and nothing is seeded twice.
+        const second = startMain(dataDir);
+        try {
+          expect(await demoDisputes(await second.url)).toEqual(states);
+        } finally {
+          expect(await stopMain(second.child)).toBe(0);
+        }
       } finally {
-        expect(await stopMain(second.child)).toBe(0);
+        if (first.child.exitCode === null) first.child.kill('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      if (first.child.exitCode === null) first.child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
+
+  it(
+    'without REDIS_URL or a redis-server to start, says in one line how to install one',
+    { timeout: 60_000 },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
+      try {
+        const { child, url } = startMain(dataDir, '/nonexistent');
+        url.catch(() => undefined); // it never comes up: that is the point
+        let stderr = '';
+        child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+        const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+        expect(code).toBe(2);
+        expect(stderr).toContain('apt-get install -y redis-server');
+        expect(stderr).not.toMatch(/\n\s+at /);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -1,15 +1,17 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseUnavailableError } from './db/errors.js';
+import { RedisMissingError } from './db/embedded-redis.js';
 import { openDatabase } from './db/open.js';
+import { openRedis } from './db/open-redis.js';
 import { createLogger } from './logger.js';
 import { printDemoCredentials, seedDemo } from './seed/demo.js';
 import { seedsDemoAtStart } from './seed/seeding.js';
 import { startServer } from './server.js';
 
 async function main() {
-  let config: Config;
+  let given: Config;
   try {
-    config = loadConfig();
+    given = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -17,11 +19,17 @@ async function main() {
     }
     throw err;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(given.LOG_LEVEL);
   // An embedded database that cannot be brought back ends the process at once, non-zero, so
   // whatever supervises it restarts the whole server instead of leaving one that answers 503
   // forever (a graceful stop would only wait on writes that can no longer land).
-  const { uri, embedded } = await openDatabase(config, log, () => process.exit(1));
+  const { uri, embedded } = await openDatabase(given, log, () => process.exit(1));
+  const { config, embedded: embeddedRedis } = await openRedis(given, log, () =>
+    process.exit(1),
+  ).catch(async (err: unknown) => {
+    await embedded?.stop();
+    throw err;
+  });
 
   const offset = config.CLOCK_OFFSET_MS;
   if (offset)
@@ -31,6 +39,7 @@ async function main() {
   const server = await startServer({ config, mongoUri: uri, log, clock, ferretdbHandler }).catch(
     async (err: unknown) => {
       await embedded?.stop();
+      await embeddedRedis?.stop();
       throw err;
     },
   );
@@ -49,6 +58,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     await server.stop();
+    await embeddedRedis?.stop();
     await embedded?.stop();
     process.exit(0);
   };
@@ -57,7 +67,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DatabaseUnavailableError) {
+  if (err instanceof DatabaseUnavailableError || err instanceof RedisMissingError) {
     process.stderr.write(`cannot start: ${err.message}\n`);
     process.exit(2);
   }

@@ -7,7 +7,7 @@ import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config.js';
 import { systemClock, type Clock, type Context } from './context.js';
 import { disputeRoutes } from './disputes/routes.js';
-import { startSweeper } from './disputes/sweeper.js';
+import { startJobs } from './jobs/processors.js';
 import { csrfGuard } from './auth/csrf.js';
 import { createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
@@ -60,16 +60,12 @@ export async function startServer({
   const log = givenLog ?? createLogger(config.LOG_LEVEL);
   const instanceId = randomUUID().slice(0, 8);
 
+  // Redis carries sessions, rate limits, presence across instances and the job queues: the
+  // embedded default starts a private one when REDIS_URL is unset (db/open-redis.ts).
+  if (!config.REDIS_URL) throw new Error('REDIS_URL is required (the job queues live in Redis)');
   const conn = await connectMongo({ uri: mongoUri, dbName: config.MONGODB_DB });
 
-  let redis = null;
-  if (config.REDIS_URL) {
-    redis = await connectRedis(config.REDIS_URL, log);
-  } else {
-    log.warn(
-      'REDIS_URL is not set: single-instance mode (in-memory sessions, rate limits and presence)',
-    );
-  }
+  const redis = await connectRedis(config.REDIS_URL, log);
 
   const detected = await detectFlavor(conn);
   const flavor =
@@ -87,13 +83,13 @@ export async function startServer({
     beforeApi: [session, authenticate, csrfGuard(ctx)],
     api: [
       healthRoutes(ctx, () => ioRef),
-      authRoutes(ctx, { passport, tokens: domain.tokens, hub: domain.hub }),
+      authRoutes(ctx, { passport, tokens: domain.tokens, events: domain.events }),
       userRoutes(domain.users),
       contractRoutes(domain.contracts),
       disputeRoutes(domain.disputes, domain.thread),
       evidenceRoutes(domain.evidence),
       macroRoutes(domain.macros),
-      opsRoutes(domain.ops, domain.webhooks),
+      opsRoutes(domain.ops, domain.webhooks, domain.queues),
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });
@@ -109,30 +105,24 @@ export async function startServer({
       ? { origin: config.allowedOrigins, credentials: true }
       : undefined,
   });
-  if (redis) {
-    io.adapter(
-      createAdapter(safePublisher(redis.pub, log), redis.sub, {
-        key: `${config.REDIS_PREFIX}socket.io`,
-      }),
-    );
-  }
-  domain.hub.attach(io, redis !== null);
-  if (redis) {
-    // Broadcasts from other instances may have been lost while the adapter's subscriber was
-    // away: once it is back, tell this instance's clients to re-join with `after` (backfill).
-    let subscribed = true;
-    redis.sub.on('close', () => (subscribed = false));
-    redis.sub.on('ready', () => {
-      if (subscribed) return;
-      subscribed = true;
-      io.local.emit('resync', { reason: 'redis reconnected' });
-    });
-  }
-  io.on('dispute:invalidate' as never, ((id: string) => domain.disputes.forget(id)) as never);
+  io.adapter(
+    createAdapter(safePublisher(redis.pub, log), redis.sub, {
+      key: `${config.REDIS_PREFIX}socket.io`,
+    }),
+  );
+  domain.hub.attach(io, true);
+  // Broadcasts from other instances may have been lost while the adapter's subscriber was
+  // away: once it is back, tell this instance's clients to re-join with `after` (backfill).
+  let subscribed = true;
+  redis.sub.on('close', () => (subscribed = false));
+  redis.sub.on('ready', () => {
+    if (subscribed) return;
+    subscribed = true;
+    io.local.emit('resync', { reason: 'redis reconnected' });
+  });
+  io.on('dispute:invalidate' as never, ((id: string) => domain.store.forget(id)) as never);
   io.on('message:invalidate' as never, ((id: string) => domain.log.forget(id)) as never);
   io.on('log:advanced' as never, ((a: LogAdvance) => domain.log.learn(a)) as never);
-  domain.log.onEntryChanged = (id) => domain.hub.invalidateMessage(id);
-  domain.log.onAdvanced = (a) => domain.hub.announceLogAdvance(a);
   ioRef = io;
   const stopSocketLeases = authenticateSockets(io, ctx, {
     session,
@@ -140,8 +130,7 @@ export async function startServer({
     tokens: domain.tokens,
   });
   const stopHandlers = registerDisputeHandlers(io, ctx, domain.thread);
-  const stopSweeper = startSweeper(ctx, domain.disputes);
-  domain.webhooks.start();
+  const stopSchedules = await startJobs(ctx, domain);
 
   guardRequestBodies(httpServer, config);
 
@@ -155,17 +144,17 @@ export async function startServer({
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      stopSweeper();
       stopHandlers();
       stopSocketLeases();
       await domain.log.close();
-      await domain.webhooks.stop();
-      domain.disputes.shutdown();
+      stopSchedules();
+      await domain.jobs.close();
+      domain.lists.shutdown();
       // Stop accepting, then close sockets (io.close also closes the HTTP server).
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       await conn.close();
-      await redis?.close();
+      await redis.close();
     })();
     return stopping;
   };

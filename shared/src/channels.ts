@@ -15,6 +15,13 @@ export interface DisputeParties {
   mediatorId: string | null;
 }
 
+/** The people of a dispute: its client and freelancer, and its mediator once there is one. */
+export function membersOf(dispute: DisputeParties): string[] {
+  return dispute.mediatorId
+    ? [dispute.clientId, dispute.freelancerId, dispute.mediatorId]
+    : [dispute.clientId, dispute.freelancerId];
+}
+
 export function relationTo(user: { id: string; role: Role }, dispute: DisputeParties): Relation {
   if (user.role === 'admin') return 'admin';
   if (user.role === 'ops') return 'ops';

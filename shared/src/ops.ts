@@ -119,6 +119,9 @@ export const webhookSchema = z.object({
   url: z.string(),
   events: z.array(webhookEventSchema),
   createdAt: isoDateSchema,
+  /** Set when it was switched off after too many failures in a row; null while active. */
+  disabledAt: isoDateSchema.nullable(),
+  consecutiveFailures: z.number().int(),
 });
 export const deliverySchema = z.object({
   id: z.string(),
@@ -137,3 +140,10 @@ export const deliverySchema = z.object({
   createdAt: isoDateSchema,
 });
 export type Delivery = z.infer<typeof deliverySchema>;
+
+/** The background job queues an admin can look into. */
+export const jobQueues = ['facts', 'webhooks', 'schedules'] as const;
+export const jobQueueSchema = z.enum(jobQueues);
+
+/** `POST /api/admin/queues/:queue/retry`: a failed job (dead letter) to run again. */
+export const retryJobBodySchema = z.strictObject({ jobId: z.string().min(1).max(300) });

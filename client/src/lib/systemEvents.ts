@@ -1,29 +1,17 @@
-import type { DisputeState, Message } from '@dispute-room/shared';
-import { stateLabels } from './disputes';
-
-function stateName(value: unknown): string | null {
-  return typeof value === 'string' && value in stateLabels
-    ? stateLabels[value as DisputeState]
-    : null;
-}
+import { formatMoney, renderSystemMessage, type Message } from '@dispute-room/shared';
 
 /**
- * The line a system entry shows in the thread. Known events are worded here (with
- * names); others fall back to the server's text, then to the event type.
+ * The line a system entry shows in the thread: the shared registry's wording (the server
+ * stores the same), with names and money for this reader; else the stored text, else the
+ * event type.
  */
 export function describeSystemMessage(
   message: Pick<Message, 'body' | 'event'>,
   nameOf: (userId: string) => string,
 ): string {
   const event = message.event;
-  if (event?.type === 'state_changed') {
-    const from = stateName(event.from);
-    const to = stateName(event.to);
-    if (to) return from ? `Dispute moved from ${from} to ${to}` : `Dispute is now ${to}`;
-  }
-  if (event?.type === 'assigned' && typeof event.mediatorId === 'string') {
-    return `${nameOf(event.mediatorId)} joined as mediator`;
-  }
+  const worded = renderSystemMessage(event, { nameOf, money: (c, cur) => formatMoney(c, cur) });
+  if (worded) return worded;
   if (message.body.trim()) return message.body;
   if (event?.type) {
     const words = event.type.replace(/[_:.-]+/g, ' ').trim();

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { loginBodySchema, type User } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import { AppError, parse } from '../http/errors.js';
-import type { Hub } from '../realtime/hub.js';
+import type { EventBus } from '../events/bus.js';
 import { LoginLimits } from './login-limits.js';
 import { requireUser } from './policy.js';
 import { SESSION_COOKIE } from './session.js';
@@ -11,9 +11,13 @@ import type { TokenService } from './tokens.js';
 
 export function authRoutes(
   ctx: Context,
-  deps: { passport: ReturnType<typeof createPassport>['passport']; tokens: TokenService; hub: Hub },
+  deps: {
+    passport: ReturnType<typeof createPassport>['passport'];
+    tokens: TokenService;
+    events: EventBus;
+  },
 ): Router {
-  const { passport, tokens, hub } = deps;
+  const { passport, tokens, events } = deps;
   const limits = new LoginLimits(ctx);
   const router = Router();
 
@@ -42,7 +46,7 @@ export function authRoutes(
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
-        hub.disconnectSession(sid);
+        events.publish('session.ended', { sid });
         res.clearCookie(SESSION_COOKIE);
         res.status(204).end();
       });
@@ -66,7 +70,6 @@ export function authRoutes(
   router.delete('/auth/tokens/:id', async (req, res) => {
     const user = requireUser(req);
     await tokens.revoke(user.id, req.params.id);
-    hub.disconnectToken(req.params.id);
     res.status(204).end();
   });
 

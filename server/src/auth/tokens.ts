@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Schema, type Model } from 'mongoose';
 import { createTokenBodySchema, type CreatedToken, type TokenInfo } from '@dispute-room/shared';
 import type { Context } from '../context.js';
+import type { EventBus } from '../events/bus.js';
 import { notFound, parse } from '../http/errors.js';
 
 interface TokenDoc {
@@ -36,7 +37,10 @@ function sha256(text: string): Buffer {
 export class TokenService {
   private readonly model: Model<TokenDoc>;
 
-  constructor(private readonly ctx: Context) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly events: EventBus,
+  ) {
     this.model =
       (ctx.conn.models.Token as Model<TokenDoc> | undefined) ??
       ctx.conn.model<TokenDoc>('Token', tokenSchema);
@@ -72,6 +76,7 @@ export class TokenService {
     const doc = await this.model.findById(tokenId).lean();
     if (!doc || doc.userId !== userId) throw notFound('token');
     await this.model.deleteOne({ _id: tokenId });
+    this.events.publish('token.revoked', { tokenId });
   }
 
   /** The owner of a presented token, or null. */

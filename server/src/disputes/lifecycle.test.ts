@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDisputeNumber } from '@dispute-room/shared';
+import {
+  formatDisputeNumber,
+  formatMoney,
+  renderSystemMessage,
+  type SystemEvent,
+} from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
 import { startTestServer, stopTestServer } from '../../test/harness.js';
 import {
@@ -231,9 +236,34 @@ describe('the paths of the lifecycle', () => {
       .messages as { kind: string; body: string; event: { type: string; userId?: string } }[];
     const last = joint.filter((m) => m.kind === 'system').at(-1)!;
     expect(last).toMatchObject({
-      body: 'The freelancer rejected the proposal.',
+      body: 'Fred Freelancer rejected the proposal.',
       event: { type: 'proposal_rejected', userId: w.freelancer.user!.id },
     });
+  });
+
+  it("keeps the respondent's rejection note in the thread, worded by the shared registry", async () => {
+    const d = await fileDispute(w, w.client, await newContract(w));
+    await w.freelancer.post(`/api/disputes/${d.id}/respond`, {
+      accept: false,
+      note: 'All pages were delivered on 3 March.',
+    });
+    const joint = (await w.client.get(`/api/disputes/${d.id}/messages?channel=joint`)).body
+      .messages as { kind: string; body: string; event: Record<string, unknown> }[];
+    const change = joint.find((m) => m.event?.type === 'state_changed')!;
+    expect(change.event).toMatchObject({
+      from: 'open',
+      to: 'mediation',
+      cause: 'claim_rejected',
+      note: 'All pages were delivered on 3 March.',
+    });
+    // The stored text is the registry's wording of that event: what every client shows.
+    expect(change.body).toBe(
+      renderSystemMessage(change.event as SystemEvent, {
+        nameOf: () => '',
+        money: (c, cur) => formatMoney(c, cur, 'en-US'),
+      }),
+    );
+    expect(change.body).toContain('Note: All pages were delivered on 3 March.');
   });
 
   it('parties trade offers in open, before any mediator: a self-service settlement', async () => {

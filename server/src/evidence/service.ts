@@ -26,7 +26,8 @@ import type { DisputeService } from '../disputes/service.js';
 import { AppError, conflict, notFound, parse } from '../http/errors.js';
 import { consume, createLimiter } from '../http/rate-limit.js';
 import type { ChannelLog } from '../messages/service.js';
-import type { EvidenceLookup, ThreadService } from '../messages/thread.js';
+import type { EventBus } from '../events/bus.js';
+import type { EvidenceLookup } from '../messages/thread.js';
 import { safeFilename } from './filename.js';
 import { readUploadForm, type UploadPart } from './form.js';
 import {
@@ -110,7 +111,7 @@ export class EvidenceService implements EvidenceLookup {
     private readonly deps: {
       disputes: DisputeService;
       log: ChannelLog;
-      thread: ThreadService;
+      events: EventBus;
     },
   ) {
     this.models = evidenceModels(ctx.conn);
@@ -306,7 +307,9 @@ export class EvidenceService implements EvidenceLookup {
       evidenceIds: [doc._id],
       evidenceSha256: [doc.sha256],
     });
-    if (created) this.deps.thread.afterAppend(dispute, entry, user.id);
+    // The uploader has read their own entry (fan-out follows from `entry.appended`).
+    if (created) this.deps.log.raiseRead(dispute._id, entry.channel, user.id, entry.seq);
+    this.deps.events.publish('evidence.stored', { evidence: doc });
     return doc;
   }
 

@@ -21,14 +21,8 @@ describe('GET /api/health', () => {
     expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'up' });
   });
 
-  it('says redis is disabled in single-instance mode', async () => {
-    const single = await startTestServer({ redis: false });
-    try {
-      const res = await fetch(`${single.url}/api/health`);
-      expect(await res.json()).toEqual({ ok: true, mongo: 'up', redis: 'disabled' });
-    } finally {
-      await stopTestServer(single);
-    }
+  it('refuses to start without Redis (the job queues live there; main starts a private one)', async () => {
+    await expect(startTestServer({ redis: false })).rejects.toThrow('REDIS_URL is required');
   });
 
   it('answers 503 with mongo down when the database goes away', async () => {

@@ -9,6 +9,7 @@ import {
   type SystemEvent,
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
+import type { EventBus } from '../events/bus.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { AppError } from '../http/errors.js';
 import { chainEntryOf, chainHash, verifyChain, type ChainCheck } from './chain.js';
@@ -121,12 +122,11 @@ export class ChannelLog {
   private readonly unannounced = new Map<string, Head>();
   private readonly timers: NodeJS.Timeout[];
   private readonly entries = new LRUCache<string, MessageDoc>({ max: ENTRY_CACHE_MAX });
-  /** Called when an entry's visible body changes, so other instances drop their copy. */
-  onEntryChanged: (id: string) => void = () => undefined;
-  /** Called every ANNOUNCE_MS with what moved, for the other instances (see learn). */
-  onAdvanced: (advance: LogAdvance) => void = () => undefined;
 
-  constructor(private readonly ctx: Context) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly events: EventBus,
+  ) {
     this.models = messageModels(ctx.conn);
     this.readPositions = new ReadPositions(this.models.reads, ctx.log);
     this.timers = [
@@ -297,6 +297,7 @@ export class ChannelLog {
     this.rememberHead(key, head);
     this.dirtyHeads.set(key, head);
     this.unannounced.set(key, head);
+    this.events.publish('entry.appended', { entry: doc });
   }
 
   /**
@@ -391,7 +392,8 @@ export class ChannelLog {
     const heads = [...this.unannounced].map(([key, head]) => ({ key, ...head }));
     this.unannounced.clear();
     const reads = this.readPositions.takeMoved();
-    if (heads.length || reads.length) this.onAdvanced({ heads, reads });
+    // Every ANNOUNCE_MS, for the other instances (see learn).
+    if (heads.length || reads.length) this.events.publish('log.advanced', { heads, reads });
   }
 
   /**
@@ -505,7 +507,8 @@ export class ChannelLog {
   async setBody(id: string, body: string, editedAt: Date): Promise<void> {
     this.entries.delete(id);
     await this.messages.updateOne({ _id: id }, { $set: { body, editedAt } });
-    this.onEntryChanged(id);
+    // Its visible body changed: other instances drop their copy.
+    this.events.publish('entry.changed', { entryId: id });
   }
 
   /** Read positions of the given users in the given channels. */

@@ -422,9 +422,9 @@ describe('ordering, idempotency and recovery', () => {
     const fs = await connect(w.freelancer);
     await join(fs, d.id);
     // Stored through the second instance, which does not announce it yet.
-    const announce = second.domain.log.onAdvanced;
-    second.domain.log.onAdvanced = () => undefined;
-    onTestFinished(() => void (second.domain.log.onAdvanced = announce));
+    const announce = second.domain.hub.announceLogAdvance;
+    second.domain.hub.announceLogAdvance = () => undefined;
+    onTestFinished(() => void (second.domain.hub.announceLogAdvance = announce));
     const onSecond = new ApiClient(second.url);
     onSecond.cookie = w.client.cookie;
     const [latest] = await sendMany(onSecond, d.id, 'joint', 1, 'fresh');
@@ -450,9 +450,9 @@ describe('ordering, idempotency and recovery', () => {
     const d = await disputeInMediation(w, await newContract(w));
     const before = await second.domain.log.loadHead(d.id, 'caucus:client');
     // Silence the writer's announcements, so `second` must find the head by reading.
-    const announce = server.domain.log.onAdvanced;
-    server.domain.log.onAdvanced = () => undefined;
-    onTestFinished(() => void (server.domain.log.onAdvanced = announce));
+    const announce = server.domain.hub.announceLogAdvance;
+    server.domain.hub.announceLogAdvance = () => undefined;
+    onTestFinished(() => void (server.domain.hub.announceLogAdvance = announce));
     const last = (await sendMany(w.client, d.id, 'caucus:client', 37, 'gallop')).at(-1)!;
     expect(last.seq).toBe(before.seq + 37);
     const head = await second.domain.log.loadHead(d.id, 'caucus:client');

@@ -21,7 +21,7 @@ import type { DisputeService } from '../disputes/service.js';
 import type { DisputeDoc } from '../disputes/model.js';
 import { AppError, conflict, forbidden, notFound, parse } from '../http/errors.js';
 import { consume, createLimiter } from '../http/rate-limit.js';
-import type { Hub } from '../realtime/hub.js';
+import type { EventBus } from '../events/bus.js';
 import type { UserService } from '../users/service.js';
 import type { MessageDoc } from './model.js';
 import { toMessage, type ChannelLog } from './service.js';
@@ -47,15 +47,14 @@ export class ThreadService {
   private readonly sendLimiter;
   /** Bounds the lookups that answer repeats of senders over their limit. */
   private readonly repeatLimiter;
-  evidence: EvidenceLookup | null = null;
-
   constructor(
     private readonly ctx: Context,
     private readonly deps: {
       disputes: DisputeService;
       log: ChannelLog;
-      hub: Hub;
       users: UserService;
+      evidence: EvidenceLookup;
+      events: EventBus;
     },
   ) {
     this.sendLimiter = createLimiter(ctx, 'send', ctx.config.MESSAGE_LIMIT_PER_MIN, 60);
@@ -128,16 +127,13 @@ export class ThreadService {
     return this.deps.log.byIdemKey(idemKey);
   }
 
-  private async attachable(disputeId: string, channel: Channel, ids: string[]) {
-    if (!this.evidence) throw new AppError('validation_failed', 'evidence is not available');
-    return this.evidence.attachable(disputeId, channel, ids);
+  private attachable(disputeId: string, channel: Channel, ids: string[]) {
+    return this.deps.evidence.attachable(disputeId, channel, ids);
   }
 
-  /** Fan-out after a new entry: readers' sockets, the author's read position, list views. */
-  afterAppend(dispute: DisputeDoc, doc: MessageDoc, authorId: string | null): void {
-    this.deps.hub.emitMessage(doc);
-    if (authorId) this.deps.log.raiseRead(dispute._id, doc.channel, authorId, doc.seq);
-    this.deps.disputes.broadcast(dispute, false);
+  /** An author has read what they just wrote (fan-out follows from `entry.appended`). */
+  private afterAppend(dispute: DisputeDoc, doc: MessageDoc, authorId: string): void {
+    this.deps.log.raiseRead(dispute._id, doc.channel, authorId, doc.seq);
   }
 
   async list(user: User, disputeId: string, query: unknown) {

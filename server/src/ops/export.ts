@@ -1,4 +1,4 @@
-import type { Channel, Message, Transcript } from '@dispute-room/shared';
+import { formatMoney, type Channel, type Message, type Transcript } from '@dispute-room/shared';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -20,9 +20,7 @@ const channelLabel: Record<Channel, string> = {
 };
 
 const money = (cents: number | null, currency: string) =>
-  cents === null
-    ? '—'
-    : new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  cents === null ? '—' : formatMoney(cents, currency, 'en-US');
 
 const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 

@@ -18,6 +18,9 @@ export interface WebhookDoc {
   events: WebhookEvent[];
   createdBy: string;
   createdAt: Date;
+  /** Failed attempts since the last success; DISABLE_AFTER_FAILURES switches it off. */
+  consecutiveFailures?: number;
+  disabledAt?: Date | null;
 }
 
 export interface DeliveryDoc {
@@ -29,7 +32,8 @@ export interface DeliveryDoc {
   payload: string;
   status: 'pending' | 'delivered' | 'failed';
   attemptCount: number;
-  nextAttemptAt: Date | null;
+  /** Attempts allowed in all (WEBHOOK_MAX_ATTEMPTS, raised by an admin's retry). */
+  attemptLimit?: number;
   createdAt: Date;
 }
 
@@ -79,6 +83,8 @@ export function opsModels(conn: Connection) {
           events: { type: [String], required: true },
           createdBy: { type: String, required: true },
           createdAt: { type: Date, required: true },
+          consecutiveFailures: { type: Number, default: 0 },
+          disabledAt: { type: Date, default: null },
         },
         { versionKey: false, collection: 'webhooks' },
       ),
@@ -95,7 +101,7 @@ export function opsModels(conn: Connection) {
           payload: { type: String, required: true },
           status: { type: String, required: true, index: true },
           attemptCount: { type: Number, required: true },
-          nextAttemptAt: { type: Date, default: null },
+          attemptLimit: { type: Number },
           createdAt: { type: Date, required: true },
         },
         { versionKey: false, collection: 'webhook_deliveries' },

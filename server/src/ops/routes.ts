@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { requireUser } from '../auth/policy.js';
 import { AppError } from '../http/errors.js';
 import { transcriptHtml } from './export.js';
+import type { QueueAdmin } from './queues-admin.js';
 import type { OpsService } from './service.js';
 import type { WebhookService } from './webhooks.js';
 
-export function opsRoutes(ops: OpsService, webhooks: WebhookService): Router {
+export function opsRoutes(ops: OpsService, webhooks: WebhookService, queues: QueueAdmin): Router {
   const r = Router();
   r.get('/ops/disputes', async (req, res) => {
     res.json(await ops.search(requireUser(req), req.query));
@@ -48,6 +49,16 @@ export function opsRoutes(ops: OpsService, webhooks: WebhookService): Router {
   });
   r.get('/admin/webhooks/:id/deliveries', async (req, res) => {
     res.json({ deliveries: await webhooks.deliveries(requireUser(req), req.params.id) });
+  });
+  r.post('/admin/webhooks/:id/enable', async (req, res) => {
+    res.json({ webhook: await webhooks.enable(requireUser(req), req.params.id) });
+  });
+  r.get('/admin/queues', async (req, res) => {
+    res.json({ queues: await queues.summary(requireUser(req)) });
+  });
+  r.post('/admin/queues/:queue/retry', async (req, res) => {
+    await queues.retry(requireUser(req), req.params.queue, req.body);
+    res.status(204).end();
   });
   return r;
 }

@@ -18,7 +18,8 @@ import {
 import { requireRole } from '../auth/policy.js';
 import type { Context } from '../context.js';
 import type { DisputeDoc, FeedbackDoc, ProposalDoc } from '../disputes/model.js';
-import { toProposal, type DisputeService } from '../disputes/service.js';
+import { toProposal } from '../disputes/presenter.js';
+import type { DisputeService } from '../disputes/service.js';
 import { AppError, notFound, parse } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import { toMessage } from '../messages/service.js';
@@ -66,11 +67,15 @@ const toReview = (d: ReviewDoc): Review => ({
 /** The people who look back: search, transcripts, QA reviews and metrics. Ops and admin only. */
 export class OpsService {
   readonly models: ReturnType<typeof opsModels>;
-  evidence: EvidenceSource | null = null;
 
   constructor(
     private readonly ctx: Context,
-    private readonly deps: { disputes: DisputeService; log: ChannelLog; users: UserService },
+    private readonly deps: {
+      disputes: DisputeService;
+      log: ChannelLog;
+      users: UserService;
+      evidence: EvidenceSource;
+    },
   ) {
     this.models = opsModels(ctx.conn);
   }
@@ -132,7 +137,7 @@ export class OpsService {
           ),
         ),
         this.models.reviews.find({ disputeId: id }).lean<ReviewDoc[]>(),
-        this.evidence?.forTranscript(id) ?? Promise.resolve([]),
+        this.deps.evidence.forTranscript(id),
         this.deps.users.byIds([d.clientId, d.freelancerId, ...new Set(await this.mediatorsOf(id))]),
       ]);
     const broken = checks

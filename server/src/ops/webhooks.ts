@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
 import {
   createWebhookBodySchema,
   type Delivery,
@@ -10,20 +11,32 @@ import type { Context } from '../context.js';
 import { newId } from '../db/ids.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import type { DisputeDoc, DisputeEventDoc } from '../disputes/model.js';
-import type { DisputeService } from '../disputes/service.js';
-import { notFound, parse } from '../http/errors.js';
+import type { DisputeStore } from '../disputes/store.js';
+import type { EventBus } from '../events/bus.js';
+import { jobIdOf, type Outbox } from '../events/outbox.js';
+import { RetryLater, type Jobs } from '../jobs/queues.js';
+import { conflict, notFound, parse } from '../http/errors.js';
 import { opsModels, type AttemptDoc, type DeliveryDoc, type WebhookDoc } from './model.js';
 
 /** Beyond the request timeout, how long an unfinished attempt may still be in flight. */
 const ATTEMPT_GRACE_MS = 2_000;
 
 /** Which webhook events a recorded dispute event produces. */
-export function webhookEventsFor(prev: DisputeDoc | null, e: DisputeEventDoc): WebhookEvent[] {
+export function webhookEventsFor(e: DisputeEventDoc): WebhookEvent[] {
   if (e.type === 'filed') return ['dispute.opened'];
   const out: WebhookEvent[] = [];
   if (e.from !== e.to) out.push('dispute.state_changed');
-  if (e.to === 'resolved' && prev?.state !== 'resolved') out.push('dispute.resolved');
+  if (e.to === 'resolved' && e.from !== 'resolved') out.push('dispute.resolved');
   return out;
+}
+
+/**
+ * Exponential backoff (capped at `max`) with jitter over its upper half, so receivers that come
+ * back are not hit by every waiting delivery at once.
+ */
+export function backoffMs(base: number, max: number, attempt: number, random = Math.random()) {
+  const ceiling = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random * (ceiling / 2));
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the timestamp stops replays. */
@@ -33,21 +46,21 @@ export function signature(secret: string, body: string, at: Date): string {
 }
 
 /**
- * Outgoing webhooks. A delivery is created once per (webhook, dispute event) by a unique
- * insert, and each attempt n by inserting `<delivery>#<n>`: with several instances an
- * attempt is still made once. Failed attempts are retried with exponential backoff.
+ * Outgoing webhooks, on BullMQ. For each recorded dispute event the `facts` job `webhooks`
+ * creates one delivery per subscribed webhook (a unique insert decides), and each delivery
+ * is a `webhooks` job retried with backoff. Attempt n of a delivery is made by whoever inserts
+ * `<delivery>#<n>`; the delivery counts it only after its result is stored, so an instance
+ * killed in between leaves the attempt for the next try to carry on. Every job is owed in the
+ * outbox first, so a lost Redis loses no delivery (jobs/outbox-repair.ts).
  */
 export class WebhookService {
   private readonly models: ReturnType<typeof opsModels>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
 
   constructor(
     private readonly ctx: Context,
-    disputes: DisputeService,
+    private readonly deps: { store: DisputeStore; outbox: Outbox; jobs: Jobs; events: EventBus },
   ) {
     this.models = opsModels(ctx.conn);
-    disputes.onEvent((prev, next, e) => this.record(prev, next, e));
   }
 
   async create(user: User, body: unknown) {
@@ -58,6 +71,8 @@ export class WebhookService {
       ...input,
       createdBy: user.id,
       createdAt: this.ctx.clock.now(),
+      consecutiveFailures: 0,
+      disabledAt: null,
     };
     await this.models.webhooks.create(doc);
     return this.toWebhook(doc);
@@ -69,8 +84,27 @@ export class WebhookService {
     return docs.map((d) => this.toWebhook(d));
   }
 
+  /** Switches a disabled webhook back on, its failure count from zero. */
+  async enable(user: User, webhookId: string) {
+    requireRole(user, 'admin');
+    const doc = await this.models.webhooks.findById(webhookId).lean<WebhookDoc>();
+    if (!doc) throw notFound('webhook');
+    await this.models.webhooks.updateOne(
+      { _id: webhookId },
+      { $set: { disabledAt: null, consecutiveFailures: 0 } },
+    );
+    return this.toWebhook({ ...doc, disabledAt: null, consecutiveFailures: 0 });
+  }
+
   private toWebhook(d: WebhookDoc) {
-    return { id: d._id, url: d.url, events: d.events, createdAt: d.createdAt.toISOString() };
+    return {
+      id: d._id,
+      url: d.url,
+      events: d.events,
+      createdAt: d.createdAt.toISOString(),
+      disabledAt: d.disabledAt?.toISOString() ?? null,
+      consecutiveFailures: d.consecutiveFailures ?? 0,
+    };
   }
 
   async deliveries(user: User, webhookId: string): Promise<Delivery[]> {
@@ -103,95 +137,118 @@ export class WebhookService {
     );
   }
 
-  private async record(
-    prev: DisputeDoc | null,
-    next: DisputeDoc,
-    e: DisputeEventDoc,
-  ): Promise<void> {
-    const events = webhookEventsFor(prev, e);
+  /** An admin's retry of a delivery that failed for good: as many attempts again. */
+  async retryDelivery(user: User, deliveryId: string): Promise<void> {
+    requireRole(user, 'admin');
+    const d = await this.models.deliveries.findById(deliveryId).lean<DeliveryDoc>();
+    if (!d) throw notFound('delivery');
+    if (d.status !== 'failed') throw conflict(`the delivery is ${d.status}`);
+    await this.models.deliveries.updateOne(
+      { _id: deliveryId },
+      {
+        $set: {
+          status: 'pending',
+          attemptLimit: d.attemptCount + this.ctx.config.WEBHOOK_MAX_ATTEMPTS,
+        },
+      },
+    );
+    const jobId = jobIdOf(deliveryId, 'deliver');
+    await this.deps.outbox.owe([this.deliveryJob(deliveryId)]);
+    // The dead letter of the last round, if BullMQ still has it, goes first.
+    await this.deps.jobs
+      .queue('webhooks')
+      .remove(jobId)
+      .catch(() => undefined);
+    await this.enqueueDelivery(deliveryId);
+  }
+
+  private deliveryJob(deliveryId: string) {
+    return {
+      _id: jobIdOf(deliveryId, 'deliver'),
+      queue: 'webhooks',
+      name: 'deliver',
+      data: { deliveryId },
+      at: new Date(),
+    };
+  }
+
+  async enqueueDelivery(deliveryId: string): Promise<void> {
+    await this.deps.jobs.add(
+      'webhooks',
+      'deliver',
+      { deliveryId },
+      {
+        jobId: jobIdOf(deliveryId, 'deliver'),
+        // The database counts attempts and decides when they are spent; BullMQ only paces them.
+        attempts: 1_000,
+        backoff: { type: 'webhook' },
+      },
+    );
+  }
+
+  /** The `webhooks` fact job: the deliveries a recorded event owes, once each. */
+  async deliveriesFor(eventId: string): Promise<void> {
+    const e = await this.deps.store.event(eventId);
+    if (!e) return;
+    const events = webhookEventsFor(e);
     if (events.length === 0) return;
+    const dispute = await this.deps.store.load(e.disputeId);
+    if (!dispute) return;
     const hooks = await this.models.webhooks.find().lean<WebhookDoc[]>();
-    let created = false;
-    for (const hook of hooks) {
+    for (const hook of hooks.filter((h) => !h.disabledAt)) {
       for (const event of events.filter((ev) => hook.events.includes(ev))) {
-        const payload = JSON.stringify({
-          id: `${e._id}:${event}`,
-          event,
-          occurredAt: e.at.toISOString(),
-          dispute: {
-            id: next._id,
-            number: next.number,
-            state: next.state,
-            previousState: e.from,
-            outcome: next.outcome,
-            contractId: next.contractId,
-          },
-        });
+        const deliveryId = `${hook._id}:${e._id}:${event}`;
+        await this.deps.outbox.owe([this.deliveryJob(deliveryId)]);
         try {
           await this.models.deliveries.collection.insertOne({
-            _id: `${hook._id}:${e._id}:${event}`,
+            _id: deliveryId,
             webhookId: hook._id,
             event,
-            disputeId: next._id,
-            payload,
+            disputeId: dispute._id,
+            payload: this.payload(e, event, dispute),
             status: 'pending',
             attemptCount: 0,
-            nextAttemptAt: e.at,
+            attemptLimit: this.ctx.config.WEBHOOK_MAX_ATTEMPTS,
             createdAt: this.ctx.clock.now(),
           } as never);
-          created = true;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
         }
+        await this.enqueueDelivery(deliveryId);
       }
     }
-    if (created) this.kick();
   }
 
-  /** Runs due deliveries soon, without waiting for the next sweep. */
-  private kick(): void {
-    setImmediate(() => void this.deliverDue(this.ctx.clock.now()));
-  }
-
-  start(): void {
-    this.timer = setInterval(() => void this.deliverDue(this.ctx.clock.now()), 1_000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** Attempts every pending delivery that is due at `now`. */
-  deliverDue(now: Date): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        const due = await this.models.deliveries.find({ status: 'pending' }).lean<DeliveryDoc[]>();
-        await Promise.all(
-          due
-            .filter((d) => !d.nextAttemptAt || d.nextAttemptAt <= now)
-            .map((d) => this.attempt(d, now)),
-        );
-      } catch (err) {
-        this.ctx.log.warn({ err }, 'webhook sweep failed');
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+  /** What the receiver gets: the dispute as the event left it. */
+  private payload(e: DisputeEventDoc, event: WebhookEvent, d: DisputeDoc): string {
+    return JSON.stringify({
+      id: `${e._id}:${event}`,
+      event,
+      occurredAt: e.at.toISOString(),
+      dispute: {
+        id: d._id,
+        number: d.number,
+        state: e.to,
+        previousState: e.from,
+        outcome: e.to === d.state ? d.outcome : null,
+        contractId: d.contractId,
+      },
+    });
   }
 
   /**
-   * Makes attempt n of a delivery, n being one past the attempts the delivery has counted.
-   * Whoever inserts `<delivery>#<n>` makes it. The delivery is updated only after the attempt's
-   * result is stored, so an instance that dies in between leaves attempt n behind with the
-   * delivery still counting n − 1: the next sweep finds it and brings the delivery forward
-   * from it instead of stopping at its key for ever.
+   * The `deliver` job: one attempt, n being one past the attempts the delivery has counted.
+   * Resolves when the delivery is settled (delivered, or failed for good); throws to be tried
+   * again after a backoff.
    */
-  private async attempt(d: DeliveryDoc, now: Date): Promise<void> {
+  async deliver(deliveryId: string): Promise<void> {
+    const d = await this.models.deliveries.findById(deliveryId).lean<DeliveryDoc>();
+    if (!d || d.status !== 'pending') return;
+    const limit = d.attemptLimit ?? this.ctx.config.WEBHOOK_MAX_ATTEMPTS;
+    if (d.attemptCount >= limit) return this.finish(d, 'failed');
     const n = d.attemptCount + 1;
     const attemptId = `${d._id}#${n}`;
+    const now = this.ctx.clock.now();
     try {
       await this.models.attempts.collection.insertOne({
         _id: attemptId,
@@ -212,6 +269,7 @@ export class WebhookService {
     let error: string | null = null;
     const started = performance.now();
     if (!hook) error = 'webhook removed';
+    else if (hook.disabledAt) error = 'webhook disabled';
     else {
       try {
         const res = await fetch(hook.url, {
@@ -239,7 +297,7 @@ export class WebhookService {
       { _id: attemptId },
       { $set: { status, error, ms, done: true } },
     );
-    await this.settle(d._id, n, error, now);
+    await this.counted(d, n, error, hook);
   }
 
   /**
@@ -249,36 +307,75 @@ export class WebhookService {
    */
   private async recover(d: DeliveryDoc, attemptId: string, n: number, now: Date): Promise<void> {
     const found = await this.models.attempts.findById(attemptId).lean<AttemptDoc>();
-    if (!found) return;
+    if (!found) throw new RetryLater('attempt vanished');
     // Attempts stored before `done` existed have a result when their status or error is set.
     const finished = found.done ?? (found.status !== null || found.error !== null);
-    if (finished) return this.settle(d._id, n, found.error, found.at);
+    const hook = await this.models.webhooks.findById(d.webhookId).lean<WebhookDoc>();
+    if (finished) return this.counted(d, n, found.error, hook);
     const cutOffAfter = this.ctx.config.WEBHOOK_TIMEOUT_MS + ATTEMPT_GRACE_MS;
-    if (now.getTime() - found.at.getTime() < cutOffAfter) return;
+    if (now.getTime() - found.at.getTime() < cutOffAfter) {
+      throw new RetryLater('the attempt is being made by another instance');
+    }
     const error = 'interrupted: the instance making the attempt stopped';
     await this.models.attempts.updateOne({ _id: attemptId }, { $set: { error, done: true } });
-    await this.settle(d._id, n, error, now);
+    return this.counted(d, n, error, hook);
   }
 
-  /** The delivery after its attempt n: delivered, failed for good, or due again after a backoff. */
-  private async settle(
-    deliveryId: string,
+  /** The delivery after its attempt n: delivered, failed for good, or to be tried again. */
+  private async counted(
+    d: DeliveryDoc,
     n: number,
     error: string | null,
-    at: Date,
+    hook: WebhookDoc | null,
   ): Promise<void> {
-    const delivered = error === null;
-    const exhausted = n >= this.ctx.config.WEBHOOK_MAX_ATTEMPTS;
-    const backoff = this.ctx.config.WEBHOOK_BACKOFF_MS * 2 ** (n - 1);
-    await this.models.deliveries.updateOne(
-      { _id: deliveryId },
+    await this.models.deliveries.updateOne({ _id: d._id }, { $set: { attemptCount: n } });
+    if (error === null) {
+      if (hook?.consecutiveFailures)
+        await this.models.webhooks.updateOne(
+          { _id: hook._id },
+          { $set: { consecutiveFailures: 0 } },
+        );
+      return this.finish(d, 'delivered');
+    }
+    if (hook && !hook.disabledAt) await this.failedOnce(hook);
+    const limit = d.attemptLimit ?? this.ctx.config.WEBHOOK_MAX_ATTEMPTS;
+    if (n >= limit || !hook || hook.disabledAt) {
+      await this.finish(d, 'failed');
+      // A dead letter: it stays in the queue's failed jobs, for an admin to see and retry.
+      throw new UnrecoverableError(`failed after ${n} attempts: ${error}`);
+    }
+    throw new Error(error);
+  }
+
+  private async finish(d: DeliveryDoc, status: 'delivered' | 'failed'): Promise<void> {
+    await this.models.deliveries.updateOne({ _id: d._id }, { $set: { status } });
+    await this.deps.outbox.settle(jobIdOf(d._id, 'deliver'));
+  }
+
+  /**
+   * Counts a failed attempt; the WEBHOOK_DISABLE_AFTER_FAILURES-th in a row (25) switches the
+   * webhook off and tells its owner.
+   */
+  private async failedOnce(hook: WebhookDoc): Promise<void> {
+    const failures = (hook.consecutiveFailures ?? 0) + 1;
+    const disable = failures >= this.ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES;
+    await this.models.webhooks.updateOne(
+      { _id: hook._id },
       {
         $set: {
-          attemptCount: n,
-          status: delivered ? 'delivered' : exhausted ? 'failed' : 'pending',
-          nextAttemptAt: delivered || exhausted ? null : new Date(at.getTime() + backoff),
+          consecutiveFailures: failures,
+          ...(disable ? { disabledAt: this.ctx.clock.now() } : {}),
         },
       },
     );
+    if (disable) {
+      this.ctx.log.warn({ webhookId: hook._id, failures }, 'webhook disabled after failures');
+      this.deps.events.publish('webhook.disabled', {
+        webhookId: hook._id,
+        ownerId: hook.createdBy,
+        url: hook.url,
+        failures,
+      });
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.js';
 import { DatabaseUnavailableError } from '../db/errors.js';
 import { openDatabase } from '../db/open.js';
+import { openRedis } from '../db/open-redis.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
 import { printDemoCredentials, seedDemo } from './demo.js';
@@ -9,18 +10,20 @@ import { seedCommandAllowed } from './seeding.js';
 // `pnpm seed`: the demo data set into an empty database (MONGODB_URI, or the embedded one
 // while the server is stopped — two embedded databases must not share one data directory).
 async function run() {
-  const config = { ...loadConfig(), PORT: 0, SWEEP_INTERVAL_MS: 0 };
-  if (!seedCommandAllowed(config)) {
+  const given = { ...loadConfig(), PORT: 0, SWEEP_INTERVAL_MS: 0 };
+  if (!seedCommandAllowed(given)) {
     process.stderr.write(
       'NODE_ENV=production: the demo accounts have public passwords; set SEED_DEMO=true to seed them anyway.\n',
     );
     process.exit(2);
   }
-  const log = createLogger(config.LOG_LEVEL);
-  const { uri, embedded } = await openDatabase(config, log, (reason) => {
+  const log = createLogger(given.LOG_LEVEL);
+  const giveUp = (reason: string) => {
     process.stderr.write(`seeding failed: ${reason}\n`);
     process.exit(1);
-  });
+  };
+  const { uri, embedded } = await openDatabase(given, log, giveUp);
+  const { config, embedded: embeddedRedis } = await openRedis(given, log, giveUp);
   const server = await startServer({ config, mongoUri: uri, log });
   try {
     const accounts = await seedDemo(server.domain, log);
@@ -28,6 +31,7 @@ async function run() {
     else process.stdout.write('The database already has users: nothing seeded.\n');
   } finally {
     await server.stop();
+    await embeddedRedis?.stop();
     await embedded?.stop();
   }
 }

@@ -32,85 +32,87 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
     await dropRedisPrefix(inject('redisUrl'), redisPrefix);
   });
 
-  it('is carried on by the restarted instance and delivered once', async () => {
-    const port = await getPort();
-    server = new ServerProcess('hooks', port, {
-      MONGODB_URI: inject('mongoUri'),
-      MONGODB_DB: dbName,
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: redisPrefix,
-      LOG_LEVEL: 'warn',
-      SEED_DEMO: 'false',
-      CLIENT_DIST: '/nonexistent',
-      ADMIN_EMAIL: 'admin@example.test',
-      ADMIN_PASSWORD: 'admin-password-for-tests',
-      LOGIN_LIMIT_PER_IP: '100000',
-      LOGIN_LIMIT_PER_ACCOUNT: '100000',
-      WEBHOOK_TIMEOUT_MS: '500',
-      WEBHOOK_BACKOFF_MS: '100',
-    });
-    let killed: Promise<void> | null = null;
-    receiver = createServer((req, res) => {
-      received.push({
-        delivery: String(req.headers['x-dispute-room-delivery']),
-        event: String(req.headers['x-dispute-room-event']),
+  it(
+    'is carried on by the restarted instance and delivered once',
+    { timeout: 90_000 },
+    async () => {
+      const port = await getPort();
+      server = new ServerProcess('hooks', port, {
+        MONGODB_URI: inject('mongoUri'),
+        MONGODB_DB: dbName,
+        REDIS_URL: inject('redisUrl'),
+        REDIS_PREFIX: redisPrefix,
+        LOG_LEVEL: 'warn',
+        SEED_DEMO: 'false',
+        CLIENT_DIST: '/nonexistent',
+        ADMIN_EMAIL: 'admin@example.test',
+        ADMIN_PASSWORD: 'admin-password-for-tests',
+        WEBHOOK_TIMEOUT_MS: '500',
+        WEBHOOK_BACKOFF_MS: '100',
       });
-      // The first request never gets an answer: its sender dies first.
-      if (!killed) killed = server.crash();
-      else res.end();
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      let killed: Promise<void> | null = null;
+      receiver = createServer((req, res) => {
+        received.push({
+          delivery: String(req.headers['x-dispute-room-delivery']),
+          event: String(req.headers['x-dispute-room-event']),
+        });
+        // The first request never gets an answer: its sender dies first.
+        if (!killed) killed = server.crash();
+        else res.end();
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
-    await server.start();
-    const admin = await adminClient(server.url);
-    const hook = await admin.post('/api/admin/webhooks', {
-      url,
-      secret: 'whsec_0123456789abcdef',
-      events: ['dispute.opened'],
-    });
-    expect(hook.status).toBe(201);
-    const client = await makeUser(admin, 'client');
-    const freelancer = await makeUser(admin, 'freelancer');
-    const contract = await admin.post('/api/contracts', {
-      title: 'Logo',
-      clientId: client.user!.id,
-      freelancerId: freelancer.user!.id,
-      escrowCents: 10_000,
-      currency: 'USD',
-    });
-    const filed = await client.post('/api/disputes', {
-      contractId: contract.body.contract.id,
-      reason: 'quality',
-      description: 'The logo is not what was agreed.',
-      claimCents: 5_000,
-    });
-    expect(filed.status).toBe(201);
+      await server.start();
+      const admin = await adminClient(server.url);
+      const hook = await admin.post('/api/admin/webhooks', {
+        url,
+        secret: 'whsec_0123456789abcdef',
+        events: ['dispute.opened'],
+      });
+      expect(hook.status).toBe(201);
+      const client = await makeUser(admin, 'client');
+      const freelancer = await makeUser(admin, 'freelancer');
+      const contract = await admin.post('/api/contracts', {
+        title: 'Logo',
+        clientId: client.user!.id,
+        freelancerId: freelancer.user!.id,
+        escrowCents: 10_000,
+        currency: 'USD',
+      });
+      const filed = await client.post('/api/disputes', {
+        contractId: contract.body.contract.id,
+        reason: 'quality',
+        description: 'The logo is not what was agreed.',
+        claimCents: 5_000,
+      });
+      expect(filed.status).toBe(201);
 
-    await vi.waitFor(() => expect(killed).not.toBeNull(), { timeout: 15_000, interval: 50 });
-    await killed;
-    await server.start();
-    const again = await adminClient(server.url);
-    const deliveries = async () =>
-      (await again.get(`/api/admin/webhooks/${hook.body.webhook.id}/deliveries`)).body
-        .deliveries as {
-        id: string;
-        status: string;
-        attempts: { status: number | null; error: string | null }[];
-      }[];
-    await vi.waitFor(async () => expect((await deliveries())[0]?.status).toBe('delivered'), {
-      timeout: 30_000,
-      interval: 200,
-    });
-    const [delivery] = await deliveries();
-    // The cut-off attempt counts as failed; the next one delivered; nothing more was sent.
-    expect(delivery!.attempts).toEqual([
-      expect.objectContaining({ status: null, error: expect.stringMatching(/^interrupted/) }),
-      expect.objectContaining({ status: 200, error: null }),
-    ]);
-    expect(received).toEqual([
-      { delivery: delivery!.id, event: 'dispute.opened' },
-      { delivery: delivery!.id, event: 'dispute.opened' },
-    ]);
-  });
+      await vi.waitFor(() => expect(killed).not.toBeNull(), { timeout: 15_000, interval: 50 });
+      await killed;
+      await server.start();
+      const again = await adminClient(server.url);
+      const deliveries = async () =>
+        (await again.get(`/api/admin/webhooks/${hook.body.webhook.id}/deliveries`)).body
+          .deliveries as {
+          id: string;
+          status: string;
+          attempts: { status: number | null; error: string | null }[];
+        }[];
+      await vi.waitFor(async () => expect((await deliveries())[0]?.status).toBe('delivered'), {
+        timeout: 30_000,
+        interval: 200,
+      });
+      const [delivery] = await deliveries();
+      // The cut-off attempt counts as failed; the next one delivered; nothing more was sent.
+      expect(delivery!.attempts).toEqual([
+        expect.objectContaining({ status: null, error: expect.stringMatching(/^interrupted/) }),
+        expect.objectContaining({ status: 200, error: null }),
+      ]);
+      expect(received).toEqual([
+        { delivery: delivery!.id, event: 'dispute.opened' },
+        { delivery: delivery!.id, event: 'dispute.opened' },
+      ]);
+    },
+  );
 });

@@ -1,0 +1,186 @@
+import { LRUCache } from 'lru-cache';
+import { isTerminal } from '@dispute-room/shared';
+import type { Context } from '../context.js';
+import { isDuplicateKey } from '../db/mongo.js';
+import type { EventBus } from '../events/bus.js';
+import type { Outbox } from '../events/outbox.js';
+import { conflict, notFound } from '../http/errors.js';
+import type { ChannelLog } from '../messages/service.js';
+import type { UserService } from '../users/service.js';
+import { decide, evolve, type Actor, type Command } from './lifecycle.js';
+import { disputeModels, type DisputeDoc, type DisputeEventDoc, type ProposalDoc } from './model.js';
+import { postSystemEntries } from './system-messages.js';
+
+const CACHE_TTL_MS = 5_000;
+
+/**
+ * The event log of disputes and its projections. Every change is an event inserted under
+ * `<disputeId>:<version>`: the insert decides. What follows (the dispute's projection,
+ * proposal statuses, unlocking the contract, system entries) is safe to repeat, which is how
+ * a crash between the two is repaired on the next load. Then `dispute.recorded` is published.
+ */
+export class DisputeStore {
+  readonly models: ReturnType<typeof disputeModels>;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly deps: {
+      log: ChannelLog;
+      users: UserService;
+      events: EventBus;
+      outbox: Outbox;
+    },
+  ) {
+    this.models = disputeModels(ctx.conn);
+  }
+
+  private get rules() {
+    return { mediationDays: this.ctx.config.MEDIATION_DAYS };
+  }
+
+  /** The current dispute, folding in any logged event its projection has not caught up with. */
+  async load(id: string): Promise<DisputeDoc | null> {
+    let d = await this.models.disputes.findById(id).lean<DisputeDoc>();
+    if (!d) return null;
+    for (;;) {
+      const e = await this.models.events.findById(`${id}:${d.version + 1}`).lean<DisputeEventDoc>();
+      if (!e) return d;
+      const next = evolve(d, e);
+      await this.project(d, next, e);
+      d = next;
+    }
+  }
+
+  /**
+   * Hot paths (sending, typing, receipts) read disputes through a per-instance cache. Every
+   * instance drops an entry as soon as any instance records an event for it (a server-side
+   * Socket.IO message over Redis), and entries live at most CACHE_TTL_MS regardless, so the
+   * cache is never staler than a read made a moment earlier. Commands always load fresh.
+   */
+  private readonly cache = new LRUCache<string, DisputeDoc>({ max: 20_000, ttl: CACHE_TTL_MS });
+
+  async cachedLoad(id: string): Promise<DisputeDoc | null> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const doc = await this.load(id);
+    if (doc) this.cache.set(id, doc);
+    return doc;
+  }
+
+  /** Another instance recorded an event for this dispute. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
+  /** Stores a new event: owed to the outbox first, so a stored event always has its follow-up. */
+  async insertEvent(event: DisputeEventDoc): Promise<void> {
+    await this.deps.outbox.oweForEvent(event._id);
+    await this.models.events.collection.insertOne(event as never);
+  }
+
+  /**
+   * Applies a command: decide against the current state, insert the event under the next
+   * version; if another writer took that version, reload and decide again (which may now
+   * refuse with 409). Exactly one of two conflicting commands wins.
+   */
+  async apply(
+    id: string,
+    actor: Actor,
+    command: Command,
+    at?: Date,
+  ): Promise<{ dispute: DisputeDoc; applied: boolean }> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const d = await this.load(id);
+      if (!d) throw notFound('dispute');
+      const now = at ?? this.ctx.clock.now();
+      const decision = decide(d, actor, command, now, this.rules);
+      if (!decision) return { dispute: d, applied: false };
+      const event: DisputeEventDoc = {
+        _id: `${id}:${d.version + 1}`,
+        disputeId: id,
+        version: d.version + 1,
+        actorId: actor.id,
+        at: now,
+        ...decision,
+      };
+      try {
+        await this.insertEvent(event);
+      } catch (err) {
+        if (isDuplicateKey(err)) continue;
+        throw err;
+      }
+      const next = evolve(d, event);
+      await this.project(d, next, event);
+      return { dispute: next, applied: true };
+    }
+    throw conflict('the dispute is changing too fast, try again');
+  }
+
+  /** A new dispute's first event and projection are stored: what follows, as for any event. */
+  async filed(dispute: DisputeDoc, event: DisputeEventDoc): Promise<void> {
+    await postSystemEntries(this.deps, null, dispute, event);
+    this.deps.events.publish('dispute.recorded', { prev: null, next: dispute, event });
+  }
+
+  private async project(prev: DisputeDoc, next: DisputeDoc, e: DisputeEventDoc): Promise<void> {
+    this.cache.delete(next._id);
+    await this.models.disputes.collection.replaceOne(
+      { _id: next._id, version: { $lt: next.version } } as never,
+      next as never,
+    );
+    await this.projectProposals(prev, next, e);
+    if (isTerminal(next.state)) {
+      await this.models.active.deleteOne({ _id: next.contractId, disputeId: next._id });
+    }
+    await postSystemEntries(this.deps, prev, next, e);
+    this.deps.events.publish('dispute.recorded', { prev, next, event: e });
+  }
+
+  private async projectProposals(
+    prev: DisputeDoc,
+    next: DisputeDoc,
+    e: DisputeEventDoc,
+  ): Promise<void> {
+    const proposals = this.models.proposals;
+    const set = (pid: string, fields: Partial<ProposalDoc>) =>
+      proposals.collection.updateOne({ _id: pid, version: { $lt: e.version } } as never, {
+        $set: { ...fields, version: e.version },
+      });
+    if (e.type === 'proposed' && next.pending) {
+      if (prev.pending) await set(prev.pending.id, { status: 'superseded' });
+      await proposals.collection
+        .insertOne({
+          _id: next.pending.id,
+          disputeId: next._id,
+          authorId: e.actorId,
+          clientCents: next.pending.clientCents,
+          freelancerCents: next.pending.freelancerCents,
+          note: e.note,
+          status: 'pending',
+          acceptedBy: next.pending.acceptedBy,
+          createdAt: e.at,
+          version: e.version,
+        } as never)
+        .catch((err: unknown) => {
+          if (!isDuplicateKey(err)) throw err;
+        });
+    } else if (e.type === 'proposal_accepted' && prev.pending) {
+      const acceptedBy = [...prev.pending.acceptedBy, e.actorId];
+      await set(prev.pending.id, { acceptedBy, status: e.data.resolves ? 'accepted' : 'pending' });
+    } else if (e.type === 'proposal_rejected' && prev.pending) {
+      await set(prev.pending.id, { status: 'rejected' });
+    } else if (isTerminal(next.state) && prev.pending) {
+      await set(prev.pending.id, { status: 'expired' });
+    }
+  }
+
+  /** For the transcript and ops: the event log in order. */
+  async events(id: string): Promise<DisputeEventDoc[]> {
+    const docs = await this.models.events.find({ disputeId: id }).lean<DisputeEventDoc[]>();
+    return docs.sort((a, b) => a.version - b.version);
+  }
+
+  async event(id: string): Promise<DisputeEventDoc | null> {
+    return this.models.events.findById(id).lean<DisputeEventDoc>();
+  }
+}

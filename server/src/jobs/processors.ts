@@ -1,0 +1,102 @@
+import type { Job } from 'bullmq';
+import type { Context } from '../context.js';
+import type { DisputeService } from '../disputes/service.js';
+import type { Outbox, OutboxDoc } from '../events/outbox.js';
+import type { WebhookService } from '../ops/webhooks.js';
+import { backoffMs } from '../ops/webhooks.js';
+import { RetryLater, type Jobs } from './queues.js';
+
+/** Schedules are upserted again this often: a flushed Redis loses them too. */
+const RESCHEDULE_MS = 60_000;
+
+/** Options of a `facts` job: a follow-up of one stored fact, by one listener. */
+export const factJobOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1_000 },
+} as const;
+
+interface Deps {
+  jobs: Jobs;
+  outbox: Outbox;
+  webhooks: WebhookService;
+  disputes: DisputeService;
+  /** The durable follow-ups of dispute events, by the name their jobs carry. */
+  factListeners: Record<string, (eventId: string) => Promise<void>>;
+}
+
+/** Enqueues an owed job again (a job of that id that still exists makes it a no-op). */
+export async function enqueueOwed(deps: Deps, owed: OutboxDoc): Promise<void> {
+  if (owed.queue === 'webhooks') return deps.webhooks.enqueueDelivery(owed.data.deliveryId!);
+  await deps.jobs.add('facts', owed.name, owed.data, { jobId: owed._id, ...factJobOptions });
+}
+
+/**
+ * Jobs owed in the outbox whose BullMQ job is missing (Redis flushed or lost, or a crash
+ * between storing a fact and enqueuing its jobs) are enqueued again. Returns how many.
+ */
+export async function repairOutbox(deps: Deps, minAgeMs: number): Promise<number> {
+  const owed = await deps.outbox.owedBefore(new Date(Date.now() - minAgeMs));
+  for (const doc of owed) await enqueueOwed(deps, doc);
+  return owed.length;
+}
+
+/**
+ * Starts this instance's workers and (idempotently) the schedules shared by all instances.
+ * Returns what stops the periodic re-upsert of the schedules.
+ */
+export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
+  const { jobs, outbox, webhooks, disputes, factListeners } = deps;
+
+  jobs.work('facts', async (job: Job<{ eventId: string }>) => {
+    const listener = factListeners[job.name];
+    if (!listener) throw new Error(`no listener named ${job.name}`);
+    await listener(job.data.eventId);
+    await outbox.settle(String(job.id));
+  });
+
+  jobs.work(
+    'webhooks',
+    async (job: Job<{ deliveryId: string }>) => {
+      await webhooks.deliver(job.data.deliveryId);
+    },
+    {
+      concurrency: 8,
+      // Another instance is making the attempt: look again shortly, not after a long backoff.
+      backoff: (attemptsMade, err) =>
+        err instanceof RetryLater
+          ? 1_000
+          : backoffMs(
+              ctx.config.WEBHOOK_BACKOFF_MS,
+              ctx.config.WEBHOOK_BACKOFF_MAX_MS,
+              attemptsMade,
+            ),
+    },
+  );
+
+  jobs.work(
+    'schedules',
+    async (job: Job) => {
+      if (job.name === 'deadline-sweep') {
+        const fired = await disputes.tick(ctx.clock.now());
+        if (fired) ctx.log.info({ fired }, 'deadlines applied');
+      } else if (job.name === 'outbox-repair') {
+        const repaired = await repairOutbox(deps, ctx.config.OUTBOX_REPAIR_AGE_MS);
+        if (repaired) ctx.log.info({ repaired }, 'owed jobs enqueued again');
+      }
+    },
+    { concurrency: 1 },
+  );
+
+  const schedule = async () => {
+    await jobs.every('schedules', 'deadline-sweep', ctx.config.SWEEP_INTERVAL_MS);
+    await jobs.every('schedules', 'outbox-repair', ctx.config.OUTBOX_REPAIR_MS);
+  };
+  await schedule();
+  const timer = setInterval(() => {
+    schedule().catch((err: unknown) => ctx.log.warn({ err }, 'could not renew the schedules'));
+  }, RESCHEDULE_MS);
+  timer.unref();
+  // At start too: whatever this instance (or a lost Redis) left owed.
+  await repairOutbox(deps, ctx.config.OUTBOX_REPAIR_AGE_MS);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,21 @@
+import type { EventBus } from '../events/bus.js';
+import { jobIdOf, type Outbox } from '../events/outbox.js';
+import { factJobOptions } from '../jobs/processors.js';
+import type { Jobs } from '../jobs/queues.js';
+
+/**
+ * Hands each recorded dispute event to the durable listeners that follow it (one `facts` job
+ * each, owed in the outbox before the event was stored). Runs again on repair: same job ids.
+ */
+export function listenJobs(events: EventBus, outbox: Outbox, jobs: Jobs): void {
+  events.on('dispute.recorded', async ({ event }) => {
+    for (const listener of outbox.eventFollowers) {
+      await jobs.add(
+        'facts',
+        listener,
+        { eventId: event._id },
+        { jobId: jobIdOf(event._id, listener), ...factJobOptions },
+      );
+    }
+  });
+}

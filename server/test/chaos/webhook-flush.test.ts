@@ -1,0 +1,137 @@
+import getPort from 'get-port';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
+import { uniqueDbName } from '../harness.js';
+import { adminClient, makeUser, type ApiClient } from '../api-client.js';
+import { RedisProcess, ServerProcess } from './procs.js';
+
+/**
+ * The database is the outbox: dispute events are stored while their webhook cannot be
+ * reached, the instance is killed, its Redis (every queued job) is flushed, and the instance
+ * restarts. Every webhook delivery the events owe must still succeed, each exactly once.
+ */
+describe('webhooks through kill -9 and a flushed Redis', () => {
+  const dbName = uniqueDbName('hookflush');
+  let redis: RedisProcess;
+  let server: ServerProcess;
+  let receiver: Server;
+
+  afterAll(async () => {
+    await server?.dispose();
+    await redis?.dispose();
+    await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+    const mongo = new MongoClient(inject('mongoUri'));
+    await mongo
+      .connect()
+      .then(() => mongo.db(dbName).dropDatabase())
+      .finally(() => mongo.close());
+  });
+
+  it('delivers everything owed, once each', { timeout: 120_000 }, async () => {
+    redis = new RedisProcess(await getPort());
+    await redis.start();
+    server = new ServerProcess('hooks', await getPort(), {
+      MONGODB_URI: inject('mongoUri'),
+      MONGODB_DB: dbName,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: 'flush:',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      CLIENT_DIST: '/nonexistent',
+      ADMIN_EMAIL: 'admin@example.test',
+      ADMIN_PASSWORD: 'admin-password-for-tests',
+      WEBHOOK_MAX_ATTEMPTS: '50',
+      // The receiver is down on purpose for a while: that must not switch the hook off here.
+      WEBHOOK_DISABLE_AFTER_FAILURES: '100000',
+      WEBHOOK_BACKOFF_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '1000',
+      OUTBOX_REPAIR_AGE_MS: '1000',
+      OUTBOX_REPAIR_MS: '1000',
+    });
+    // Until `accepting`, the receiver is down for maintenance (503): nothing gets delivered.
+    let accepting = false;
+    const delivered = new Map<string, number>();
+    receiver = createServer((req, res) => {
+      req.resume();
+      if (!accepting) {
+        res.statusCode = 503;
+        return res.end();
+      }
+      const id = String(req.headers['x-dispute-room-delivery']);
+      delivered.set(id, (delivered.get(id) ?? 0) + 1);
+      res.end();
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+
+    await server.start();
+    const admin = await adminClient(server.url);
+    const hook = await admin.post('/api/admin/webhooks', {
+      url,
+      secret: 'whsec_0123456789abcdef',
+      events: ['dispute.opened', 'dispute.state_changed', 'dispute.resolved'],
+    });
+    expect(hook.status).toBe(201);
+    const [client, freelancer] = await Promise.all([
+      makeUser(admin, 'client'),
+      makeUser(admin, 'freelancer'),
+    ]);
+    // Eight disputes: half accepted (opened, state_changed, resolved), half rejected
+    // (opened, state_changed): 20 deliveries owed.
+    const file = async (i: number, by: ApiClient) => {
+      const contract = await admin.post('/api/contracts', {
+        title: `Job ${i}`,
+        clientId: client.user!.id,
+        freelancerId: freelancer.user!.id,
+        escrowCents: 10_000,
+        currency: 'USD',
+      });
+      const d = await by.post('/api/disputes', {
+        contractId: contract.body.contract.id,
+        reason: 'quality',
+        description: 'Not what was agreed.',
+        claimCents: 5_000,
+      });
+      await freelancer.post(`/api/disputes/${d.body.dispute.id}/respond`, { accept: i % 2 === 0 });
+    };
+    for (let i = 0; i < 8; i++) await file(i, client);
+
+    await server.crash();
+    const r = new Redis(redis.url);
+    await r.flushall();
+    expect(await r.dbsize()).toBe(0);
+    r.disconnect();
+    accepting = true;
+    await server.start();
+
+    const again = await adminClient(server.url);
+    const deliveries = async () =>
+      (await again.get(`/api/admin/webhooks/${hook.body.webhook.id}/deliveries`)).body
+        .deliveries as { id: string; status: string }[];
+    await vi.waitFor(
+      async () => {
+        const all = await deliveries();
+        expect(all).toHaveLength(20);
+        expect(all.every((d) => d.status === 'delivered')).toBe(true);
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    const ids = (await deliveries()).map((d) => d.id).sort();
+    expect([...delivered.keys()].sort()).toEqual(ids);
+    expect([...delivered.values()].every((n) => n === 1)).toBe(true);
+    // Nothing is owed any more.
+    const mongo = new MongoClient(inject('mongoUri'));
+    await mongo.connect();
+    try {
+      await vi.waitFor(
+        async () => expect(await mongo.db(dbName).collection('outbox').countDocuments()).toBe(0),
+        { timeout: 10_000, interval: 200 },
+      );
+    } finally {
+      await mongo.close();
+    }
+  });
+});
