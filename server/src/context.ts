@@ -14,8 +14,8 @@ export interface Context {
   config: Config;
   log: Logger;
   conn: Connection;
-  /** Absent in single-instance mode (no REDIS_URL). */
-  redis: RedisClients | null;
+  /** Required: sessions, rate limits, presence and the job queues are shared through it. */
+  redis: RedisClients;
   /** Distinguishes this instance in logs and Redis keys. */
   instanceId: string;
   /**

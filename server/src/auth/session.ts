@@ -5,11 +5,12 @@ import type { Context } from '../context.js';
 
 export const SESSION_COOKIE = 'dr.sid';
 
-/** Cookie sessions: in Redis when configured (shared by instances), in memory otherwise. */
+/** Cookie sessions, in Redis: shared by every instance. */
 export function createSessionMiddleware(ctx: Context): RequestHandler {
-  const store: Store | undefined = ctx.redis
-    ? new RedisStore({ client: ctx.redis.main, prefix: `${ctx.config.REDIS_PREFIX}sess:` })
-    : undefined;
+  const store: Store = new RedisStore({
+    client: ctx.redis.main,
+    prefix: `${ctx.config.REDIS_PREFIX}sess:`,
+  });
   const secure = ctx.config.COOKIE_SECURE === 'auto' ? 'auto' : ctx.config.COOKIE_SECURE === 'true';
   return session({
     name: SESSION_COOKIE,

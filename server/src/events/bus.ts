@@ -1,4 +1,3 @@
-import type { Channel } from '@dispute-room/shared';
 import type { DisputeDoc, DisputeEventDoc } from '../disputes/model.js';
 import type { EvidenceDoc } from '../evidence/model.js';
 import type { Logger } from '../logger.js';
@@ -20,10 +19,6 @@ export interface DomainEvents {
   'dispute.recorded': { prev: DisputeDoc | null; next: DisputeDoc; event: DisputeEventDoc };
   /** A file was stored as evidence of a channel. */
   'evidence.stored': { evidence: EvidenceDoc };
-  /** A reader's position in a channel moved to `seq`. */
-  'read.moved': { disputeId: string; channel: Channel; userId: string; seq: number };
-  /** Someone is typing in a channel (not stored; relayed to the channel's readers). */
-  'user.typing': { disputeId: string; channel: Channel; userId: string };
   /** An API token was revoked: whatever uses it is cut off. */
   'token.revoked': { tokenId: string };
   /** A session ended (logout): its sockets are cut off. */

@@ -1,3 +1,6 @@
+// Why one file of ~500 lines: the upload path (spool or stream, sniff, hash, size cap, store
+// once, abandon) and the read path (ranges, previews, visibility) share the same GridFS
+// bucket, type table and dedupe key; the multipart reading itself lives in form.ts.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Writable } from 'node:stream';

@@ -6,12 +6,8 @@ import { requireRole, requireUser } from '../auth/policy.js';
 import type { Context } from '../context.js';
 
 export async function checkHealth(ctx: Context): Promise<Health> {
-  const [mongoUp, redisUp] = await Promise.all([
-    pingMongo(ctx.conn),
-    ctx.redis ? pingRedis(ctx.redis.main) : Promise.resolve(null),
-  ]);
-  const redis = redisUp === null ? 'disabled' : redisUp ? 'up' : 'down';
-  return { ok: mongoUp && redis !== 'down', mongo: mongoUp ? 'up' : 'down', redis };
+  const [mongoUp, redisUp] = await Promise.all([pingMongo(ctx.conn), pingRedis(ctx.redis.main)]);
+  return { ok: mongoUp && redisUp, mongo: mongoUp ? 'up' : 'down', redis: redisUp ? 'up' : 'down' };
 }
 
 export function healthRoutes(

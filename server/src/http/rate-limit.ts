@@ -1,28 +1,20 @@
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Context } from '../context.js';
 import { AppError } from './errors.js';
 
-/** A counter shared by all instances through Redis, or kept in memory in single-instance mode. */
+/** A counter shared by all instances through Redis. */
 export function createLimiter(
   ctx: Context,
   name: string,
   points: number,
   durationSec: number,
 ): RateLimiterAbstract {
-  const keyPrefix = `${ctx.config.REDIS_PREFIX}rl:${name}`;
-  return ctx.redis
-    ? new RateLimiterRedis({
-        storeClient: ctx.redis.main,
-        keyPrefix,
-        points,
-        duration: durationSec,
-      })
-    : new RateLimiterMemory({ keyPrefix, points, duration: durationSec });
+  return new RateLimiterRedis({
+    storeClient: ctx.redis.main,
+    keyPrefix: `${ctx.config.REDIS_PREFIX}rl:${name}`,
+    points,
+    duration: durationSec,
+  });
 }
 
 export function rateLimited(res: RateLimiterRes): AppError {

@@ -1,3 +1,7 @@
+// Why one file of ~550 lines: ChannelLog is one mechanism (group commit, the heads every
+// append and join walks from, read positions, the entry cache and what instances announce to
+// each other), and its parts share private state that must change together; split, each piece
+// would need the others' internals.
 import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
 import pMap from 'p-map';

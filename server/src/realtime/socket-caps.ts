@@ -40,15 +40,14 @@ type AdmitCommand = (numKeys: number, ...args: (string | number)[]) => Promise<n
 
 /**
  * Caps the sockets of one user and of one token across all instances (SOCKETS_PER_USER,
- * SOCKETS_PER_TOKEN). Without Redis, one instance holds every socket, so a map does.
+ * SOCKETS_PER_TOKEN).
  */
 export class SocketCaps {
-  private readonly local = new Map<string, Set<string>>();
   private readonly prefix: string;
 
   constructor(private readonly ctx: Context) {
     this.prefix = `${ctx.config.REDIS_PREFIX}sockets:`;
-    ctx.redis?.main.defineCommand('admitSocket', { lua: ADMIT });
+    ctx.redis.main.defineCommand('admitSocket', { lua: ADMIT });
   }
 
   private caps({ userId, tokenId }: SocketOwners): Cap[] {
@@ -65,32 +64,24 @@ export class SocketCaps {
   async admit(socketId: string, owners: SocketOwners): Promise<string | null> {
     const caps = this.caps(owners);
     let full: number;
-    if (this.ctx.redis) {
-      const now = Date.now();
-      const admit = (this.ctx.redis.main as unknown as { admitSocket: AdmitCommand }).admitSocket;
-      try {
-        full = await admit.call(
-          this.ctx.redis.main,
-          caps.length,
-          ...caps.map((c) => c.key),
-          now,
-          now + SOCKET_LEASE_MS,
-          socketId,
-          ...caps.map((c) => c.max),
-          SOCKET_LEASE_MS,
-        );
-      } catch (err) {
-        // A cap must not take the whole realtime side down with Redis; the next renewal
-        // counts this socket.
-        this.ctx.log.warn({ err }, 'socket caps unavailable; connection admitted');
-        return null;
-      }
-    } else {
-      const sets = caps.map((c) => this.local.get(c.key) ?? new Set<string>());
-      full = sets.findIndex((s, i) => s.size >= caps[i]!.max) + 1;
-      if (full === 0) {
-        sets.forEach((s, i) => this.local.set(caps[i]!.key, s.add(socketId)));
-      }
+    const now = Date.now();
+    const admit = (this.ctx.redis.main as unknown as { admitSocket: AdmitCommand }).admitSocket;
+    try {
+      full = await admit.call(
+        this.ctx.redis.main,
+        caps.length,
+        ...caps.map((c) => c.key),
+        now,
+        now + SOCKET_LEASE_MS,
+        socketId,
+        ...caps.map((c) => c.max),
+        SOCKET_LEASE_MS,
+      );
+    } catch (err) {
+      // A cap must not take the whole realtime side down with Redis; the next renewal
+      // counts this socket.
+      this.ctx.log.warn({ err }, 'socket caps unavailable; connection admitted');
+      return null;
     }
     if (full === 0) return null;
     const cap = caps[full - 1]!;
@@ -99,22 +90,15 @@ export class SocketCaps {
 
   release(socketId: string, owners: SocketOwners): void {
     for (const { key } of this.caps(owners)) {
-      if (this.ctx.redis) {
-        this.ctx.redis.main
-          .zrem(key, socketId)
-          .catch((err: unknown) => this.ctx.log.debug({ err }, 'socket seat not released'));
-      } else {
-        const set = this.local.get(key);
-        set?.delete(socketId);
-        if (set?.size === 0) this.local.delete(key);
-      }
+      this.ctx.redis.main
+        .zrem(key, socketId)
+        .catch((err: unknown) => this.ctx.log.debug({ err }, 'socket seat not released'));
     }
   }
 
   /** Renews the leases of this instance's sockets; returns the stop function. */
   renewEvery(io: IO, owners: (socket: { id: string; data: unknown }) => SocketOwners | null) {
-    const redis = this.ctx.redis?.main;
-    if (!redis) return () => undefined;
+    const redis = this.ctx.redis.main;
     const timer = setInterval(() => {
       const expiry = Date.now() + SOCKET_LEASE_MS;
       const byKey = new Map<string, string[]>();

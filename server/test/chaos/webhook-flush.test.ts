@@ -1,11 +1,10 @@
 import getPort from 'get-port';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { uniqueDbName } from '../harness.js';
 import { adminClient, makeUser, type ApiClient } from '../api-client.js';
+import { registerHook, startReceiver } from '../webhook-receiver.js';
 import { RedisProcess, ServerProcess } from './procs.js';
 
 /**
@@ -17,12 +16,12 @@ describe('webhooks through kill -9 and a flushed Redis', () => {
   const dbName = uniqueDbName('hookflush');
   let redis: RedisProcess;
   let server: ServerProcess;
-  let receiver: Server;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
 
   afterAll(async () => {
     await server?.dispose();
     await redis?.dispose();
-    await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+    await receiver?.close();
     const mongo = new MongoClient(inject('mongoUri'));
     await mongo
       .connect()
@@ -54,7 +53,7 @@ describe('webhooks through kill -9 and a flushed Redis', () => {
     // Until `accepting`, the receiver is down for maintenance (503): nothing gets delivered.
     let accepting = false;
     const delivered = new Map<string, number>();
-    receiver = createServer((req, res) => {
+    receiver = await startReceiver((req, res) => {
       req.resume();
       if (!accepting) {
         res.statusCode = 503;
@@ -64,17 +63,14 @@ describe('webhooks through kill -9 and a flushed Redis', () => {
       delivered.set(id, (delivered.get(id) ?? 0) + 1);
       res.end();
     });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
     await server.start();
     const admin = await adminClient(server.url);
-    const hook = await admin.post('/api/admin/webhooks', {
-      url,
-      secret: 'whsec_0123456789abcdef',
-      events: ['dispute.opened', 'dispute.state_changed', 'dispute.resolved'],
-    });
-    expect(hook.status).toBe(201);
+    const hookId = await registerHook(admin, receiver.url, [
+      'dispute.opened',
+      'dispute.state_changed',
+      'dispute.resolved',
+    ]);
     const [client, freelancer] = await Promise.all([
       makeUser(admin, 'client'),
       makeUser(admin, 'freelancer'),
@@ -109,8 +105,10 @@ describe('webhooks through kill -9 and a flushed Redis', () => {
 
     const again = await adminClient(server.url);
     const deliveries = async () =>
-      (await again.get(`/api/admin/webhooks/${hook.body.webhook.id}/deliveries`)).body
-        .deliveries as { id: string; status: string }[];
+      (await again.get(`/api/admin/webhooks/${hookId}/deliveries`)).body.deliveries as {
+        id: string;
+        status: string;
+      }[];
     await vi.waitFor(
       async () => {
         const all = await deliveries();

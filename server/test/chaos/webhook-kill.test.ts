@@ -1,11 +1,10 @@
 import getPort from 'get-port';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { uniqueDbName } from '../harness.js';
 import { adminClient, makeUser } from '../api-client.js';
+import { registerHook, startReceiver } from '../webhook-receiver.js';
 import { ServerProcess } from './procs.js';
 import { dropRedisPrefix } from './scenario.js';
 
@@ -18,12 +17,12 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
   const dbName = uniqueDbName('hookkill');
   const redisPrefix = `hookkill:${randomBytes(4).toString('hex')}:`;
   let server: ServerProcess;
-  let receiver: Server;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   const received: { delivery: string; event: string }[] = [];
 
   afterAll(async () => {
     await server?.dispose();
-    await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
+    await receiver?.close();
     const mongo = new MongoClient(inject('mongoUri'));
     await mongo
       .connect()
@@ -51,7 +50,7 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
         WEBHOOK_BACKOFF_MS: '100',
       });
       let killed: Promise<void> | null = null;
-      receiver = createServer((req, res) => {
+      receiver = await startReceiver((req, res) => {
         received.push({
           delivery: String(req.headers['x-dispute-room-delivery']),
           event: String(req.headers['x-dispute-room-event']),
@@ -60,17 +59,10 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
         if (!killed) killed = server.crash();
         else res.end();
       });
-      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
       await server.start();
       const admin = await adminClient(server.url);
-      const hook = await admin.post('/api/admin/webhooks', {
-        url,
-        secret: 'whsec_0123456789abcdef',
-        events: ['dispute.opened'],
-      });
-      expect(hook.status).toBe(201);
+      const hookId = await registerHook(admin, receiver.url, ['dispute.opened']);
       const client = await makeUser(admin, 'client');
       const freelancer = await makeUser(admin, 'freelancer');
       const contract = await admin.post('/api/contracts', {
@@ -93,8 +85,7 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
       await server.start();
       const again = await adminClient(server.url);
       const deliveries = async () =>
-        (await again.get(`/api/admin/webhooks/${hook.body.webhook.id}/deliveries`)).body
-          .deliveries as {
+        (await again.get(`/api/admin/webhooks/${hookId}/deliveries`)).body.deliveries as {
           id: string;
           status: string;
           attempts: { status: number | null; error: string | null }[];
