@@ -89,10 +89,8 @@ export class WebhookService {
     requireRole(user, 'admin');
     const doc = await this.models.webhooks.findById(webhookId).lean<WebhookDoc>();
     if (!doc) throw notFound('webhook');
-    await this.models.webhooks.updateOne(
-      { _id: webhookId },
-      { $set: { disabledAt: null, consecutiveFailures: 0 } },
-    );
+    await this.models.webhooks.updateOne({ _id: webhookId }, { $set: { disabledAt: null } });
+    await this.resetFailures(webhookId);
     return this.toWebhook({ ...doc, disabledAt: null, consecutiveFailures: 0 });
   }
 
@@ -330,11 +328,7 @@ export class WebhookService {
   ): Promise<void> {
     await this.models.deliveries.updateOne({ _id: d._id }, { $set: { attemptCount: n } });
     if (error === null) {
-      if (hook?.consecutiveFailures)
-        await this.models.webhooks.updateOne(
-          { _id: hook._id },
-          { $set: { consecutiveFailures: 0 } },
-        );
+      if (hook) await this.resetFailures(hook._id);
       return this.finish(d, 'delivered');
     }
     if (hook && !hook.disabledAt) await this.failedOnce(hook);
@@ -354,11 +348,12 @@ export class WebhookService {
 
   /**
    * Counts a failed attempt; the WEBHOOK_DISABLE_AFTER_FAILURES-th in a row (25) switches the
-   * webhook off and tells its owner.
+   * webhook off and tells its owner. Attempts of several deliveries fail at once, so the count
+   * is a Redis INCR (atomic; a lost Redis only delays the switch-off), reset by any success.
    */
   private async failedOnce(hook: WebhookDoc): Promise<void> {
-    const failures = (hook.consecutiveFailures ?? 0) + 1;
-    const disable = failures >= this.ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES;
+    const failures = await this.ctx.redis.main.incr(this.failuresKey(hook._id));
+    const disable = failures === this.ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES;
     await this.models.webhooks.updateOne(
       { _id: hook._id },
       {
@@ -377,5 +372,14 @@ export class WebhookService {
         failures,
       });
     }
+  }
+
+  private async resetFailures(webhookId: string): Promise<void> {
+    await this.ctx.redis.main.del(this.failuresKey(webhookId));
+    await this.models.webhooks.updateOne({ _id: webhookId }, { $set: { consecutiveFailures: 0 } });
+  }
+
+  private failuresKey(webhookId: string): string {
+    return `${this.ctx.config.REDIS_PREFIX}webhook-failures:${webhookId}`;
   }
 }
