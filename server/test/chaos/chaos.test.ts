@@ -295,8 +295,8 @@ describe('chaos: the database stopped mid-traffic', () => {
           }
           health.push(status);
         }
-        // The outage lasts a while longer under traffic (the fault itself, not a wait).
-        await sleep(2_000);
+        // The outage itself lasts ~3.5 s under traffic (the fault, not a wait for a result).
+        await sleep(Math.max(1_000, 3_500 - (Date.now() - down)));
         await startDb();
         downMs = Date.now() - down;
       })();
