@@ -132,14 +132,14 @@ async function adminApi(url: string) {
   return admin;
 }
 
-/** GET /api/health round trips (ms), one after another, until `until` settles. */
-async function probeHealth(url: string, until: Promise<unknown>): Promise<number[]> {
+/** GET round trips (ms) of one path, one after another, until `until` settles. */
+async function probe(url: string, until: Promise<unknown>): Promise<number[]> {
   let done = false;
   void until.finally(() => (done = true));
   const times: number[] = [];
   while (!done) {
     const t0 = performance.now();
-    await (await fetch(`${url}/api/health`)).arrayBuffer();
+    await (await fetch(url)).arrayBuffer();
     times.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -416,7 +416,16 @@ async function main() {
         'what a sender whose connection was closed pays us to come back (median)',
       ]);
       const summary = (t: number[]) => ({ ...summarize(t), max: Math.max(...t) });
-      const idle = summary(await probeHealth(a.url, new Promise((r) => setTimeout(r, 3_000))));
+      // /api/health pings the database and Redis, which the senders' reconnections also use;
+      // an unauthenticated /api/auth/me (401, no I/O) shows the event loop alone.
+      const probes = async (until: Promise<unknown>) => {
+        const [health, loop] = await Promise.all([
+          probe(`${a.url}/api/health`, until),
+          probe(`${a.url}/api/auth/me`, until),
+        ]);
+        return { health: summary(health), loop: summary(loop) };
+      };
+      const idle = await probes(new Promise((r) => setTimeout(r, DURATION)));
       const floodSockets = 6;
       hostile.send({
         mode: 'flood',
@@ -426,23 +435,26 @@ async function main() {
         durationMs: DURATION,
       });
       const flood = hostile.next<{ sent: number }>();
-      const underFlood = summary(await probeHealth(a.url, flood));
+      const underFlood = await probes(flood);
       const { sent } = await flood;
       results.payloads = {
         perKind,
         handshakeCpuMs: handshakeMs,
-        health: { idle, underFlood },
+        idle,
+        underFlood,
         flood: { sockets: floodSockets, sent },
       };
+      const line = (x: { p50: number; p99: number; max: number }) =>
+        `${fmt(x.p50)} / ${fmt(x.p99)} / ${fmt(x.max)}`;
       rows.push([
         'health p50/p99/max ms, idle',
-        `${fmt(idle.p50)} / ${fmt(idle.p99)} / ${fmt(idle.max)}`,
-        '',
+        line(idle.health),
+        `401 round trip ${line(idle.loop)}`,
       ]);
       rows.push([
         `health p50/p99/max ms, ${floodSockets} sockets sending hostile payloads`,
-        `${fmt(underFlood.p50)} / ${fmt(underFlood.p99)} / ${fmt(underFlood.max)}`,
-        `${fmt((sent / DURATION) * 1000)} payloads/s answered or refused`,
+        line(underFlood.health),
+        `401 round trip ${line(underFlood.loop)}; ${fmt((sent / DURATION) * 1000)} payloads/s answered or refused`,
       ]);
       const worst = Math.max(...Object.values(perKind).map((k) => k.cpuMs));
       targets.push([
@@ -450,10 +462,12 @@ async function main() {
         worst <= 5,
         `worst ${fmt(worst)} ms`,
       ]);
+      // This shared machine swings, so the bar is relative: a handler that held the event
+      // loop (as walking a Buffer did, ~1.3 s per 900 KB) would show up here as seconds.
       targets.push([
-        'health p99 under hostile payloads ≤ 50 ms',
-        underFlood.p99 <= 50,
-        `${fmt(underFlood.p99)} ms`,
+        'event loop under hostile payloads: 401 round trip p99 ≤ idle p99 + 50 ms',
+        underFlood.loop.p99 <= idle.loop.p99 + 50,
+        `${fmt(underFlood.loop.p99)} ms vs idle ${fmt(idle.loop.p99)} ms`,
       ]);
       hostile.send({ mode: 'exit' });
     }
