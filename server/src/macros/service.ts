@@ -2,6 +2,7 @@ import { Schema, type Model } from 'mongoose';
 import {
   createMacroBodySchema,
   macroPlaceholders,
+  membersOf,
   updateMacroBodySchema,
   type Macro,
   type MacroPlaceholder,
@@ -97,11 +98,7 @@ export class MacroService {
   }
 
   private async facts(d: DisputeDoc): Promise<Record<MacroPlaceholder, string>> {
-    const people = await this.deps.users.byIds([
-      d.clientId,
-      d.freelancerId,
-      ...(d.mediatorId ? [d.mediatorId] : []),
-    ]);
+    const people = await this.deps.users.byIds(membersOf(d));
     const name = (id: string | null) => people.find((p) => p.id === id)?.name ?? 'unassigned';
     return {
       'client.name': name(d.clientId),

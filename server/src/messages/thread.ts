@@ -5,6 +5,7 @@ import {
   isTerminal,
   joinPayloadSchema,
   listMessagesQuerySchema,
+  membersOf,
   readPayloadSchema,
   readableChannels,
   sendMessageBodySchema,
@@ -200,11 +201,7 @@ export class ThreadService {
     const pages = await Promise.all(
       channels.map((c) => this.deps.log.page(dispute._id, c, input.after?.[c] ?? 0, JOIN_PAGE)),
     );
-    const members = [
-      dispute.clientId,
-      dispute.freelancerId,
-      ...(dispute.mediatorId ? [dispute.mediatorId] : []),
-    ];
+    const members = membersOf(dispute);
     const readers = members.includes(user.id) ? members : [...members, user.id];
     const [reads, onlineUsers, people] = await Promise.all([
       this.deps.log.reads(dispute._id, channels, readers),

@@ -1,5 +1,5 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { idSchema, type Ack } from '@dispute-room/shared';
+import { idSchema, membersOf, type Ack } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc } from '../disputes/model.js';
 import { conflict, parse, toAppError } from '../http/errors.js';
@@ -78,7 +78,7 @@ class Coalescer {
  * staff reading along do not.
  */
 function isMember(userId: string, d: Pick<DisputeDoc, 'clientId' | 'freelancerId' | 'mediatorId'>) {
-  return userId === d.clientId || userId === d.freelancerId || userId === d.mediatorId;
+  return membersOf(d).includes(userId);
 }
 
 /**
@@ -109,7 +109,7 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
       const d = await thread.members(disputeId);
       if (!d) continue;
       const online = await onlineIn(d);
-      for (const userId of [d.clientId, d.freelancerId, ...(d.mediatorId ? [d.mediatorId] : [])]) {
+      for (const userId of membersOf(d)) {
         io.local
           .to(rooms.dispute(disputeId))
           .emit('presence', { disputeId, userId, online: online.has(userId) });
