@@ -1,10 +1,5 @@
+import escapeHtml from 'escape-html';
 import { formatMoney, type Channel, type Message, type Transcript } from '@dispute-room/shared';
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /**
  * Text a user wrote, isolated: its own direction (an Arabic name, a U+202E override) cannot
