@@ -9,14 +9,17 @@ import { Outbox } from './events/outbox.js';
 import { EvidenceService, toEvidence } from './evidence/service.js';
 import { listenRealtime } from './listeners/realtime.js';
 import { listenJobs } from './listeners/jobs.js';
+import { listenNotifications } from './listeners/notifications.js';
 import { Jobs } from './jobs/queues.js';
 import { MacroService } from './macros/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
+import { NotificationService } from './notifications/service.js';
+import { Notifier } from './notifications/who.js';
 import { QueueAdmin } from './ops/queues-admin.js';
 import { OpsService } from './ops/service.js';
 import { WebhookService } from './ops/webhooks.js';
-import { Hub } from './realtime/hub.js';
+import { Hub, rooms } from './realtime/hub.js';
 import { ListUpdates } from './realtime/list-updates.js';
 import { UserService } from './users/service.js';
 
@@ -47,17 +50,29 @@ export function createDomain(ctx: Context) {
   });
   const jobs = new Jobs(ctx);
   const webhooks = new WebhookService(ctx, { store, outbox, jobs, events });
+  const hub = new Hub();
+  const notifications = new NotificationService(ctx, { events });
+  const notifier = new Notifier(ctx, {
+    store,
+    users,
+    notifications,
+    joined: async (disputeId) => {
+      const sockets = (await hub.io?.in(rooms.dispute(disputeId)).fetchSockets()) ?? [];
+      return new Set(sockets.map((s) => (s.data as { user: { id: string } }).user.id));
+    },
+  });
   /** Durable follow-ups of every dispute event: a `facts` job each, by name. */
   const factListeners: Record<string, (eventId: string) => Promise<void>> = {
     webhooks: (eventId) => webhooks.deliveriesFor(eventId),
+    notifications: (eventId) => notifier.forEvent(eventId),
   };
   for (const name of Object.keys(factListeners)) outbox.followEvents(name);
   const queues = new QueueAdmin({ jobs, webhooks });
 
-  const hub = new Hub();
   const lists = new ListUpdates(ctx, { hub, store, log });
   listenRealtime(events, hub, lists);
   listenJobs(events, outbox, jobs);
+  listenNotifications(events, notifier, hub);
 
   return {
     events,
@@ -77,6 +92,8 @@ export function createDomain(ctx: Context) {
     jobs,
     queues,
     webhooks,
+    notifications,
+    notifier,
     factListeners,
   };
 }

@@ -21,6 +21,7 @@ import { createApp } from './http/app.js';
 import { guardRequestBodies, slowClientOptions } from './http/slow-clients.js';
 import { createLogger, type Logger } from './logger.js';
 import { macroRoutes } from './macros/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import type { LogAdvance } from './messages/service.js';
 import { opsRoutes } from './ops/routes.js';
 import { repoRoot } from './paths.js';
@@ -90,6 +91,7 @@ export async function startServer({
       evidenceRoutes(domain.evidence),
       macroRoutes(domain.macros),
       opsRoutes(domain.ops, domain.webhooks, domain.queues),
+      notificationRoutes(domain.notifications),
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });

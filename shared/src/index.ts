@@ -10,5 +10,6 @@ export * from './macros.js';
 export * from './health.js';
 export * from './socket.js';
 export * from './ops.js';
+export * from './notifications.js';
 export * from './money.js';
 export * from './system-messages.js';

@@ -4,6 +4,7 @@ import { channelSchema, type Channel } from './channels.js';
 import type { ApiError } from './errors.js';
 import type { Dispute } from './disputes.js';
 import { clientMsgIdSchema, messageBodySchema, type Message } from './messages.js';
+import type { Notification } from './notifications.js';
 
 export const afterSchema = z.partialRecord(channelSchema, z.number().int().min(0));
 
@@ -60,6 +61,8 @@ export interface ServerToClientEvents {
   typing: (payload: { disputeId: string; channel: Channel; userId: string }) => void;
   read: (payload: { disputeId: string; channel: Channel; userId: string; seq: number }) => void;
   presence: (payload: { disputeId: string; userId: string; online: boolean }) => void;
+  /** A notification for this socket's user (every socket of theirs, joined or not). */
+  'notification:new': (payload: { notification: Notification }) => void;
   /** Sent after the server lost cross-instance fan-out for a while: re-join with `after`. */
   resync: (payload: { reason: string }) => void;
 }

@@ -3,6 +3,7 @@ import type { EvidenceDoc } from '../evidence/model.js';
 import type { Logger } from '../logger.js';
 import type { LogAdvance } from '../messages/service.js';
 import type { MessageDoc } from '../messages/model.js';
+import type { NotificationDoc } from '../notifications/model.js';
 
 /**
  * What happened, after it was stored. Services decide and store, then publish one of these;
@@ -25,6 +26,8 @@ export interface DomainEvents {
   'session.ended': { sid: string };
   /** A webhook failed too often in a row and was switched off; its owner should know. */
   'webhook.disabled': { webhookId: string; ownerId: string; url: string; failures: number };
+  /** A notification was stored for its user (shown live, then mailed per their preferences). */
+  'notification.created': { notification: NotificationDoc };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -1,0 +1,147 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Channel, NotificationKind, Preferences } from '@dispute-room/shared';
+
+/** One notification of one user; `_id` = `<userId>_<seq>`, seq rising per user from 1. */
+export interface NotificationDoc {
+  _id: string;
+  userId: string;
+  seq: number;
+  kind: NotificationKind;
+  disputeId: string | null;
+  /** The channel a `message` notification is about (what a reply by email writes into). */
+  channel: Channel | null;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+/**
+ * Per user: the last seq handed out and the unread count, so neither a page nor the badge
+ * reads history. "Read all" moves `allReadSeq` instead of touching every notification.
+ */
+export interface InboxDoc {
+  _id: string;
+  seq: number;
+  unread: number;
+  allReadSeq: number;
+  allReadAt: Date | null;
+}
+
+/**
+ * A unique key that decides a notification is owed once (e.g. `<user>:<dispute>:<window>`
+ * for messages, `<event>:<user>` for dispute events); it points at the notification once made.
+ */
+export interface NotificationKeyDoc {
+  _id: string;
+  notificationId: string | null;
+  at: Date;
+}
+
+export interface PreferencesDoc extends Preferences {
+  _id: string;
+}
+
+/** A digest window of one user: `_id` = `<userId>.<window start ms>`, sent once. */
+export interface DigestDoc {
+  _id: string;
+  userId: string;
+  windowStart: Date;
+  notificationIds: string[];
+  sentAt: Date | null;
+}
+
+/** A mail that could not be delivered for good: what admins see next to the failed job. */
+export interface MailFailureDoc {
+  _id: string;
+  userId: string;
+  to: string;
+  error: string;
+  at: Date;
+}
+
+const notificationSchema = new Schema<NotificationDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    kind: { type: String, required: true },
+    disputeId: { type: String, default: null },
+    channel: { type: String, default: null },
+    title: { type: String, required: true },
+    body: { type: String, default: '' },
+    url: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    readAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'notifications' },
+);
+
+const inboxSchema = new Schema<InboxDoc>(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, default: 0 },
+    unread: { type: Number, default: 0 },
+    allReadSeq: { type: Number, default: 0 },
+    allReadAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'notification_inboxes' },
+);
+
+const keySchema = new Schema<NotificationKeyDoc>(
+  {
+    _id: { type: String, required: true },
+    notificationId: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'notification_keys' },
+);
+
+const preferencesSchema = new Schema<PreferencesDoc>(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, required: true },
+    digestMinutes: { type: Number, required: true },
+    quietHours: { type: Schema.Types.Mixed, default: null },
+    locale: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'preferences' },
+);
+
+const digestSchema = new Schema<DigestDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    windowStart: { type: Date, required: true },
+    notificationIds: { type: [String], default: [] },
+    sentAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'digests' },
+);
+
+const mailFailureSchema = new Schema<MailFailureDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    to: { type: String, required: true },
+    error: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'mail_failures' },
+);
+
+function model<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
+  return (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema);
+}
+
+export function notificationModels(conn: Connection) {
+  return {
+    notifications: model(conn, 'Notification', notificationSchema),
+    inboxes: model(conn, 'NotificationInbox', inboxSchema),
+    keys: model(conn, 'NotificationKey', keySchema),
+    preferences: model(conn, 'Preferences', preferencesSchema),
+    digests: model(conn, 'Digest', digestSchema),
+    mailFailures: model(conn, 'MailFailure', mailFailureSchema),
+  };
+}

@@ -1,0 +1,195 @@
+import {
+  defaultPreferences,
+  markReadBodySchema,
+  notificationsQuerySchema,
+  preferencesSchema,
+  type Channel,
+  type Notification,
+  type NotificationKind,
+  type NotificationPage,
+  type Preferences,
+  type User,
+} from '@dispute-room/shared';
+import type { Context } from '../context.js';
+import { isDuplicateKey } from '../db/mongo.js';
+import type { EventBus } from '../events/bus.js';
+import { parse } from '../http/errors.js';
+import {
+  notificationModels,
+  type InboxDoc,
+  type NotificationDoc,
+  type NotificationKeyDoc,
+  type PreferencesDoc,
+} from './model.js';
+
+export interface NewNotification {
+  userId: string;
+  kind: NotificationKind;
+  disputeId: string | null;
+  channel?: Channel | null;
+  title: string;
+  body: string;
+  url: string;
+  /** Decides that this notification is made once, however often it is asked for. */
+  key: string;
+}
+
+/** Longer than any attempt takes; shorter than the retries of a `facts` job add up to. */
+const ABANDONED_CLAIM_MS = 10_000;
+
+export const notificationId = (userId: string, seq: number) => `${userId}_${seq}`;
+
+export function presentNotification(doc: NotificationDoc, inbox: InboxDoc | null): Notification {
+  const readAt = doc.readAt ?? (inbox && doc.seq <= inbox.allReadSeq ? inbox.allReadAt : null);
+  return {
+    id: doc._id,
+    kind: doc.kind,
+    disputeId: doc.disputeId,
+    title: doc.title,
+    body: doc.body,
+    url: doc.url,
+    createdAt: doc.createdAt.toISOString(),
+    readAt: readAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Notifications stored per user: created once per key, read newest first by `_id` (no range
+ * scans, no skip), counted unread without reading history. Publishes `notification.created`;
+ * the socket and the mail follow from that event.
+ */
+export class NotificationService {
+  readonly models: ReturnType<typeof notificationModels>;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly deps: { events: EventBus },
+  ) {
+    this.models = notificationModels(ctx.conn);
+  }
+
+  async preferences(userId: string): Promise<Preferences> {
+    const doc = await this.models.preferences.findById(userId).lean<PreferencesDoc>();
+    if (!doc) return { ...defaultPreferences };
+    return {
+      email: doc.email,
+      digestMinutes: doc.digestMinutes,
+      quietHours: doc.quietHours ?? null,
+      locale: doc.locale,
+    };
+  }
+
+  async setPreferences(user: User, body: unknown): Promise<Preferences> {
+    const prefs = parse(preferencesSchema, body);
+    await this.models.preferences.replaceOne({ _id: user.id }, prefs, { upsert: true });
+    return prefs;
+  }
+
+  /** Stores a notification unless its key was already used; null then. */
+  async notify(input: NewNotification): Promise<NotificationDoc | null> {
+    const at = this.ctx.clock.now();
+    try {
+      await this.models.keys.collection.insertOne({
+        _id: input.key,
+        notificationId: null,
+        at,
+      } as never);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const claimed = await this.models.keys.findById(input.key).lean<NotificationKeyDoc>();
+      // Made already, or being made right now. A claim that stayed without its notification
+      // for a while is an attempt that was cut short (a crash): this one finishes it.
+      if (!claimed || claimed.notificationId) return null;
+      if (at.getTime() - claimed.at.getTime() < ABANDONED_CLAIM_MS) return null;
+    }
+    const inbox = await this.models.inboxes
+      .findOneAndUpdate(
+        { _id: input.userId },
+        { $inc: { seq: 1, unread: 1 } },
+        { upsert: true, new: true, setDefaultsOnInsert: true },
+      )
+      .lean<InboxDoc>();
+    const doc: NotificationDoc = {
+      _id: notificationId(input.userId, inbox!.seq),
+      userId: input.userId,
+      seq: inbox!.seq,
+      kind: input.kind,
+      disputeId: input.disputeId,
+      channel: input.channel ?? null,
+      title: input.title,
+      body: input.body,
+      url: input.url,
+      createdAt: at,
+      readAt: null,
+    };
+    await this.models.notifications.collection.insertOne(doc as never);
+    await this.models.keys.updateOne({ _id: input.key }, { $set: { notificationId: doc._id } });
+    this.deps.events.publish('notification.created', { notification: doc });
+    return doc;
+  }
+
+  async byId(id: string): Promise<NotificationDoc | null> {
+    return this.models.notifications.findById(id).lean<NotificationDoc>();
+  }
+
+  private inbox(userId: string): Promise<InboxDoc | null> {
+    return this.models.inboxes.findById(userId).lean<InboxDoc>();
+  }
+
+  async list(user: User, query: unknown): Promise<NotificationPage> {
+    const { cursor, limit } = parse(notificationsQuerySchema, query);
+    const inbox = await this.inbox(user.id);
+    if (!inbox) return { notifications: [], nextCursor: null, unreadCount: 0 };
+    const top = Math.min(inbox.seq, (cursor ?? inbox.seq + 1) - 1);
+    const bottom = Math.max(1, top - limit + 1);
+    const seqs = top < 1 ? [] : Array.from({ length: top - bottom + 1 }, (_, i) => top - i);
+    const docs = await Promise.all(seqs.map((seq) => this.byId(notificationId(user.id, seq))));
+    return {
+      notifications: docs
+        .filter((d): d is NotificationDoc => d !== null)
+        .map((d) => presentNotification(d, inbox)),
+      nextCursor: bottom > 1 ? String(bottom) : null,
+      unreadCount: Math.max(0, inbox.unread),
+    };
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    return Math.max(0, (await this.inbox(userId))?.unread ?? 0);
+  }
+
+  async markRead(user: User, body: unknown): Promise<void> {
+    const input = parse(markReadBodySchema, body);
+    const now = this.ctx.clock.now();
+    if ('all' in input) {
+      // Optimistic on the seq: a notification made meanwhile stays unread.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const inbox = await this.inbox(user.id);
+        if (!inbox) return;
+        const res = await this.models.inboxes.updateOne(
+          { _id: user.id, seq: inbox.seq },
+          { $set: { unread: 0, allReadSeq: inbox.seq, allReadAt: now } },
+        );
+        if (res.matchedCount === 1) return;
+      }
+      return;
+    }
+    const inbox = await this.inbox(user.id);
+    if (!inbox) return;
+    const own = [...new Set(input.ids)]
+      .map((id) => ({ id, seq: Number(id.slice(user.id.length + 1)) }))
+      .filter(
+        ({ id, seq }) =>
+          id.startsWith(`${user.id}_`) && Number.isInteger(seq) && seq > inbox.allReadSeq,
+      );
+    let marked = 0;
+    for (const { id } of own) {
+      const res = await this.models.notifications.updateOne(
+        { _id: id, readAt: null },
+        { $set: { readAt: now } },
+      );
+      marked += res.modifiedCount;
+    }
+    if (marked > 0)
+      await this.models.inboxes.updateOne({ _id: user.id }, { $inc: { unread: -marked } });
+  }
+}
