@@ -145,5 +145,28 @@ export type Delivery = z.infer<typeof deliverySchema>;
 export const jobQueues = ['facts', 'webhooks', 'schedules', 'mail', 'reminders'] as const;
 export const jobQueueSchema = z.enum(jobQueues);
 
+/** `GET /api/admin/queues`: each background queue's counts and its failed jobs (dead letters). */
+export const queueSummarySchema = z.object({
+  name: jobQueueSchema,
+  counts: z.object({
+    waiting: z.number(),
+    active: z.number(),
+    delayed: z.number(),
+    completed: z.number(),
+    failed: z.number(),
+  }),
+  failed: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      failedReason: z.string(),
+      attemptsMade: z.number(),
+      failedAt: isoDateSchema.nullable(),
+      data: z.unknown(),
+    }),
+  ),
+});
+export type QueueSummary = z.infer<typeof queueSummarySchema>;
+
 /** `POST /api/admin/queues/:queue/retry`: a failed job (dead letter) to run again. */
 export const retryJobBodySchema = z.strictObject({ jobId: z.string().min(1).max(300) });

@@ -12,6 +12,7 @@ import type {
   Message,
   Metrics,
   Proposal,
+  QueueSummary,
   Review,
   Transcript,
   User,
@@ -122,4 +123,11 @@ export const opsApi = {
     `${opsDisputePath(disputeId)}/export${query({ format })}`,
   metrics: (range: { from?: string; to?: string }) =>
     request<Metrics>('GET', `/api/ops/metrics${query(range)}`),
+};
+
+/** Admin only: the background job queues and their dead letters. */
+export const queuesApi = {
+  list: () => request<{ queues: QueueSummary[] }>('GET', '/api/admin/queues'),
+  retry: (queue: QueueSummary['name'], jobId: string) =>
+    request<void>('POST', `/api/admin/queues/${id(queue)}/retry`, { jobId }),
 };

@@ -21,6 +21,7 @@ const OpsSearchPage = lazy(() =>
 const TranscriptPage = lazy(() =>
   import('./ops/TranscriptPage').then((m) => ({ default: m.TranscriptPage })),
 );
+const QueuesPage = lazy(() => import('./ops/QueuesPage').then((m) => ({ default: m.QueuesPage })));
 
 interface NavItem {
   to: string;
@@ -55,6 +56,12 @@ const nav: NavItem[] = [
     active: (r) => r.name === 'opsSearch' || r.name === 'opsTranscript',
     roles: ['ops', 'admin'],
   },
+  {
+    to: paths.adminQueues,
+    label: 'Queues',
+    active: (r) => r.name === 'adminQueues',
+    roles: ['admin'],
+  },
 ];
 
 const opsRoutes: readonly Route['name'][] = ['opsDashboard', 'opsSearch', 'opsTranscript'];
@@ -81,6 +88,15 @@ function Main({ route, role }: { route: Route; role: Role }) {
       return <OpsSearchPage />;
     case 'opsTranscript':
       return <TranscriptPage key={route.disputeId} disputeId={route.disputeId} />;
+    case 'adminQueues':
+      return role === 'admin' ? (
+        <QueuesPage />
+      ) : (
+        <div className="empty-state">
+          <h2>This page is for admins</h2>
+          <Link to={paths.inbox}>Back to your disputes</Link>
+        </div>
+      );
     case 'notFound':
       return (
         <div className="empty-state">

@@ -18,6 +18,7 @@ describe('parseRoute', () => {
     expect(parseRoute('/ops/')).toEqual({ name: 'opsDashboard' });
     expect(parseRoute('/ops/search')).toEqual({ name: 'opsSearch' });
     expect(parseRoute('/ops/disputes')).toEqual({ name: 'opsSearch' });
+    expect(parseRoute(paths.adminQueues)).toEqual({ name: 'adminQueues' });
     expect(parseRoute('/ops/disputes/abc_1')).toEqual({
       name: 'opsTranscript',
       disputeId: 'abc_1',

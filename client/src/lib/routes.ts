@@ -7,6 +7,7 @@ export type Route =
   | { name: 'opsDashboard' }
   | { name: 'opsSearch' }
   | { name: 'opsTranscript'; disputeId: string }
+  | { name: 'adminQueues' }
   | { name: 'notFound' };
 
 export const paths = {
@@ -18,6 +19,7 @@ export const paths = {
   opsDashboard: '/ops',
   opsSearch: '/ops/search',
   opsTranscript: (id: string) => `/ops/disputes/${encodeURIComponent(id)}`,
+  adminQueues: '/admin/queues',
 } as const;
 
 /** The id in a path segment, or null when it is not valid percent-encoding. */
@@ -38,6 +40,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/ops') return { name: 'opsDashboard' };
   if (path === '/ops/search' || path === '/ops/disputes') return { name: 'opsSearch' };
+  if (path === '/admin/queues') return { name: 'adminQueues' };
   const dispute = /^\/disputes\/([^/]+)$/.exec(path)?.[1];
   if (dispute) {
     const disputeId = decodeSegment(dispute);

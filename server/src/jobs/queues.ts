@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job, type JobsOptions, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
-import { jobQueues } from '@dispute-room/shared';
+import { jobQueues, type QueueSummary } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 
 /**
@@ -13,19 +13,6 @@ export type QueueName = (typeof queueNames)[number];
 
 /** What a processor throws to have the job tried again later without counting as broken. */
 export class RetryLater extends Error {}
-
-export interface QueueSummary {
-  name: QueueName;
-  counts: Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>;
-  failed: {
-    id: string;
-    name: string;
-    failedReason: string;
-    attemptsMade: number;
-    failedAt: string | null;
-    data: unknown;
-  }[];
-}
 
 export class Jobs {
   private readonly connection: Redis;

@@ -1,7 +1,12 @@
-import { jobQueueSchema, retryJobBodySchema, type User } from '@dispute-room/shared';
+import {
+  jobQueueSchema,
+  retryJobBodySchema,
+  type QueueSummary,
+  type User,
+} from '@dispute-room/shared';
 import { requireRole } from '../auth/policy.js';
 import { notFound, parse } from '../http/errors.js';
-import type { Jobs, QueueSummary } from '../jobs/queues.js';
+import type { Jobs } from '../jobs/queues.js';
 import type { WebhookService } from './webhooks.js';
 
 /** The admin's view of the background queues: counts, dead letters, and retrying one. */
