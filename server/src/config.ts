@@ -76,6 +76,23 @@ export const envSchema = z.object({
   WEBHOOK_BACKOFF_MAX_MS: int(1, 86_400_000).default(3_600_000),
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5_000),
 
+  /** Outgoing mail: `smtp://host:port` or `smtps://…` (credentials in the URL). */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).max(320).default('The dispute room <no-reply@dispute-room.test>'),
+  /** Where links in mail point (the client's origin as its users reach it). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Replies by email go to reply+<token>@REPLY_DOMAIN; unset: mail carries no Reply-To. */
+  REPLY_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$|^localhost$/i, 'a domain name')
+    .optional(),
+  /** Inbound replies over SMTP on this port (unset: off). */
+  SMTP_INBOUND_PORT: int(0, 65535).optional(),
+  MAIL_MAX_ATTEMPTS: int(1, 50).default(8),
+  MAIL_BACKOFF_MS: int(1, 3_600_000).default(5_000),
+  /** The embedded mail catcher's web page (without SMTP_URL, `pnpm start` only). */
+  MAIL_CATCHER_PORT: int(0, 65535).default(1080),
+
   EVIDENCE_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
   EVIDENCE_TYPES: z.string().default('png,jpg,gif,webp,pdf,txt,csv,zip,docx,xlsx'),
 });

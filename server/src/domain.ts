@@ -12,6 +12,7 @@ import { listenJobs } from './listeners/jobs.js';
 import { listenNotifications } from './listeners/notifications.js';
 import { Jobs } from './jobs/queues.js';
 import { MacroService } from './macros/service.js';
+import { MailService } from './mail/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
 import { NotificationService } from './notifications/service.js';
@@ -52,6 +53,7 @@ export function createDomain(ctx: Context) {
   const webhooks = new WebhookService(ctx, { store, outbox, jobs, events });
   const hub = new Hub();
   const notifications = new NotificationService(ctx, { events });
+  const mail = new MailService(ctx, { jobs, notifications, users, store, log });
   const notifier = new Notifier(ctx, {
     store,
     users,
@@ -72,7 +74,7 @@ export function createDomain(ctx: Context) {
   const lists = new ListUpdates(ctx, { hub, store, log });
   listenRealtime(events, hub, lists);
   listenJobs(events, outbox, jobs);
-  listenNotifications(events, notifier, hub);
+  listenNotifications(events, notifier, hub, mail);
 
   return {
     events,
@@ -94,6 +96,7 @@ export function createDomain(ctx: Context) {
     webhooks,
     notifications,
     notifier,
+    mail,
     factListeners,
   };
 }

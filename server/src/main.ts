@@ -4,6 +4,7 @@ import { RedisMissingError } from './db/embedded-redis.js';
 import { openDatabase } from './db/open.js';
 import { openRedis } from './db/open-redis.js';
 import { createLogger } from './logger.js';
+import { openMail } from './mail/catcher.js';
 import { printDemoCredentials, seedDemo } from './seed/demo.js';
 import { seedsDemoAtStart } from './seed/seeding.js';
 import { startServer } from './server.js';
@@ -24,9 +25,14 @@ async function main() {
   // whatever supervises it restarts the whole server instead of leaving one that answers 503
   // forever (a graceful stop would only wait on writes that can no longer land).
   const { uri, embedded } = await openDatabase(given, log, () => process.exit(1));
-  const { config, embedded: embeddedRedis } = await openRedis(given, log, () =>
+  const { config: withRedis, embedded: embeddedRedis } = await openRedis(given, log, () =>
     process.exit(1),
   ).catch(async (err: unknown) => {
+    await embedded?.stop();
+    throw err;
+  });
+  const { config, catcher } = await openMail(withRedis, log).catch(async (err: unknown) => {
+    await embeddedRedis?.stop();
     await embedded?.stop();
     throw err;
   });
@@ -40,6 +46,7 @@ async function main() {
     async (err: unknown) => {
       await embedded?.stop();
       await embeddedRedis?.stop();
+      await catcher?.stop();
       throw err;
     },
   );
@@ -48,7 +55,9 @@ async function main() {
     if (accounts) printDemoCredentials(accounts);
   }
   log.info(`the dispute room is listening on ${server.url}`);
-  process.stdout.write(`\n  The dispute room is up: ${server.url}\n\n`);
+  process.stdout.write(`\n  The dispute room is up: ${server.url}\n`);
+  if (catcher) process.stdout.write(`  Mail it sends (no SMTP_URL): ${catcher.webUrl}\n`);
+  process.stdout.write('\n');
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -60,6 +69,7 @@ async function main() {
     await server.stop();
     await embeddedRedis?.stop();
     await embedded?.stop();
+    await catcher?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -142,6 +142,7 @@ export async function startServer({
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  domain.mail.listeningUrl = `http://${host}:${port}`;
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -151,6 +152,7 @@ export async function startServer({
       await domain.log.close();
       stopSchedules();
       await domain.jobs.close();
+      domain.mail.close();
       domain.lists.shutdown();
       // Stop accepting, then close sockets (io.close also closes the HTTP server).
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
+import type { MailService } from '../mail/service.js';
 import type { Outbox, OutboxDoc } from '../events/outbox.js';
 import type { WebhookService } from '../ops/webhooks.js';
 import { backoffMs } from '../ops/webhooks.js';
@@ -20,6 +21,7 @@ interface Deps {
   outbox: Outbox;
   webhooks: WebhookService;
   disputes: DisputeService;
+  mail: MailService;
   /** The durable follow-ups of dispute events, by the name their jobs carry. */
   factListeners: Record<string, (eventId: string) => Promise<void>>;
 }
@@ -45,7 +47,7 @@ export async function repairOutbox(deps: Deps, minAgeMs: number): Promise<number
  * Returns what stops the periodic re-upsert of the schedules.
  */
 export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
-  const { jobs, outbox, webhooks, disputes, factListeners } = deps;
+  const { jobs, outbox, webhooks, disputes, mail, factListeners } = deps;
 
   jobs.work('facts', async (job: Job<{ eventId: string }>) => {
     const listener = factListeners[job.name];
@@ -72,6 +74,8 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
             ),
     },
   );
+
+  jobs.work('mail', (job, token) => mail.process(job, token), { concurrency: 8 });
 
   jobs.work(
     'schedules',

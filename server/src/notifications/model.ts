@@ -15,6 +15,8 @@ export interface NotificationDoc {
   url: string;
   createdAt: Date;
   readAt: Date | null;
+  /** Set once its email (not a digest) was accepted by the SMTP server. */
+  mailedAt?: Date | null;
 }
 
 /**
@@ -74,6 +76,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     url: { type: String, required: true },
     createdAt: { type: Date, required: true },
     readAt: { type: Date, default: null },
+    mailedAt: { type: Date, default: null },
   },
   { versionKey: false, collection: 'notifications' },
 );

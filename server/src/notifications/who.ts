@@ -16,7 +16,7 @@ import type { MessageDoc } from '../messages/model.js';
 import type { UserService } from '../users/service.js';
 import type { NewNotification, NotificationService } from './service.js';
 
-const channelNames: Record<Channel, string> = {
+export const channelNames: Record<Channel, string> = {
   joint: 'Joint',
   'caucus:client': 'Private with mediator',
   'caucus:freelancer': 'Private with mediator',

@@ -1,0 +1,48 @@
+import { createServer } from 'node:net';
+import { MailDev } from 'maildev';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+
+export interface MailCatcher {
+  webUrl: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * SMTP_URL when set; otherwise a local mail catcher (MailDev, in this process) that keeps
+ * what the server sends and shows it on a web page, so a newcomer can read every mail.
+ * Returns the config with SMTP_URL filled in.
+ */
+export async function openMail(
+  config: Config,
+  log: Logger,
+): Promise<{ config: Config; catcher: MailCatcher | null }> {
+  if (config.SMTP_URL) return { config, catcher: null };
+  const smtp = await freePort();
+  const web = config.MAIL_CATCHER_PORT || (await freePort());
+  const maildev = new MailDev({
+    smtp,
+    web,
+    ip: '127.0.0.1',
+    webIp: '127.0.0.1',
+    silent: true,
+  } as ConstructorParameters<typeof MailDev>[0]);
+  await maildev.start();
+  const webUrl = `http://127.0.0.1:${web}`;
+  log.info({ webUrl }, 'SMTP_URL not set: mail goes to the local mail catcher');
+  return {
+    config: { ...config, SMTP_URL: `smtp://127.0.0.1:${smtp}` },
+    catcher: { webUrl, stop: () => maildev.stop() },
+  };
+}

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Preferences } from '@dispute-room/shared';
+import type { RunningServer } from '../server.js';
+import type { ApiClient } from '../../test/api-client.js';
+import { startTestServer, stopTestServer } from '../../test/harness.js';
+import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.js';
+import {
+  disputeInMediation,
+  fileDispute,
+  makeWorld,
+  newContract,
+  type World,
+} from '../../test/world.js';
+import { quietUntil } from './quiet-hours.js';
+
+let server: RunningServer;
+let w: World;
+let sink: SmtpSink;
+/** The server's clock runs this far ahead of real time (digest windows, quiet hours). */
+let offset = 0;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  server = await startTestServer({
+    clock: { now: () => new Date(Date.now() + offset) },
+    env: {
+      SMTP_URL: sink.url,
+      PUBLIC_URL: 'https://disputes.example.test',
+      MAIL_BACKOFF_MS: '50',
+      MAIL_MAX_ATTEMPTS: '4',
+    },
+  });
+  w = await makeWorld(server);
+});
+afterAll(async () => {
+  await stopTestServer(server);
+  await sink.close();
+});
+beforeEach(() => {
+  offset = 0;
+  sink.refuse = [];
+});
+
+const mailsTo = (who: ApiClient) =>
+  sink.mails.filter((m) => m.to && 'text' in m.to && m.to.text === who.user!.email);
+
+async function prefer(who: ApiClient, prefs: Partial<Preferences>) {
+  const current = (await who.get('/api/me/preferences')).body.preferences as Preferences;
+  const res = await who.request('PUT', '/api/me/preferences', { ...current, ...prefs });
+  expect(res.status).toBe(200);
+}
+
+describe('preferences', () => {
+  it('default to digest, 15 minutes, no quiet hours, en; bad ones are refused and change nothing', async () => {
+    const who = w.ops;
+    expect((await who.get('/api/me/preferences')).body).toEqual({
+      preferences: { email: 'digest', digestMinutes: 15, quietHours: null, locale: 'en' },
+    });
+    for (const bad of [
+      { email: 'sometimes', digestMinutes: 15, quietHours: null, locale: 'en' },
+      { email: 'digest', digestMinutes: 4, quietHours: null, locale: 'en' },
+      {
+        email: 'digest',
+        digestMinutes: 15,
+        quietHours: { start: '25:00', end: '07:00' },
+        locale: 'en',
+      },
+      { email: 'digest', digestMinutes: 15, quietHours: null },
+    ]) {
+      const res = await who.request('PUT', '/api/me/preferences', bad);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+    expect((await who.get('/api/me/preferences')).body.preferences.email).toBe('digest');
+    await prefer(who, { email: 'off', quietHours: { start: '22:00', end: '07:00' }, locale: 'de' });
+    expect((await who.get('/api/me/preferences')).body.preferences).toEqual({
+      email: 'off',
+      digestMinutes: 15,
+      quietHours: { start: '22:00', end: '07:00' },
+      locale: 'de',
+    });
+  });
+
+  it('reads quiet hours in the recipient zone, across midnight', () => {
+    const night = { start: '22:00', end: '07:00' };
+    // 23:30 in Tokyo is 14:30 UTC: quiet until 07:00 Tokyo = 22:00 UTC.
+    expect(quietUntil(new Date('2026-12-02T14:30:00Z'), night, 'Asia/Tokyo')).toEqual(
+      new Date('2026-12-02T22:00:00Z'),
+    );
+    // 06:00 in New York (11:00 UTC): quiet until 07:00 there (12:00 UTC).
+    expect(quietUntil(new Date('2026-12-02T11:00:00Z'), night, 'America/New_York')).toEqual(
+      new Date('2026-12-02T12:00:00Z'),
+    );
+    expect(quietUntil(new Date('2026-12-02T14:30:00Z'), night, 'UTC')).toBeNull();
+    expect(quietUntil(new Date('2026-12-02T14:30:00Z'), null, 'Asia/Tokyo')).toBeNull();
+  });
+});
+
+describe('email', () => {
+  it('a filing reaches the respondent at once despite a digest window, with text, HTML and List-Unsubscribe', async () => {
+    const d = await fileDispute(w, w.client, await newContract(w));
+    await vi.waitFor(() =>
+      expect(mailsTo(w.freelancer).some((m) => m.subject?.includes(d.number))).toBe(true),
+    );
+    const mail = mailsTo(w.freelancer).find((m) => m.subject?.includes(d.number))!;
+    expect(mail.text).toContain(`https://disputes.example.test/disputes/${d.id}?channel=joint`);
+    expect(mail.html).toContain('Open the dispute');
+    expect(
+      String(mail.headers.get('list-unsubscribe') ?? JSON.stringify(mail.headers.get('list'))),
+    ).toContain('https://disputes.example.test/settings/notifications');
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    // The claimant (no notification of their own filing) gets no mail about it.
+    expect(mailsTo(w.client).some((m) => m.subject?.includes(`filed dispute ${d.number}`))).toBe(
+      false,
+    );
+  });
+
+  it('a digest window sends one mail however many messages, grouped by dispute and channel', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    await prefer(w.client, { email: 'digest', digestMinutes: 5 });
+    // Six seconds before a five-minute boundary of the server's clock.
+    const period = 5 * 60_000;
+    const now = Date.now();
+    offset = Math.ceil((now + 10_000) / period) * period - 6_000 - now;
+    const before = mailsTo(w.client).length;
+    for (let i = 0; i < 4; i++)
+      await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'joint',
+        body: `joint ${i}`,
+        clientMsgId: `dj-${i}`,
+      });
+    await w.mediator.post(`/api/disputes/${d.id}/messages`, {
+      channel: 'caucus:client',
+      body: 'just for you',
+      clientMsgId: 'dc-1',
+    });
+    await w.mediator.post(`/api/disputes/${d.id}/messages`, {
+      channel: 'caucus:freelancer',
+      body: 'not for the client',
+      clientMsgId: 'df-1',
+    });
+    await vi.waitFor(() => expect(mailsTo(w.client).length).toBe(before + 1), { timeout: 15_000 });
+    const digest = mailsTo(w.client).at(-1)!;
+    expect(digest.subject).toBe('5 new messages in 1 dispute');
+    expect(digest.text).toContain(d.number);
+    expect(digest.text).toMatch(
+      /-- Joint[\s\S]*Fred Freelancer: joint 0[\s\S]*joint 3[\s\S]*-- Private with mediator[\s\S]*just for you/,
+    );
+    expect(digest.text).not.toContain('not for the client');
+    expect(digest.html).not.toContain('not for the client');
+    // The window's one job has completed and sent once.
+    const windowStart = Math.floor((Date.now() + offset) / period) * period - period;
+    const job = await server.domain.jobs
+      .queue('mail')
+      .getJob(`${w.client.user!.id}.${windowStart}.digest`);
+    await vi.waitFor(async () => expect(await job!.getState()).toBe('completed'));
+    expect(mailsTo(w.client).length).toBe(before + 1);
+  });
+
+  it('quiet hours hold a mail until they end in the recipient zone', async () => {
+    const who = w.mediator;
+    const tokyo = (at: Date) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Tokyo',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(at);
+    const now = new Date();
+    // Quiet from an hour ago to two hours from now, Tokyo time (the mediator's zone is UTC:
+    // the same hours read in UTC would not hold it unless Tokyo and UTC agreed).
+    await prefer(who, {
+      email: 'immediate',
+      quietHours: {
+        start: tokyo(new Date(now.getTime() - 3_600_000)),
+        end: tokyo(new Date(now.getTime() + 2 * 3_600_000)),
+      },
+    });
+    await server.domain.users.model.updateOne(
+      { _id: who.user!.id },
+      { $set: { timezone: 'Asia/Tokyo' } },
+    );
+    server.domain.users['cache'].clear();
+    const n = await server.domain.notifications.notify({
+      userId: who.user!.id,
+      kind: 'state_changed',
+      disputeId: null,
+      title: 'Quiet test',
+      body: 'held',
+      url: '/',
+      key: 'quiet-test',
+    });
+    const job = async () => (await server.domain.jobs.queue('mail').getJob(`${n!._id}.mail`))!;
+    await vi.waitFor(async () => expect(await (await job()).getState()).toBe('delayed'));
+    await (await job()).promote();
+    // Run again while still quiet: held again, nothing sent.
+    await vi.waitFor(async () => {
+      const j = await job();
+      expect(await j.getState()).toBe('delayed');
+      expect(j.attemptsStarted).toBeGreaterThanOrEqual(2);
+    });
+    expect(mailsTo(who).some((m) => m.subject === 'Quiet test')).toBe(false);
+    // Past the end of the quiet hours in Tokyo it goes.
+    offset = 2 * 3_600_000 + 60_000;
+    await (await job()).promote();
+    await vi.waitFor(() =>
+      expect(mailsTo(who).filter((m) => m.subject === 'Quiet test')).toHaveLength(1),
+    );
+  });
+
+  it('an SMTP server that refuses, then accepts, gets the mail exactly once; a permanent refusal is recorded for admins', async () => {
+    const who = w.otherMediator;
+    await prefer(who, { email: 'immediate' });
+    sink.refuse = [451, 421];
+    const notify = (key: string, title: string) =>
+      server.domain.notifications.notify({
+        userId: who.user!.id,
+        kind: 'rule',
+        disputeId: null,
+        title,
+        body: 'b',
+        url: '/',
+        key,
+      });
+    await notify('refuse-1', 'Eventually');
+    await vi.waitFor(() =>
+      expect(mailsTo(who).filter((m) => m.subject === 'Eventually')).toHaveLength(1),
+    );
+    expect(sink.refused).toBe(2);
+
+    sink.refuse = [550];
+    const n = await notify('refuse-2', 'Never');
+    await vi.waitFor(async () => {
+      const queues = await w.admin.get('/api/admin/queues');
+      expect(queues.status).toBe(200);
+      const mail = queues.body.queues.find((q: { name: string }) => q.name === 'mail');
+      expect(mail.failed.map((f: { id: string }) => f.id)).toContain(`${n!._id}.mail`);
+    });
+    expect(
+      await server.domain.notifications.models.mailFailures.findById(`${n!._id}.mail`).lean(),
+    ).toMatchObject({
+      to: who.user!.email,
+    });
+    expect(mailsTo(who).filter((m) => m.subject === 'Never')).toHaveLength(0);
+  });
+});
