@@ -53,6 +53,8 @@ export default defineConfig({
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: `e2e:${port}:`,
       LOG_LEVEL: 'warn',
+      // The mail catcher's page on a free port (several runs may share a machine).
+      MAIL_CATCHER_PORT: '0',
     },
   },
 });

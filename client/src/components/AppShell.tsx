@@ -8,7 +8,9 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { DisputeList } from './DisputeList';
 import { FileDisputePage } from './FileDisputePage';
 import { Link } from './Link';
+import { NotificationBell } from './NotificationBell';
 import { QueuePage } from './QueuePage';
+import { SettingsPage } from './SettingsPage';
 import { DisputeRoom } from './room/DisputeRoom';
 
 // The ops screens (and their chart library) load only for those who open them.
@@ -88,6 +90,8 @@ function Main({ route, role }: { route: Route; role: Role }) {
       return <OpsSearchPage />;
     case 'opsTranscript':
       return <TranscriptPage key={route.disputeId} disputeId={route.disputeId} />;
+    case 'settings':
+      return <SettingsPage />;
     case 'adminQueues':
       return role === 'admin' ? (
         <QueuesPage />
@@ -149,6 +153,7 @@ export function AppShell() {
             ))}
         </nav>
         <div className="user-menu">
+          <NotificationBell />
           <span className="user-name" title={user.email}>
             <bdi>{user.name}</bdi>
             <span className={`role-tag role-${user.role}`}>{roleLabel(user.role)}</span>

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'opsSearch' }
   | { name: 'opsTranscript'; disputeId: string }
   | { name: 'adminQueues' }
+  | { name: 'settings' }
   | { name: 'notFound' };
 
 export const paths = {
@@ -20,6 +21,7 @@ export const paths = {
   opsSearch: '/ops/search',
   opsTranscript: (id: string) => `/ops/disputes/${encodeURIComponent(id)}`,
   adminQueues: '/admin/queues',
+  settings: '/settings/notifications',
 } as const;
 
 /** The id in a path segment, or null when it is not valid percent-encoding. */
@@ -41,6 +43,7 @@ export function parseRoute(pathname: string): Route {
   if (path === '/ops') return { name: 'opsDashboard' };
   if (path === '/ops/search' || path === '/ops/disputes') return { name: 'opsSearch' };
   if (path === '/admin/queues') return { name: 'adminQueues' };
+  if (path === '/settings/notifications' || path === '/settings') return { name: 'settings' };
   const dispute = /^\/disputes\/([^/]+)$/.exec(path)?.[1];
   if (dispute) {
     const disputeId = decodeSegment(dispute);

@@ -1,4 +1,6 @@
 import { useDisputes } from '../stores/disputes';
+import { useNotifications } from '../stores/notifications';
+import { navigate } from '../stores/router';
 import { useRoom } from '../stores/room';
 import { useSession } from '../stores/session';
 import { relationTo } from '@dispute-room/shared';
@@ -30,6 +32,22 @@ export function startRealtime(): () => void {
   socket.on('connect', () => {
     onConnected();
     refreshLists();
+    void useNotifications.getState().load();
+  });
+  socket.on('notification:new', ({ notification }) => {
+    useNotifications.getState().receive(notification);
+    // Someone on another tab or app: the system's notification (once they allowed it).
+    if (document.hidden && 'Notification' in window && Notification.permission === 'granted') {
+      const shown = new Notification(notification.title, {
+        body: notification.body,
+        tag: notification.id,
+      });
+      shown.onclick = () => {
+        window.focus();
+        navigate(notification.url);
+        shown.close();
+      };
+    }
   });
   socket.on('dispute:updated', (payload) => {
     // An update may have been counted before our latest read reached the server.
@@ -65,5 +83,6 @@ export function startRealtime(): () => void {
   return () => {
     closeSocket();
     resetRoomSync();
+    useNotifications.getState().clear();
   };
 }
