@@ -20,13 +20,13 @@ export interface NotificationDoc {
 }
 
 /**
- * Per user: the last seq handed out and the unread count, so neither a page nor the badge
- * reads history. "Read all" moves `allReadSeq` instead of touching every notification.
+ * Per user: a hint of the last seq taken (a page starts there without reading history) and
+ * what "read all" covered (`allReadSeq`), instead of touching every notification. The unread
+ * count lives in Redis (see NotificationService.unreadCount).
  */
 export interface InboxDoc {
   _id: string;
   seq: number;
-  unread: number;
   allReadSeq: number;
   allReadAt: Date | null;
 }
@@ -85,7 +85,6 @@ const inboxSchema = new Schema<InboxDoc>(
   {
     _id: { type: String, required: true },
     seq: { type: Number, default: 0 },
-    unread: { type: Number, default: 0 },
     allReadSeq: { type: Number, default: 0 },
     allReadAt: { type: Date, default: null },
   },

@@ -202,6 +202,24 @@ describe('the notification list', () => {
     expect(all.body.unreadCount).toBe(0);
     expect(all.body.notifications.every((n: Notification) => n.readAt !== null)).toBe(true);
 
+    // Made at once (on FerretDB only a unique insert is atomic): each gets its own seq, all count.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        server.domain.notifications.notify({
+          userId,
+          kind: 'rule',
+          disputeId: null,
+          title: `burst ${i}`,
+          body: '',
+          url: '/',
+          key: `burst:${i}`,
+        }),
+      ),
+    );
+    const burst = await who.get('/api/notifications?limit=100');
+    expect(burst.body.notifications).toHaveLength(17);
+    expect(burst.body.unreadCount).toBe(12);
+
     expect((await who.post('/api/notifications/read', { all: false })).status).toBe(400);
     expect((await who.get('/api/notifications?limit=0')).status).toBe(400);
     expect(

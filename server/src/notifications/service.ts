@@ -102,17 +102,8 @@ export class NotificationService {
       if (!claimed || claimed.notificationId) return null;
       if (at.getTime() - claimed.at.getTime() < ABANDONED_CLAIM_MS) return null;
     }
-    const inbox = await this.models.inboxes
-      .findOneAndUpdate(
-        { _id: input.userId },
-        { $inc: { seq: 1, unread: 1 } },
-        { upsert: true, new: true, setDefaultsOnInsert: true },
-      )
-      .lean<InboxDoc>();
-    const doc: NotificationDoc = {
-      _id: notificationId(input.userId, inbox!.seq),
+    const doc = await this.insertNext({
       userId: input.userId,
-      seq: inbox!.seq,
       kind: input.kind,
       disputeId: input.disputeId,
       channel: input.channel ?? null,
@@ -121,11 +112,46 @@ export class NotificationService {
       url: input.url,
       createdAt: at,
       readAt: null,
-    };
-    await this.models.notifications.collection.insertOne(doc as never);
+    });
+    await this.ctx.redis.main.incr(this.unreadKey(input.userId));
     await this.models.keys.updateOne({ _id: input.key }, { $set: { notificationId: doc._id } });
     this.deps.events.publish('notification.created', { notification: doc });
     return doc;
+  }
+
+  /**
+   * Takes the user's next seq by inserting `<user>_<seq>` (on FerretDB only a unique insert is
+   * atomic): from the inbox's hint, one further on each collision. The hint only moves forward.
+   */
+  private async insertNext(fields: Omit<NotificationDoc, '_id' | 'seq'>): Promise<NotificationDoc> {
+    let seq = ((await this.inbox(fields.userId))?.seq ?? 0) + 1;
+    for (;;) {
+      const doc: NotificationDoc = { _id: notificationId(fields.userId, seq), seq, ...fields };
+      try {
+        await this.models.notifications.collection.insertOne(doc as never);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        seq++;
+        continue;
+      }
+      await this.models.inboxes.updateOne(
+        { _id: fields.userId },
+        { $max: { seq } },
+        { upsert: true, setDefaultsOnInsert: true },
+      );
+      return doc;
+    }
+  }
+
+  private unreadKey(userId: string): string {
+    return `${this.ctx.config.REDIS_PREFIX}notifications:unread:${userId}`;
+  }
+
+  /** The head: the hint, walked forward over notifications stored after it was written. */
+  private async head(userId: string, hint: number): Promise<number> {
+    let seq = hint;
+    while (await this.models.notifications.exists({ _id: notificationId(userId, seq + 1) })) seq++;
+    return seq;
   }
 
   async byId(id: string): Promise<NotificationDoc | null> {
@@ -140,7 +166,8 @@ export class NotificationService {
     const { cursor, limit } = parse(notificationsQuerySchema, query);
     const inbox = await this.inbox(user.id);
     if (!inbox) return { notifications: [], nextCursor: null, unreadCount: 0 };
-    const top = Math.min(inbox.seq, (cursor ?? inbox.seq + 1) - 1);
+    const head = await this.head(user.id, inbox.seq);
+    const top = Math.min(head, (cursor ?? head + 1) - 1);
     const bottom = Math.max(1, top - limit + 1);
     const seqs = top < 1 ? [] : Array.from({ length: top - bottom + 1 }, (_, i) => top - i);
     const docs = await Promise.all(seqs.map((seq) => this.byId(notificationId(user.id, seq))));
@@ -149,27 +176,45 @@ export class NotificationService {
         .filter((d): d is NotificationDoc => d !== null)
         .map((d) => presentNotification(d, inbox)),
       nextCursor: bottom > 1 ? String(bottom) : null,
-      unreadCount: Math.max(0, inbox.unread),
+      unreadCount: await this.unreadCount(user.id, inbox),
     };
   }
 
-  async unreadCount(userId: string): Promise<number> {
-    return Math.max(0, (await this.inbox(userId))?.unread ?? 0);
+  /**
+   * Kept in Redis (INCR and DECR are atomic; FerretDB's updates are not). Lost with Redis, it
+   * is counted again once from this user's notifications after their last "read all".
+   */
+  async unreadCount(userId: string, known?: InboxDoc | null): Promise<number> {
+    const key = this.unreadKey(userId);
+    const kept = await this.ctx.redis.main.get(key);
+    if (kept !== null) return Math.max(0, Number(kept));
+    const inbox = known ?? (await this.inbox(userId));
+    const unread = await this.models.notifications.countDocuments({
+      userId,
+      readAt: null,
+      seq: { $gt: inbox?.allReadSeq ?? 0 },
+    });
+    await this.ctx.redis.main.set(key, unread, 'NX');
+    return unread;
   }
 
   async markRead(user: User, body: unknown): Promise<void> {
     const input = parse(markReadBodySchema, body);
     const now = this.ctx.clock.now();
     if ('all' in input) {
-      // Optimistic on the seq: a notification made meanwhile stays unread.
+      // A notification stored meanwhile (the head moved on) is looked at again.
       for (let attempt = 0; attempt < 10; attempt++) {
         const inbox = await this.inbox(user.id);
         if (!inbox) return;
-        const res = await this.models.inboxes.updateOne(
-          { _id: user.id, seq: inbox.seq },
-          { $set: { unread: 0, allReadSeq: inbox.seq, allReadAt: now } },
+        const head = await this.head(user.id, inbox.seq);
+        await this.models.inboxes.updateOne(
+          { _id: user.id },
+          { $set: { seq: head, allReadSeq: head, allReadAt: now } },
         );
-        if (res.matchedCount === 1) return;
+        if ((await this.head(user.id, head)) === head) {
+          await this.ctx.redis.main.set(this.unreadKey(user.id), 0);
+          return;
+        }
       }
       return;
     }
@@ -189,7 +234,9 @@ export class NotificationService {
       );
       marked += res.modifiedCount;
     }
-    if (marked > 0)
-      await this.models.inboxes.updateOne({ _id: user.id }, { $inc: { unread: -marked } });
+    if (marked > 0) {
+      await this.unreadCount(user.id, inbox);
+      await this.ctx.redis.main.decrby(this.unreadKey(user.id), marked);
+    }
   }
 }
