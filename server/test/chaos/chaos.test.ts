@@ -295,8 +295,9 @@ describe('chaos: the database stopped mid-traffic', () => {
           }
           health.push(status);
         }
-        // The outage itself lasts ~3.5 s under traffic (the fault, not a wait for a result).
-        await sleep(Math.max(1_000, 3_500 - (Date.now() - down)));
+        // The outage itself lasts ~7 s under traffic (the fault, not a wait for a result):
+        // longer than the driver's 5 s server selection, so waiting sends fail and are retried.
+        await sleep(Math.max(1_000, 7_000 - (Date.now() - down)));
         await startDb();
         downMs = Date.now() - down;
       })();
