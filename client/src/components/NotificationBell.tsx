@@ -3,6 +3,7 @@ import { timeAgo } from '../lib/duration';
 import { selectNow, useClock } from '../stores/clock';
 import { selectRoute, useRouter } from '../stores/router';
 import { selectUnread, useNotifications } from '../stores/notifications';
+import { Icon } from './Icon';
 import { Link } from './Link';
 
 const APP_TITLE = 'The dispute room';
@@ -55,7 +56,7 @@ export function NotificationBell() {
         aria-haspopup="true"
         onClick={() => setOpen(!open)}
       >
-        <span aria-hidden="true">🔔</span>
+        <Icon name="bell" size={18} />
         {unread > 0 && (
           <span className="bell-count" data-testid="bell-count" aria-hidden="true">
             {unread > 99 ? '99+' : unread}
