@@ -13,3 +13,4 @@ export * from './ops.js';
 export * from './notifications.js';
 export * from './money.js';
 export * from './system-messages.js';
+export * from './outcomes.js';

@@ -121,6 +121,9 @@ export const opsApi = {
   /** The whole record as a download: JSON for tools, HTML to print for arbitration. */
   exportUrl: (disputeId: string, format: 'json' | 'html') =>
     `${opsDisputePath(disputeId)}/export${query({ format })}`,
+  /** The HTML export as a page that opens the print dialog (print to paper or PDF). */
+  printUrl: (disputeId: string) =>
+    `${opsDisputePath(disputeId)}/export${query({ format: 'html', print: 'true' })}`,
   metrics: (range: { from?: string; to?: string }) =>
     request<Metrics>('GET', `/api/ops/metrics${query(range)}`),
 };

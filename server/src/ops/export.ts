@@ -1,5 +1,14 @@
 import escapeHtml from 'escape-html';
-import { formatMoney, type Channel, type Message, type Transcript } from '@dispute-room/shared';
+import { createHash } from 'node:crypto';
+import {
+  auditEventLabel,
+  formatMoney,
+  howDecided,
+  outcomeTitles,
+  type Channel,
+  type Message,
+  type Transcript,
+} from '@dispute-room/shared';
 
 /**
  * Text a user wrote, isolated: its own direction (an Arabic name, a U+202E override) cannot
@@ -19,12 +28,29 @@ const money = (cents: number | null, currency: string) =>
 
 const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 
+/** The print view's only script: it opens the browser's print dialog once the page is shown. */
+const printScript = 'window.addEventListener("load", function () { window.print(); });';
+/** For the print view's Content-Security-Policy: this script and no other may run. */
+export const printScriptHash = `'sha256-${createHash('sha256').update(printScript).digest('base64')}'`;
+
+const NAME = '\uE000';
+
 /**
  * The whole record as one printable page (print to PDF for arbitration). Everything is
  * escaped, and everything a user wrote (names, titles, bodies, notes) is isolated.
  */
-export function transcriptHtml(t: Transcript, generatedAt: Date): string {
+export function transcriptHtml(
+  t: Transcript,
+  generatedAt: Date,
+  options: { print?: boolean } = {},
+): string {
   const d = t.dispute;
+  const filenameOf = new Map(t.evidence.map((e) => [e.id, e.filename]));
+  const byAge = [...t.proposals].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const proposalNumber = (id: string | null) => {
+    const index = byAge.findIndex((p) => p.id === id);
+    return index < 0 ? null : index + 1;
+  };
   /** Already HTML: never escaped again. */
   const who = (id: string | null) => {
     if (!id) return 'system';
@@ -44,9 +70,19 @@ export function transcriptHtml(t: Transcript, generatedAt: Date): string {
           m.editedAt
             ? `<div class="edited">edited ${escapeHtml(utc(m.editedAt))}: <span class="body" dir="auto">${escapeHtml(m.body)}</span></div>`
             : ''
-        }${m.evidenceIds.length ? `<div class="evidence">evidence: ${m.evidenceIds.map(escapeHtml).join(', ')}</div>` : ''}</td>
-        <td class="hash">${escapeHtml(m.hash.slice(0, 16))}…</td>
+        }${m.evidenceIds.length ? `<div class="evidence">evidence: ${m.evidenceIds.map((id) => userText(filenameOf.get(id) ?? id)).join(', ')}</div>` : ''}</td>
+        <td class="hash">${escapeHtml(m.hash)}</td>
       </tr>`;
+  const outcome = d.outcome;
+  // howDecided words the sentence; a name in it is put back isolated like every other.
+  const decided = outcome
+    ? escapeHtml(
+        howDecided(outcome, {
+          nameOf: () => NAME,
+          proposalNumber: proposalNumber(outcome.proposalId),
+        }),
+      ).replace(NAME, who(outcome.decidedBy))
+    : '';
   const chain = t.chain.verified
     ? '<p class="ok">Hash chains verified: every channel is complete and unaltered.</p>'
     : `<p class="broken">Hash chain BROKEN: ${t.chain.broken.map((b) => `${escapeHtml(channelLabel[b.channel])} at seq ${b.seq}`).join('; ')}.</p>`;
@@ -60,20 +96,20 @@ export function transcriptHtml(t: Transcript, generatedAt: Date): string {
   h1 { font-size: 20px; margin: 0 0 .25rem; } h2 { font-size: 15px; margin: 1.5rem 0 .5rem; border-bottom: 1px solid #ccc; }
   table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #eee; padding: 4px 6px; text-align: left; vertical-align: top; }
   tr.system td, tr.proposal td { color: #555; font-style: italic; }
-  .hash { font-family: ui-monospace, monospace; font-size: 10px; color: #666; }
+  .hash { font-family: ui-monospace, monospace; font-size: 10px; color: #444; word-break: break-all; }
   .ok { color: #0a6b2c; font-weight: 600; } .broken { color: #b00020; font-weight: 700; }
   .edited, .evidence { color: #555; font-size: 11px; } .body { white-space: pre-wrap; }
   @media print { body { margin: 0; } a { color: inherit; } }
-</style>
+</style>${options.print ? `\n<script>${printScript}</script>` : ''}
 </head>
 <body>
 <h1>Dispute ${escapeHtml(d.number)} — ${userText(d.contractTitle)}</h1>
 <p>State <strong>${escapeHtml(d.state)}</strong>${
-    d.outcome
-      ? `, outcome <strong>${escapeHtml(d.outcome.kind)}</strong> (client ${money(d.outcome.clientCents, d.currency)}, freelancer ${money(d.outcome.freelancerCents, d.currency)}) decided by ${who(d.outcome.decidedBy === 'system' ? null : d.outcome.decidedBy)} at ${escapeHtml(utc(d.outcome.decidedAt))}`
+    outcome
+      ? `, outcome <strong>${escapeHtml(outcomeTitles[outcome.kind])}</strong> (client ${money(outcome.clientCents, d.currency)}, freelancer ${money(outcome.freelancerCents, d.currency)}): ${decided}, ${escapeHtml(utc(outcome.decidedAt))}`
       : ''
   }. Claim ${money(d.claimCents, d.currency)} of ${money(d.escrowCents, d.currency)} in escrow; reason ${escapeHtml(d.reason)}.</p>
-<p>Claimant ${who(d.claimantId)}; respondent ${who(d.respondentId)}; mediator ${who(d.mediatorId)}. Filed ${escapeHtml(utc(d.createdAt))}.</p>
+<p>Claimant ${who(d.claimantId)}; respondent ${who(d.respondentId)}; mediator ${d.mediatorId ? who(d.mediatorId) : 'none'}. Filed ${escapeHtml(utc(d.createdAt))}.</p>
 <p dir="auto">${escapeHtml(d.description)}</p>
 ${chain}
 <h2>Messages (all channels, by time)</h2>
@@ -88,10 +124,10 @@ ${chain}
     .join('')}
 </tbody></table>
 <h2>Proposals</h2>
-<table><thead><tr><th>Made</th><th>By</th><th>Client</th><th>Freelancer</th><th>Status</th><th>Accepted by</th></tr></thead><tbody>${t.proposals
+<table><thead><tr><th>#</th><th>Made</th><th>By</th><th>Client</th><th>Freelancer</th><th>Status</th><th>Accepted by</th></tr></thead><tbody>${t.proposals
     .map(
       (p) =>
-        `<tr><td>${escapeHtml(utc(p.createdAt))}</td><td>${who(p.authorId)}</td><td>${money(p.clientCents, d.currency)}</td><td>${money(p.freelancerCents, d.currency)}</td><td>${escapeHtml(p.status)}</td><td>${p.acceptedBy.map(who).join(', ')}</td></tr>`,
+        `<tr><td>${proposalNumber(p.id) ?? ''}</td><td>${escapeHtml(utc(p.createdAt))}</td><td>${who(p.authorId)}</td><td>${money(p.clientCents, d.currency)}</td><td>${money(p.freelancerCents, d.currency)}</td><td>${escapeHtml(p.status)}</td><td>${p.acceptedBy.map(who).join(', ')}</td></tr>`,
     )
     .join('')}
 </tbody></table>
@@ -99,7 +135,7 @@ ${chain}
 <table><thead><tr><th>#</th><th>Time</th><th>Event</th><th>By</th><th>From → to</th><th>Note</th></tr></thead><tbody>${t.audit
     .map(
       (a) =>
-        `<tr><td>${a.version}</td><td>${escapeHtml(utc(a.at))}</td><td>${escapeHtml(a.type)}</td><td>${who(a.actorId === 'system' ? null : a.actorId)}</td><td>${escapeHtml(a.from)} → ${escapeHtml(a.to)}</td><td dir="auto">${escapeHtml(a.note)}</td></tr>`,
+        `<tr><td>${a.version}</td><td>${escapeHtml(utc(a.at))}</td><td>${escapeHtml(auditEventLabel(a.type))}</td><td>${who(a.actorId === 'system' ? null : a.actorId)}</td><td>${escapeHtml(a.from)} → ${escapeHtml(a.to)}</td><td dir="auto">${escapeHtml(a.note)}</td></tr>`,
     )
     .join('')}
 </tbody></table>

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/policy.js';
 import { AppError } from '../http/errors.js';
-import { transcriptHtml } from './export.js';
+import { printScriptHash, transcriptHtml } from './export.js';
 import type { QueueAdmin } from './queues-admin.js';
 import type { OpsService } from './service.js';
 import type { WebhookService } from './webhooks.js';
@@ -22,17 +22,20 @@ export function opsRoutes(ops: OpsService, webhooks: WebhookService, queues: Que
         { path: 'format', message: 'json or html' },
       ]);
     }
+    // print=true: the HTML page opens in the browser and asks to print, instead of a download.
+    const print = format === 'html' && req.query.print === 'true';
     const t = await ops.transcript(user, req.params.id);
     const name = `${t.dispute.number}-transcript.${format}`;
-    res.attachment(name);
+    if (!print) res.attachment(name);
     if (format === 'json') res.type('application/json').send(JSON.stringify(t, null, 2));
     else {
-      // The export is opened on its own: a strict policy with only its inline style allowed.
+      // The export is opened on its own: a strict policy with only its inline style allowed
+      // (and, for the print view, its one print script).
       res.setHeader(
         'Content-Security-Policy',
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        `default-src 'none'; style-src 'unsafe-inline';${print ? ` script-src ${printScriptHash};` : ''} frame-ancestors 'none'`,
       );
-      res.type('text/html').send(transcriptHtml(t, new Date()));
+      res.type('text/html').send(transcriptHtml(t, new Date(), { print }));
     }
   });
   r.post('/ops/disputes/:id/reviews', async (req, res) => {

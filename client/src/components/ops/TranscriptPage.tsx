@@ -121,7 +121,16 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
           download
           data-testid="export-html"
         >
-          Printable page (HTML)
+          Export HTML
+        </a>
+        <a
+          className="btn btn-ghost btn-small"
+          href={opsApi.printUrl(d.id)}
+          target="_blank"
+          rel="noopener"
+          data-testid="export-print"
+        >
+          Printable page
         </a>
       </div>
     </header>
