@@ -144,6 +144,14 @@ test('three people settle a dispute live: filing, mediation, caucus, evidence, s
       mimeType: 'image/png',
       buffer: makePng(96, 64),
     });
+    // Nothing is posted before the file, its channel and a description were shown.
+    const stage = client.getByTestId('stage-evidence');
+    await expect(stage).toBeVisible();
+    await expect(stage).toContainText(filename);
+    await expect(stage.getByTestId('stage-audience')).toContainText('Everyone in the dispute');
+    await stage.getByTestId('staged-description').fill('Home page at 390 px');
+    await stage.getByTestId('stage-post').click();
+    await expect(stage).toHaveCount(0);
     for (const page of Object.values(everyone)) {
       const thumb = page.getByTestId('thread').getByRole('img', { name: filename, exact: true });
       await expect(thumb).toBeVisible();
@@ -189,6 +197,10 @@ test('three people settle a dispute live: filing, mediation, caucus, evidence, s
       await expect(card).toContainText('$300.00');
       await expect(card).toContainText('$200.00');
       await card.getByTestId('proposal-accept').click();
+      await expect(card.getByTestId('proposal-accept-question')).toContainText(
+        'The client receives $300.00 and the freelancer $200.00',
+      );
+      await card.getByTestId('proposal-accept-confirm').click();
       await expect(
         party.locator('[data-testid="proposal"]').getByTestId('proposal-accept'),
       ).toHaveCount(0);

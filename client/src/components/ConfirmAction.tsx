@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/http';
 
 interface ConfirmActionProps {
@@ -8,6 +8,9 @@ interface ConfirmActionProps {
   confirmLabel: string;
   tone?: 'primary' | 'danger' | 'neutral';
   withNote?: boolean;
+  small?: boolean;
+  /** A consequential but not the expected next step: a quiet button until pressed. */
+  secondary?: boolean;
   testId?: string;
   onConfirm(note: string): Promise<unknown>;
 }
@@ -19,10 +22,20 @@ export function ConfirmAction({
   confirmLabel,
   tone = 'neutral',
   withNote = false,
+  small = false,
+  secondary = false,
   testId,
   onConfirm,
 }: ConfirmActionProps) {
   const [open, setOpen] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  const size = small ? ' btn-small' : '';
+  // Focus goes back to the button that opened the question once it is answered or cancelled.
+  useEffect(() => {
+    if (wasOpen.current && !open) trigger.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -46,8 +59,9 @@ export function ConfirmAction({
   if (!open) {
     return (
       <button
+        ref={trigger}
         type="button"
-        className={`btn btn-${tone}`}
+        className={secondary ? 'btn btn-ghost btn-small' : `btn btn-${tone}${size}`}
         data-testid={testId}
         onClick={() => setOpen(true)}
       >
@@ -56,7 +70,15 @@ export function ConfirmAction({
     );
   }
   return (
-    <form className="confirm-action" onSubmit={submit}>
+    <form
+      className="confirm-action"
+      onSubmit={submit}
+      aria-label={label}
+      data-testid={testId ? `${testId}-question` : undefined}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !busy) setOpen(false);
+      }}
+    >
       <p className="confirm-question">{question}</p>
       {withNote && (
         <>
@@ -81,7 +103,7 @@ export function ConfirmAction({
       <div className="button-row">
         <button
           type="submit"
-          className={`btn btn-${tone === 'neutral' ? 'primary' : tone}`}
+          className={`btn btn-${tone === 'neutral' ? 'primary' : tone}${size}`}
           disabled={busy}
           data-testid={testId ? `${testId}-confirm` : undefined}
           autoFocus={!withNote}
@@ -90,7 +112,7 @@ export function ConfirmAction({
         </button>
         <button
           type="button"
-          className="btn btn-ghost"
+          className={`btn btn-ghost${size}`}
           onClick={() => setOpen(false)}
           disabled={busy}
         >

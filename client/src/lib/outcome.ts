@@ -1,4 +1,4 @@
-import type { Outcome } from '@dispute-room/shared';
+import { outcomeTitles, type Outcome } from '@dispute-room/shared';
 import { formatMoney } from './money';
 
 export interface OutcomeSummary {
@@ -6,14 +6,6 @@ export interface OutcomeSummary {
   /** The split of the escrow, when the outcome has one. */
   split: string | null;
 }
-
-const titles: Record<Outcome['kind'], string> = {
-  accepted_claim: 'Claim accepted by the respondent',
-  settlement: 'Settled by agreement',
-  default: 'Resolved by default: no response in time',
-  escalated: 'Escalated to arbitration',
-  withdrawn: 'Withdrawn by the claimant',
-};
 
 /** How a dispute ended, in words, with the split of the escrow if there is one. */
 export function describeOutcome(
@@ -25,5 +17,5 @@ export function describeOutcome(
     outcome.clientCents !== null && outcome.freelancerCents !== null
       ? `Client receives ${formatMoney(outcome.clientCents, currency, locale)} · Freelancer receives ${formatMoney(outcome.freelancerCents, currency, locale)}`
       : null;
-  return { title: titles[outcome.kind], split };
+  return { title: outcomeTitles[outcome.kind], split };
 }

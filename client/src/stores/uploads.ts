@@ -15,8 +15,19 @@ export interface Upload {
   error: string | null;
 }
 
+/** Files picked or dropped, waiting for a description and a confirmation before they post. */
+export interface StagedFiles {
+  disputeId: string;
+  channel: Channel;
+  files: File[];
+}
+
 interface UploadsState {
   items: Upload[];
+  staged: StagedFiles | null;
+  /** Evidence is permanent, so nothing uploads before its destination has been shown. */
+  stage(disputeId: string, channel: Channel, files: File[]): void;
+  unstage(): void;
   start(disputeId: string, channel: Channel, file: File, description?: string): void;
   cancel(id: string): void;
   dismiss(id: string): void;
@@ -31,6 +42,15 @@ export const useUploads = create<UploadsState>()((set) => {
 
   return {
     items: [],
+    staged: null,
+
+    stage(disputeId, channel, files) {
+      if (files.length > 0) set({ staged: { disputeId, channel, files } });
+    },
+
+    unstage() {
+      set({ staged: null });
+    },
 
     start(disputeId, channel, file, description = '') {
       const id = crypto.randomUUID();

@@ -2,9 +2,11 @@ import type { Evidence } from '@dispute-room/shared';
 import { evidenceApi } from '../../api/endpoints';
 import { formatMoney } from '../../lib/money';
 import { useEvidence } from '../../stores/evidence';
+import { usePreview } from '../../stores/preview';
 import { useProposals } from '../../stores/proposals';
 import { useRoom } from '../../stores/room';
 import { Icon } from '../Icon';
+import { ProposalDecision, useCanDecide, useProposalNumber } from './ProposalDecision';
 
 export function isImage(contentType: string): boolean {
   return contentType.startsWith('image/');
@@ -30,6 +32,7 @@ export function fileKind(evidence: Pick<Evidence, 'contentType' | 'filename'>): 
 /** An evidence item inside a thread entry: thumbnail for images, else a file card. */
 export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
   const evidence = useEvidence((s) => s.byId[evidenceId]);
+  const openPreview = usePreview((s) => s.open);
   const download = evidenceApi.contentUrl(evidenceId);
   if (!evidence) {
     return (
@@ -44,10 +47,12 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
   return (
     <div className="attachment" data-testid="attachment" data-evidence-id={evidence.id}>
       {isImage(evidence.contentType) ? (
-        <a
-          href={evidenceApi.contentUrl(evidence.id, true)}
-          target="_blank"
-          rel="noopener noreferrer"
+        <button
+          type="button"
+          className="attachment-thumb-button"
+          aria-label={`Preview ${evidence.filename}`}
+          data-testid="attachment-preview"
+          onClick={() => openPreview(evidence)}
         >
           <img
             className="attachment-thumb"
@@ -55,7 +60,7 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
             alt={evidence.description || evidence.filename}
             loading="lazy"
           />
-        </a>
+        </button>
       ) : (
         <span className="attachment-icon">
           <Icon name={isPdf(evidence.contentType) ? 'file' : 'paperclip'} size={18} />
@@ -73,24 +78,43 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
               <bdi>{evidence.description}</bdi>
             </>
           )}
+          {isPdf(evidence.contentType) && (
+            <>
+              {' · '}
+              <button
+                type="button"
+                className="link-button"
+                data-testid="attachment-preview"
+                onClick={() => openPreview(evidence)}
+              >
+                Preview
+              </button>
+            </>
+          )}
         </span>
       </span>
     </div>
   );
 }
 
-/** The offer a `proposal` entry refers to, with its live status. */
+/** The offer a `proposal` entry refers to, with its live status and, for the party it waits on, the answer. */
 export function ProposalReference({ proposalId }: { proposalId: string }) {
   const proposal = useProposals((s) => s.items.find((p) => p.id === proposalId));
-  const currency = useRoom((s) => s.dispute?.currency ?? 'USD');
-  if (!proposal) return null;
+  const dispute = useRoom((s) => s.dispute);
+  const number = useProposalNumber(proposalId);
+  const canDecide = useCanDecide(proposal, dispute);
+  if (!proposal || !dispute) return null;
   return (
-    <div className="proposal-ref" data-testid="proposal-ref">
-      <span>
-        Client {formatMoney(proposal.clientCents, currency)} · Freelancer{' '}
-        {formatMoney(proposal.freelancerCents, currency)}
-      </span>
-      <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
+    <div className="proposal-ref" data-testid="proposal-ref" data-status={proposal.status}>
+      <div className="proposal-ref-terms">
+        <span>
+          {number !== null && <strong>#{number} </strong>}
+          Client {formatMoney(proposal.clientCents, dispute.currency)} · Freelancer{' '}
+          {formatMoney(proposal.freelancerCents, dispute.currency)}
+        </span>
+        <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
+      </div>
+      {canDecide && <ProposalDecision proposal={proposal} dispute={dispute} />}
     </div>
   );
 }

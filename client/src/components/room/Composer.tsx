@@ -1,6 +1,8 @@
 import { MAX_BODY_CHARS, type Channel } from '@dispute-room/shared';
 import { useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import { notifyTyping, sendMessage } from '../../realtime/roomSync';
+import { audienceKind, type Audience } from '../../lib/audience';
+import type { ChannelTab } from '../../lib/channels';
 import { draftKey, useDrafts } from '../../stores/drafts';
 import { useUploads } from '../../stores/uploads';
 import { Icon } from '../Icon';
@@ -8,22 +10,40 @@ import { MacroPicker } from './MacroPicker';
 
 const MAX_HEIGHT_PX = 220;
 
-/** Writes into one channel: Enter sends, Shift+Enter breaks the line; attachments upload at once. */
+const switchLabels: Record<Channel, string> = {
+  joint: 'Reply',
+  'caucus:client': 'Private · Client',
+  'caucus:freelancer': 'Private · Freelancer',
+  internal: 'Internal',
+};
+
+/**
+ * Writes into one channel, its audience written above it: Enter sends, Shift+Enter breaks
+ * the line; attached files are shown for a description before they post. Staff who write
+ * in several channels switch the channel here, where they type.
+ */
 export function Composer({
   disputeId,
   channel,
   channelLabel,
+  audience,
+  switchTabs,
+  onSwitch,
   withMacros,
 }: {
   disputeId: string;
   channel: Channel;
   channelLabel: string;
+  audience: Audience;
+  /** The channels offered on the composer's switch; none: no switch. */
+  switchTabs: ChannelTab[];
+  onSwitch: (channel: Channel) => void;
   withMacros: boolean;
 }) {
   const key = draftKey(disputeId, channel);
   const text = useDrafts((s) => s.drafts[key] ?? '');
   const setDraft = useDrafts((s) => s.setDraft);
-  const startUpload = useUploads((s) => s.start);
+  const stage = useUploads((s) => s.stage);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -64,7 +84,39 @@ export function Composer({
   };
 
   return (
-    <form className="composer" onSubmit={onSubmit} data-testid="composer-form">
+    <form
+      className={`composer audience-${audience.kind}`}
+      onSubmit={onSubmit}
+      data-testid="composer-form"
+      data-audience={audience.kind}
+    >
+      {switchTabs.length > 1 && (
+        <div className="audience-switch" role="radiogroup" aria-label="Post to">
+          {switchTabs.map((t) => (
+            <label
+              key={t.channel}
+              className={`audience-option audience-${audienceKind(t.channel)}`}
+              data-testid={`composer-switch-${t.channel}`}
+            >
+              <input
+                type="radio"
+                name={`${id}-channel`}
+                value={t.channel}
+                checked={t.channel === channel}
+                onChange={() => onSwitch(t.channel)}
+              />
+              {switchLabels[t.channel]}
+            </label>
+          ))}
+        </div>
+      )}
+      <p
+        id={`${id}-audience`}
+        className={`audience-line audience-${audience.kind}`}
+        data-testid="composer-audience"
+      >
+        {audience.readers}
+      </p>
       <label htmlFor={id} className="sr-only">
         Message
       </label>
@@ -74,7 +126,7 @@ export function Composer({
         rows={1}
         value={text}
         placeholder={`Message ${channelLabel}…`}
-        aria-describedby={`${id}-hint`}
+        aria-describedby={`${id}-audience ${id}-hint`}
         aria-invalid={tooLong}
         data-testid="composer"
         onChange={(e) => {
@@ -92,8 +144,7 @@ export function Composer({
             hidden
             data-testid="file-input"
             onChange={(e) => {
-              for (const file of Array.from(e.target.files ?? []))
-                startUpload(disputeId, channel, file);
+              stage(disputeId, channel, Array.from(e.target.files ?? []));
               e.target.value = '';
             }}
           />
@@ -120,7 +171,7 @@ export function Composer({
           disabled={!canSend}
           data-testid="send-button"
         >
-          Send
+          {audience.send}
         </button>
       </div>
     </form>

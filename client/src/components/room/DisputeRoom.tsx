@@ -2,6 +2,7 @@ import { isTerminal, relationTo, type Channel, type Dispute } from '@dispute-roo
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { disputesApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/http';
+import { audienceOf } from '../../lib/audience';
 import { channelTabs } from '../../lib/channels';
 import { isInQueue, totalUnread } from '../../lib/disputes';
 import { paths } from '../../lib/routes';
@@ -17,12 +18,15 @@ import { ChannelTabs, panelId, tabId } from './ChannelTabs';
 import { Composer } from './Composer';
 import { DetailsPanel } from './DetailsPanel';
 import { EvidencePanel } from './EvidencePanel';
+import { EvidencePreview } from './EvidencePreview';
 import { ProposalsPanel } from './ProposalsPanel';
 import { ResolutionBanner } from './ResolutionBanner';
 import { RoomHeader } from './RoomHeader';
+import { StageEvidenceDialog } from './StageEvidenceDialog';
 import { Thread } from './Thread';
 import { TypingIndicator } from './TypingIndicator';
 import { UploadTray } from './UploadTray';
+import { useNameOf } from './useNames';
 
 type SideTab = 'details' | 'offers' | 'evidence';
 
@@ -41,7 +45,9 @@ function Conversation({ dispute }: { dispute: Dispute }) {
   const tabs = useTabs(dispute);
   const activeChannel = useRoom((s) => s.activeChannel);
   const setActiveChannel = useRoom((s) => s.setActiveChannel);
-  const startUpload = useUploads((s) => s.start);
+  const stage = useUploads((s) => s.stage);
+  const staged = useUploads((s) => (s.staged?.disputeId === dispute.id ? s.staged : null));
+  const nameOf = useNameOf();
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const tab = tabs.find((t) => t.channel === activeChannel) ?? tabs[0];
@@ -49,7 +55,12 @@ function Conversation({ dispute }: { dispute: Dispute }) {
 
   const closed = isTerminal(dispute.state);
   const canPost = tab.writable && !closed;
-  const isMediator = relationTo(user, dispute) === 'assigned_mediator';
+  const relation = relationTo(user, dispute);
+  const isMediator = relation === 'assigned_mediator';
+  const audienceFor = (channel: Channel) =>
+    audienceOf(channel, relation, dispute, (id, role) => nameOf(id, role));
+  const audience = audienceFor(tab.channel);
+  const stagedTab = staged ? tabs.find((t) => t.channel === staged.channel) : undefined;
 
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
   const dropHandlers = canPost
@@ -71,9 +82,7 @@ function Conversation({ dispute }: { dispute: Dispute }) {
           e.preventDefault();
           dragDepth.current = 0;
           setDragging(false);
-          for (const file of Array.from(e.dataTransfer.files)) {
-            startUpload(dispute.id, tab.channel, file);
-          }
+          stage(dispute.id, tab.channel, Array.from(e.dataTransfer.files));
         },
       }
     : {};
@@ -87,7 +96,8 @@ function Conversation({ dispute }: { dispute: Dispute }) {
         onSelect={(c: Channel) => setActiveChannel(c)}
       />
       <div
-        className="thread-panel"
+        className={`thread-panel audience-${audience.kind}`}
+        data-audience={audience.kind}
         role="tabpanel"
         id={panelId(tab.channel)}
         aria-labelledby={tabId(tab.channel)}
@@ -101,6 +111,9 @@ function Conversation({ dispute }: { dispute: Dispute }) {
             disputeId={dispute.id}
             channel={tab.channel}
             channelLabel={tab.label}
+            audience={audience}
+            switchTabs={tabs.filter((t) => t.writable)}
+            onSwitch={setActiveChannel}
             withMacros={isMediator}
           />
         ) : (
@@ -116,6 +129,14 @@ function Conversation({ dispute }: { dispute: Dispute }) {
           Drop files to add them to {tab.label}
         </div>
       )}
+      {staged && stagedTab && (
+        <StageEvidenceDialog
+          staged={staged}
+          channelLabel={stagedTab.label}
+          audience={audienceFor(staged.channel)}
+        />
+      )}
+      <EvidencePreview />
     </div>
   );
 }
@@ -136,9 +157,10 @@ function SidePanel({
   const tabs = useTabs(dispute);
   const activeChannel = useRoom((s) => s.activeChannel);
   const pendingOffers = useProposals((s) => s.items.filter((p) => p.status === 'pending').length);
-  const firstTab = useRef<HTMLButtonElement>(null);
+  const selectedTab = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (open) firstTab.current?.focus();
+    if (open) selectedTab.current?.focus();
+    // Only when the drawer opens, not on every tab change.
   }, [open]);
   const sideTabs: { id: SideTab; label: string }[] = [
     { id: 'details', label: 'Details' },
@@ -158,7 +180,7 @@ function SidePanel({
         {sideTabs.map((t) => (
           <button
             key={t.id}
-            ref={t.id === 'details' ? firstTab : undefined}
+            ref={t.id === tab ? selectedTab : undefined}
             type="button"
             role="tab"
             id={`side-tab-${t.id}`}
@@ -319,7 +341,15 @@ export function DisputeRoom({ disputeId }: { disputeId: string }) {
         </div>
       )}
       <ResolutionBanner dispute={dispute} />
-      <ActionBar dispute={dispute} />
+      <ActionBar
+        dispute={dispute}
+        onOffers={() => {
+          setSideTab('offers');
+          setSideOpen(true);
+          // Keyboard and screen-reader users land on what the button opened.
+          window.requestAnimationFrame(() => document.getElementById('side-tab-offers')?.focus());
+        }}
+      />
       <div className="room-body">
         <Conversation dispute={dispute} />
         <SidePanel
@@ -327,7 +357,10 @@ export function DisputeRoom({ disputeId }: { disputeId: string }) {
           tab={sideTab}
           onTab={setSideTab}
           open={sideOpen}
-          onClose={() => setSideOpen(false)}
+          onClose={() => {
+            setSideOpen(false);
+            document.querySelector<HTMLElement>('.side-toggle')?.focus();
+          }}
         />
       </div>
     </section>

@@ -1,5 +1,6 @@
-import type { Channel, Evidence } from '@dispute-room/shared';
+import type { Channel } from '@dispute-room/shared';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { usePreview } from '../../stores/preview';
 import { evidenceApi } from '../../api/endpoints';
 import type { ChannelTab } from '../../lib/channels';
 import { dateTimeLabel } from '../../lib/time';
@@ -8,56 +9,6 @@ import { selectZone, useSession } from '../../stores/session';
 import { useUploads } from '../../stores/uploads';
 import { fileKind, formatBytes, isImage, isPdf } from './Attachments';
 import { useNameOf } from './useNames';
-
-/** A modal preview of an image or PDF, using the server's inline disposition. */
-function Preview({ evidence, onClose }: { evidence: Evidence; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    // Unmounting removes the dialog from the top layer; closing here would fire onClose.
-    const el = dialog.current;
-    if (el && !el.open) el.showModal();
-  }, []);
-  const src = evidenceApi.contentUrl(evidence.id, true);
-  return (
-    <dialog
-      ref={dialog}
-      className="preview-dialog"
-      aria-label={`Preview of ${evidence.filename}`}
-      onClose={onClose}
-      onClick={(e) => {
-        if (e.target === dialog.current) onClose();
-      }}
-    >
-      <div className="preview-header">
-        <span className="preview-title">
-          <bdi>{evidence.filename}</bdi>
-        </span>
-        <a
-          className="btn btn-ghost btn-small"
-          href={evidenceApi.contentUrl(evidence.id)}
-          download={evidence.filename}
-        >
-          Download
-        </a>
-        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} autoFocus>
-          Close
-        </button>
-      </div>
-      <div className="preview-body">
-        {isImage(evidence.contentType) ? (
-          <img src={src} alt={evidence.description || evidence.filename} />
-        ) : (
-          <object data={src} type="application/pdf" aria-label={evidence.filename}>
-            <p>
-              Your browser cannot show this PDF here.{' '}
-              <a href={evidenceApi.contentUrl(evidence.id)}>Download it</a>.
-            </p>
-          </object>
-        )}
-      </div>
-    </dialog>
-  );
-}
 
 /** Evidence of the dispute: filter by channel, preview, download, upload with a description. */
 export function EvidencePanel({
@@ -76,13 +27,11 @@ export function EvidencePanel({
   const error = useEvidence((s) => s.error);
   const zone = useSession(selectZone);
   const nameOf = useNameOf();
-  const startUpload = useUploads((s) => s.start);
+  const stage = useUploads((s) => s.stage);
   const [filter, setFilter] = useState<Channel | 'all'>('all');
-  const [previewing, setPreviewing] = useState<Evidence | null>(null);
-  const [description, setDescription] = useState('');
+  const openPreview = usePreview((s) => s.open);
   const fileInput = useRef<HTMLInputElement>(null);
   const filterId = useId();
-  const descriptionId = useId();
 
   useEffect(() => {
     void useEvidence.getState().load(disputeId, filter === 'all' ? undefined : filter);
@@ -122,25 +71,14 @@ export function EvidencePanel({
 
       {canUpload && uploadTab?.writable && (
         <div className="evidence-upload card-inset">
-          <label htmlFor={descriptionId} className="field-label">
-            Add evidence to {uploadTab.label}
-          </label>
-          <input
-            id={descriptionId}
-            placeholder="Description (optional)"
-            maxLength={2000}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
           <input
             ref={fileInput}
             type="file"
+            multiple
             hidden
             data-testid="evidence-file-input"
             onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) startUpload(disputeId, uploadChannel, file, description.trim());
-              setDescription('');
+              stage(disputeId, uploadChannel, Array.from(e.target.files ?? []));
               e.target.value = '';
             }}
           />
@@ -149,7 +87,7 @@ export function EvidencePanel({
             className="btn btn-ghost btn-small"
             onClick={() => fileInput.current?.click()}
           >
-            Choose file…
+            Add evidence to <bdi>{uploadTab.label}</bdi>…
           </button>
           <p className="field-hint">Images, PDF, text, CSV, ZIP and Office files.</p>
         </div>
@@ -173,7 +111,7 @@ export function EvidencePanel({
               <button
                 type="button"
                 className="evidence-thumb-button"
-                onClick={() => setPreviewing(e)}
+                onClick={() => openPreview(e)}
               >
                 <img
                   className="evidence-thumb"
@@ -213,7 +151,7 @@ export function EvidencePanel({
                   type="button"
                   className="link-button"
                   data-testid="evidence-preview"
-                  onClick={() => setPreviewing(e)}
+                  onClick={() => openPreview(e)}
                 >
                   Preview
                 </button>
@@ -222,7 +160,6 @@ export function EvidencePanel({
           </li>
         ))}
       </ul>
-      {previewing && <Preview evidence={previewing} onClose={() => setPreviewing(null)} />}
     </div>
   );
 }

@@ -5,22 +5,37 @@ import { centsToInput, formatMoney, isValidSplit, parseMoney } from '../../lib/m
 import { roleInDispute } from '../../lib/people';
 import { relativeTime } from '../../lib/time';
 import { selectNow, useClock } from '../../stores/clock';
-import { useDisputes } from '../../stores/disputes';
 import { useProposals } from '../../stores/proposals';
-import { useRoom } from '../../stores/room';
 import { selectUser, selectZone, useSession } from '../../stores/session';
+import { ProposalDecision, useCanDecide, useProposalNumber } from './ProposalDecision';
 import { useNameOf } from './useNames';
 import { Field } from '../Field';
 import { Names } from '../Names';
 
+/**
+ * Where a new offer starts: the terms on the table (the newest pending proposal), else what
+ * the claimant asked for; never an arbitrary half.
+ */
+export function startingClientCents(dispute: Dispute, pending: Proposal | undefined): number {
+  if (pending) return pending.clientCents;
+  const claimantIsClient = dispute.claimantId === dispute.clientId;
+  return claimantIsClient ? dispute.claimCents : dispute.escrowCents - dispute.claimCents;
+}
+
 /** Two linked amounts and a slider: whatever is changed, the shares add up to the escrow. */
-function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boolean }) {
+function ProposalForm({
+  dispute,
+  recommend,
+  startCents,
+}: {
+  dispute: Dispute;
+  recommend: boolean;
+  startCents: number;
+}) {
   const escrow = dispute.escrowCents;
-  const [clientCents, setClientCents] = useState(Math.round(escrow / 2));
-  const [clientText, setClientText] = useState(centsToInput(Math.round(escrow / 2)));
-  const [freelancerText, setFreelancerText] = useState(
-    centsToInput(escrow - Math.round(escrow / 2)),
-  );
+  const [clientCents, setClientCents] = useState(startCents);
+  const [clientText, setClientText] = useState(centsToInput(startCents));
+  const [freelancerText, setFreelancerText] = useState(centsToInput(escrow - startCents));
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -74,7 +89,7 @@ function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boo
 
   return (
     <form className="proposal-form card-inset stack" onSubmit={submit} data-testid="proposal-form">
-      <h3 className="panel-subtitle">{recommend ? 'Recommend a split' : 'Make an offer'}</h3>
+      <h2 className="panel-subtitle">{recommend ? 'Recommend a split' : 'Make an offer'}</h2>
       <p className="muted small">
         Split the {formatMoney(escrow, dispute.currency)} in escrow between the two sides.
       </p>
@@ -151,45 +166,25 @@ function ProposalForm({ dispute, recommend }: { dispute: Dispute; recommend: boo
 }
 
 function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Dispute }) {
-  const user = useSession(selectUser);
   const zone = useSession(selectZone);
   const now = useClock(selectNow);
   const nameOf = useNameOf();
-  const decide = useProposals((s) => s.decide);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const number = useProposalNumber(proposal.id);
+  const canDecide = useCanDecide(proposal, dispute);
   const authorSeat = roleInDispute(proposal.authorId, dispute);
-  const relation = user ? relationTo(user, dispute) : 'outsider';
-  const isParty = relation === 'client' || relation === 'freelancer';
-  const canDecide =
-    isParty && proposal.status === 'pending' && !!user && !proposal.acceptedBy.includes(user.id);
   const share = dispute.escrowCents > 0 ? (proposal.clientCents / dispute.escrowCents) * 100 : 50;
-
-  const act = async (accept: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await decide(dispute.id, proposal.id, accept);
-      useDisputes.getState().upsert(updated);
-      useRoom.getState().setDispute(updated);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <li
-      className={`proposal-card status-${proposal.status}`}
+      className={`proposal-card status-${proposal.status}${canDecide ? ' awaiting-you' : ''}`}
       data-testid="proposal"
       data-proposal-id={proposal.id}
       data-status={proposal.status}
     >
       <div className="proposal-head">
         <span className="proposal-author">
-          {authorSeat === 'mediator' ? 'Recommendation' : 'Offer'} by{' '}
-          <bdi>{nameOf(proposal.authorId)}</bdi>
+          {authorSeat === 'mediator' ? 'Recommendation' : 'Offer'}
+          {number !== null && ` #${number}`} by <bdi>{nameOf(proposal.authorId)}</bdi>
         </span>
         <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
       </div>
@@ -221,33 +216,7 @@ function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Disp
           </span>
         )}
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {canDecide && (
-        <div className="button-row">
-          <button
-            type="button"
-            className="btn btn-primary btn-small"
-            disabled={busy}
-            data-testid="proposal-accept"
-            onClick={() => void act(true)}
-          >
-            Accept
-          </button>
-          <button
-            type="button"
-            className="btn btn-ghost btn-small"
-            disabled={busy}
-            data-testid="proposal-reject"
-            onClick={() => void act(false)}
-          >
-            Reject
-          </button>
-        </div>
-      )}
+      {canDecide && <ProposalDecision proposal={proposal} dispute={dispute} />}
     </li>
   );
 }
@@ -268,11 +237,31 @@ export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
   const mayPropose =
     (isParty && (dispute.state === 'open' || dispute.state === 'mediation')) ||
     (relation === 'assigned_mediator' && dispute.state === 'mediation');
+  const pending = items.find((p) => p.status === 'pending');
+  // The offer waiting for the viewer's answer comes before making a new one.
+  const awaiting =
+    isParty && pending && user && !pending.acceptedBy.includes(user.id) ? pending : undefined;
+  const history = items.filter((p) => p !== awaiting);
 
   return (
     <div className="proposals-panel" data-testid="proposals-panel">
-      {mayPropose && (
-        <ProposalForm dispute={dispute} recommend={relation === 'assigned_mediator'} />
+      {awaiting && (
+        <section aria-labelledby="awaiting-title" data-testid="proposal-awaiting">
+          <h2 id="awaiting-title" className="panel-subtitle">
+            Waiting for your answer
+          </h2>
+          <ul className="proposal-list">
+            <ProposalCard proposal={awaiting} dispute={dispute} />
+          </ul>
+        </section>
+      )}
+      {mayPropose && status !== 'loading' && (
+        <ProposalForm
+          key={pending?.id ?? 'none'}
+          dispute={dispute}
+          recommend={relation === 'assigned_mediator'}
+          startCents={startingClientCents(dispute, pending)}
+        />
       )}
       {status === 'error' && (
         <p className="form-error" role="alert">
@@ -280,11 +269,13 @@ export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
         </p>
       )}
       {status === 'ready' && items.length === 0 && <p className="muted">No offers yet.</p>}
-      <ul className="proposal-list">
-        {items.map((p) => (
-          <ProposalCard key={p.id} proposal={p} dispute={dispute} />
-        ))}
-      </ul>
+      {history.length > 0 && (
+        <ul className="proposal-list" aria-label="Offers made">
+          {history.map((p) => (
+            <ProposalCard key={p.id} proposal={p} dispute={dispute} />
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

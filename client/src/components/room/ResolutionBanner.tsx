@@ -1,22 +1,30 @@
-import type { Dispute } from '@dispute-room/shared';
+import { howDecided, type Dispute } from '@dispute-room/shared';
 import { describeOutcome } from '../../lib/outcome';
 import { dateTimeLabel } from '../../lib/time';
 import { selectZone, useSession } from '../../stores/session';
+import { useProposalNumber } from './ProposalDecision';
 import { useNameOf } from './useNames';
 
-/** How the dispute ended: kind, split, who decided and when. */
+const NAME = '\uE000';
+
+/** How the dispute ended: kind, split, how it was decided and when. */
 export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
   const zone = useSession(selectZone);
   const nameOf = useNameOf();
   const outcome = dispute.outcome;
+  const proposalNumber = useProposalNumber(outcome?.proposalId ?? null);
   if (!outcome) return null;
   const summary = describeOutcome(outcome, dispute.currency);
-  const by =
-    outcome.decidedBy === 'system' ? (
-      'automatically'
+  // A name inside the sentence stays isolated (<bdi>) like every name shown to others.
+  const [before, after] = howDecided(outcome, { nameOf: () => NAME, proposalNumber }).split(NAME);
+  const how =
+    after === undefined ? (
+      before
     ) : (
       <>
-        by <bdi>{nameOf(outcome.decidedBy)}</bdi>
+        {before}
+        <bdi>{nameOf(outcome.decidedBy)}</bdi>
+        {after}
       </>
     );
   return (
@@ -28,8 +36,8 @@ export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
     >
       <p className="resolution-title">{summary.title}</p>
       {summary.split && <p className="resolution-split">{summary.split}</p>}
-      <p className="resolution-meta">
-        Decided {by} on {dateTimeLabel(outcome.decidedAt, zone)}
+      <p className="resolution-meta" data-testid="resolution-how">
+        {how} on {dateTimeLabel(outcome.decidedAt, zone)}.
       </p>
       {outcome.note && (
         <p className="resolution-note">

@@ -1,0 +1,59 @@
+import { useRef } from 'react';
+import { evidenceApi } from '../../api/endpoints';
+import { useModal } from '../../lib/useModal';
+import { usePreview } from '../../stores/preview';
+import { isImage } from './Attachments';
+
+/** A modal preview of an image or PDF, using the server's inline disposition. */
+export function EvidencePreview() {
+  const evidence = usePreview((s) => s.evidence);
+  const close = usePreview((s) => s.close);
+  return evidence ? <PreviewDialog key={evidence.id} onClose={close} /> : null;
+}
+
+function PreviewDialog({ onClose }: { onClose: () => void }) {
+  const evidence = usePreview((s) => s.evidence)!;
+  const dialog = useRef<HTMLDialogElement>(null);
+  useModal(dialog);
+  const src = evidenceApi.contentUrl(evidence.id, true);
+  return (
+    <dialog
+      ref={dialog}
+      className="preview-dialog"
+      aria-label={`Preview of ${evidence.filename}`}
+      data-testid="evidence-preview-dialog"
+      onClose={onClose}
+      onClick={(e) => {
+        if (e.target === dialog.current) onClose();
+      }}
+    >
+      <div className="preview-header">
+        <span className="preview-title">
+          <bdi>{evidence.filename}</bdi>
+        </span>
+        <a
+          className="btn btn-ghost btn-small"
+          href={evidenceApi.contentUrl(evidence.id)}
+          download={evidence.filename}
+        >
+          Download
+        </a>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} autoFocus>
+          Close
+        </button>
+      </div>
+      <div className="preview-body">
+        {isImage(evidence.contentType) ? (
+          <img src={src} alt={evidence.description || evidence.filename} />
+        ) : (
+          <object data={src} type="application/pdf" aria-label={evidence.filename}>
+            <p>
+              Your browser cannot show this PDF here.{' '}
+              <a href={evidenceApi.contentUrl(evidence.id)}>Download it</a>.
+            </p>
+          </object>
+        )}
+      </div>
+    </dialog>
+  );
+}
