@@ -131,4 +131,18 @@ export class Api {
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : null) as T;
   }
+
+  async login(email: string, password: string): Promise<void> {
+    await this.req('POST', '/api/auth/login', { email, password });
+  }
+
+  /** The whole response read, whatever its type and status (downloads, optional endpoints). */
+  async raw(method: string, path: string): Promise<number> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: this.cookie ? { cookie: this.cookie } : {},
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
 }

@@ -1,0 +1,536 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import getPort from 'get-port';
+import { MongoClient, type Db } from 'mongodb';
+import { io as connectSocket } from 'socket.io-client';
+import {
+  GENESIS_HASH,
+  channels,
+  formatDisputeNumber,
+  type Channel,
+  type DisputeState,
+  type OutcomeKind,
+  type Reason,
+} from '@dispute-room/shared';
+import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
+import { chainEntryOf, chainHash } from '@dispute-room/server/src/messages/chain.ts';
+import { bucketKey, messageKey, type MessageDoc } from '@dispute-room/server/src/messages/model.ts';
+import { Api, say, spawnTs, type Proc } from './lib.ts';
+
+/**
+ * `pnpm bench:scale`: a year-like synthetic history written straight into the database (the
+ * documents, keys and buckets the live path writes), then every request a person makes, timed
+ * at each size. BENCH_SCALE=10000,100000 (default; add 600000 for the year), BENCH_SCALE_HANDLERS
+ * =postgresql,sqlite, BENCH_SCALE_REPEATS (20). Prints a table per size and the growth ratio,
+ * and writes bench/results.scale.json.
+ */
+const here = import.meta.dirname;
+const SIZES = (process.env.BENCH_SCALE ?? '10000,100000').split(',').map(Number);
+const HANDLERS = (process.env.BENCH_SCALE_HANDLERS ?? 'postgresql').split(',') as (
+  'postgresql' | 'sqlite'
+)[];
+const REPEATS = Number(process.env.BENCH_SCALE_REPEATS ?? 20);
+const MESSAGES_PER_DISPUTE = 20;
+const PG_URL =
+  process.env.BENCH_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/dispute_room_scale';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ADMIN = { email: 'scale-admin@example.test', password: 'scale-admin-walkthrough-7' };
+const PASSWORD = 'scale-user-walkthrough-7';
+const DAY = 86_400_000;
+const reasons: Reason[] = ['quality', 'scope', 'non_delivery', 'payment', 'communication', 'other'];
+const id = () => randomBytes(12).toString('hex');
+
+interface Cast {
+  clients: string[];
+  freelancers: string[];
+  mediators: string[];
+}
+
+/** People: a few hundred of each, as a marketplace's disputes reuse the same users often. */
+async function seedPeople(db: Db, n: number, passwordHash: string): Promise<Cast> {
+  const make = (role: string, i: number) => ({
+    _id: id(),
+    email: `${role}-${i}@scale.test`,
+    name: `${role[0]!.toUpperCase()}${role.slice(1)} ${i}`,
+    role,
+    timezone: 'UTC',
+    passwordHash,
+    createdAt: new Date(Date.now() - 400 * DAY),
+  });
+  const people = Math.max(20, Math.min(2_000, Math.round(n / 50)));
+  const clients = Array.from({ length: people }, (_, i) => make('client', i));
+  const freelancers = Array.from({ length: people }, (_, i) => make('freelancer', i));
+  const mediators = Array.from({ length: Math.max(5, Math.round(people / 6)) }, (_, i) =>
+    make('mediator', i),
+  );
+  await db.collection('users').insertMany([...clients, ...freelancers, ...mediators] as never[]);
+  return {
+    clients: clients.map((u) => u._id),
+    freelancers: freelancers.map((u) => u._id),
+    mediators: mediators.map((u) => u._id),
+  };
+}
+
+const pick = <T>(list: T[], i: number) => list[i % list.length]!;
+
+/** One dispute's documents, as filing, responding, mediating and closing would have left them. */
+function disputeDocs(i: number, cast: Cast, now: number) {
+  const disputeId = id();
+  const contractId = id();
+  const clientId = pick(cast.clients, i);
+  const freelancerId = pick(cast.freelancers, i * 7 + 3);
+  const createdAt = new Date(now - ((i * 9973) % 365) * DAY - (i % 86_400) * 1000);
+  const roll = i % 10;
+  // Two in three answered; of the rest, most mediated; a few still open.
+  const state: DisputeState =
+    roll < 1
+      ? 'open'
+      : roll < 2
+        ? 'mediation'
+        : roll < 3
+          ? 'withdrawn'
+          : roll < 4
+            ? 'arbitration'
+            : 'resolved';
+  const mediated = state !== 'open' && roll >= 1 && roll !== 2 && roll % 3 !== 0;
+  const mediatorId = mediated ? pick(cast.mediators, i) : null;
+  const closedAt = ['resolved', 'withdrawn', 'arbitration'].includes(state)
+    ? new Date(createdAt.getTime() + (1 + (i % 20)) * DAY)
+    : null;
+  const kind: OutcomeKind | null =
+    state === 'resolved'
+      ? mediated
+        ? 'settlement'
+        : i % 2
+          ? 'accepted_claim'
+          : 'default'
+      : state === 'withdrawn'
+        ? 'withdrawn'
+        : state === 'arbitration'
+          ? 'escalated'
+          : null;
+  const escrowCents = 10_000 + (i % 50) * 1_000;
+  const claimCents = Math.round(escrowCents / 2);
+  const split = kind === 'settlement' || kind === 'accepted_claim' || kind === 'default';
+  const events: object[] = [];
+  let version = 0;
+  const event = (type: string, from: DisputeState, to: DisputeState, at: Date, data = {}) =>
+    events.push({
+      _id: `${disputeId}:${++version}`,
+      disputeId,
+      version,
+      type,
+      actorId: type === 'deadline' ? 'system' : clientId,
+      from,
+      to,
+      at,
+      note: '',
+      data,
+    });
+  event('filed', 'open', 'open', createdAt);
+  const started = new Date(createdAt.getTime() + DAY);
+  if (state !== 'open') event('responded', 'open', 'mediation', started, { accept: false });
+  if (mediatorId) event('assigned', 'mediation', 'mediation', started, { mediatorId });
+  if (closedAt) event('closed', 'mediation', state, closedAt);
+  const dispute = {
+    _id: disputeId,
+    number: formatDisputeNumber(i + 1),
+    contractId,
+    contractTitle: `Contract ${i}`,
+    state,
+    claimantId: clientId,
+    respondentId: freelancerId,
+    clientId,
+    freelancerId,
+    mediatorId,
+    reason: pick(reasons, i),
+    description: `Synthetic dispute ${i}: the delivered work did not match the brief ${i % 97}.`,
+    claimCents,
+    escrowCents,
+    currency: 'USD',
+    respondBy: new Date(createdAt.getTime() + 7 * DAY),
+    mediationEndsBy: state === 'open' ? null : new Date(started.getTime() + 30 * DAY),
+    mediationStartedAt: state === 'open' ? null : started,
+    everAssigned: mediatorId !== null,
+    pending: null,
+    outcome: kind
+      ? {
+          kind,
+          clientCents: split ? escrowCents - claimCents : null,
+          freelancerCents: split ? claimCents : null,
+          proposalId: null,
+          decidedBy: 'system',
+          decidedAt: closedAt,
+          note: '',
+        }
+      : null,
+    version,
+    createdAt,
+    updatedAt: closedAt ?? started,
+    closedAt,
+    sortAt: closedAt ?? createdAt,
+  };
+  const contract = {
+    _id: contractId,
+    title: `Contract ${i}`,
+    clientId,
+    freelancerId,
+    escrowCents,
+    currency: 'USD',
+    createdAt: new Date(createdAt.getTime() - 30 * DAY),
+  };
+  const messages: MessageDoc[] = [];
+  const prev = new Map<Channel, { seq: number; hash: string }>();
+  for (let m = 0; m < MESSAGES_PER_DISPUTE; m++) {
+    const channel: Channel = m % 5 === 4 ? pick([...channels].slice(1), m) : 'joint';
+    const head = prev.get(channel) ?? { seq: 0, hash: GENESIS_HASH };
+    const seq = head.seq + 1;
+    const authorId = m % 3 === 0 ? freelancerId : m % 3 === 1 ? clientId : (mediatorId ?? clientId);
+    const doc: MessageDoc = {
+      _id: messageKey(disputeId, channel, seq),
+      disputeId,
+      channel,
+      seq,
+      kind: 'text',
+      authorId,
+      authorRole:
+        authorId === clientId ? 'client' : authorId === freelancerId ? 'freelancer' : 'mediator',
+      text: `Message ${m} of dispute ${i} about milestone ${m % 7}.`,
+      body: `Message ${m} of dispute ${i} about milestone ${m % 7}.`,
+      evidenceIds: [],
+      evidenceSha256: [],
+      proposalId: null,
+      event: null,
+      editOf: null,
+      clientMsgId: `s${m}`,
+      idemKey: `${disputeId}:${authorId}:s${m}`,
+      createdAt: new Date(createdAt.getTime() + m * 3_600_000),
+      editedAt: null,
+      prevHash: head.hash,
+      hash: '',
+      bucket: bucketKey(disputeId, channel, seq),
+    };
+    doc.hash = chainHash(doc.prevHash, chainEntryOf(doc));
+    prev.set(channel, { seq, hash: doc.hash });
+    messages.push(doc);
+  }
+  const heads = [...prev].map(([channel, h]) => ({ _id: `${disputeId}:${channel}`, ...h }));
+  const evidence = {
+    _id: id(),
+    disputeId,
+    channel: 'joint',
+    seq: 0,
+    uploaderId: clientId,
+    filename: `invoice-${i}.pdf`,
+    contentType: 'application/pdf',
+    size: 12_345,
+    sha256: createHash('sha256').update(String(i)).digest('hex'),
+    description: '',
+    fileId: id(),
+    createdAt,
+  };
+  return {
+    dispute,
+    contract,
+    events,
+    messages,
+    heads,
+    evidence,
+    number: { _id: i + 1, disputeId },
+    active: state === 'open' || state === 'mediation' ? { _id: contractId, disputeId } : null,
+    firstReply: mediatorId
+      ? { _id: disputeId, mediatorId, at: new Date(started.getTime() + 3_600_000) }
+      : null,
+  };
+}
+
+async function generate(db: Db, n: number, passwordHash: string): Promise<Cast> {
+  const cast = await seedPeople(db, n, passwordHash);
+  const now = Date.now();
+  const started = performance.now();
+  const BATCH = 500;
+  for (let from = 0; from < n; from += BATCH) {
+    const docs = Array.from({ length: Math.min(BATCH, n - from) }, (_, k) =>
+      disputeDocs(from + k, cast, now),
+    );
+    const put = (name: string, list: object[]) =>
+      list.length ? db.collection(name).insertMany(list as never[], { ordered: false }) : null;
+    await Promise.all([
+      put(
+        'disputes',
+        docs.map((d) => d.dispute),
+      ),
+      put(
+        'contracts',
+        docs.map((d) => d.contract),
+      ),
+      put(
+        'dispute_events',
+        docs.flatMap((d) => d.events),
+      ),
+      put(
+        'messages',
+        docs.flatMap((d) => d.messages),
+      ),
+      put(
+        'channel_heads',
+        docs.flatMap((d) => d.heads),
+      ),
+      put(
+        'evidence',
+        docs.map((d) => d.evidence),
+      ),
+      put(
+        'dispute_numbers',
+        docs.map((d) => d.number),
+      ),
+      put(
+        'active_disputes',
+        docs.flatMap((d) => (d.active ? [d.active] : [])),
+      ),
+      put(
+        'mediator_first_replies',
+        docs.flatMap((d) => (d.firstReply ? [d.firstReply] : [])),
+      ),
+    ]);
+    if ((from / BATCH) % 20 === 0) {
+      const rate = Math.round((from + BATCH) / ((performance.now() - started) / 1000));
+      say(`  … ${Math.min(n, from + BATCH)} of ${n} disputes written (${rate}/s)`);
+    }
+  }
+  return cast;
+}
+
+async function startServer(mongoUri: string, dbName: string): Promise<{ proc: Proc; url: string }> {
+  const port = await getPort();
+  const proc = spawnTs(join(here, '..', 'server', 'src', 'main.ts'), {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-only-session-secret-not-for-production',
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: dbName,
+    REDIS_URL,
+    REDIS_PREFIX: `scale:${dbName}:`,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    SWEEP_INTERVAL_MS: '0',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    MESSAGE_LIMIT_PER_MIN: '1000000',
+    JOIN_LIMIT_PER_MIN: '1000000',
+    LOGIN_FAILURES_PER_ACCOUNT_IP: '1000000',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return { proc, url };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not start');
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** p50/p99 of `REPEATS` runs of one request a person makes (after one warm-up run). */
+async function timeIt(run: (i: number) => Promise<unknown>) {
+  await run(-1);
+  const ms: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t = performance.now();
+    await run(i);
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: +pct(ms, 50).toFixed(1), p99: +pct(ms, 99).toFixed(1) };
+}
+
+async function measure(url: string, db: Db) {
+  const admin = new Api(url);
+  await admin.login(ADMIN.email, ADMIN.password);
+  const client = new Api(url);
+  await client.login('client-1@scale.test', PASSWORD);
+  const mediator = new Api(url);
+  await mediator.login('mediator-1@scale.test', PASSWORD);
+  const ops = admin;
+  const me = (await client.req('GET', '/api/auth/me')).user as { id: string };
+  const freelancer = (await db
+    .collection('users')
+    .findOne({ email: 'freelancer-1@scale.test' })) as unknown as { _id: string };
+  // Fresh contracts to file on, one per run.
+  const contracts: string[] = [];
+  for (let i = 0; i < REPEATS + 1; i++) {
+    const { contract } = await admin.req('POST', '/api/contracts', {
+      title: `Timed ${i}`,
+      clientId: me.id,
+      freelancerId: freelancer._id,
+      escrowCents: 50_000,
+      currency: 'USD',
+    });
+    contracts.push(contract.id);
+  }
+  const own = (await client.req('GET', '/api/disputes')).disputes as {
+    id: string;
+    state: string;
+  }[];
+  const active = own.find((d) => d.state === 'open' || d.state === 'mediation') ?? own[0]!;
+  const closed = (await db.collection('disputes').findOne({ state: 'resolved' })) as unknown as {
+    _id: string;
+  };
+  const firstPage = await ops.req('GET', '/api/ops/disputes?state=resolved&limit=25');
+  const socket = connectSocket(url, {
+    transports: ['websocket'],
+    extraHeaders: { cookie: client.cookie! },
+    forceNew: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const emit = (event: string, payload: unknown) =>
+    new Promise<{ ok: boolean }>((resolve) =>
+      (socket.emit as (e: string, p: unknown, cb: (a: { ok: boolean }) => void) => void)(
+        event,
+        payload,
+        resolve,
+      ),
+    );
+  const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
+  let filed = 0;
+  const rows: Record<string, { p50: number; p99: number }> = {
+    'sign in': await timeIt(() => new Api(url).login('client-2@scale.test', PASSWORD)),
+    'file a dispute': await timeIt(() =>
+      client.req('POST', '/api/disputes', {
+        contractId: contracts[filed++]!,
+        reason: 'quality',
+        description: 'Timed filing.',
+        claimCents: 1_000,
+      }),
+    ),
+    'list own disputes': await timeIt(() => client.req('GET', '/api/disputes')),
+    'join a dispute (first page)': await timeIt(async () => {
+      const ack = await emit('dispute:join', { disputeId: active.id });
+      if (!ack.ok) throw new Error(JSON.stringify(ack));
+    }),
+    send: await timeIt((i) =>
+      client.req('POST', `/api/disputes/${active.id}/messages`, {
+        channel: 'joint',
+        body: `timed ${i}`,
+        clientMsgId: `timed-${Date.now()}-${i}`,
+      }),
+    ),
+    'mediator queue': await timeIt(() => mediator.req('GET', '/api/disputes?assigned=none')),
+    'ops search (filters)': await timeIt(() =>
+      ops.req('GET', '/api/ops/disputes?state=resolved&outcome=settlement&limit=25'),
+    ),
+    'ops search (text)': await timeIt(() =>
+      ops.req('GET', '/api/ops/disputes?q=milestone%2042&limit=25'),
+    ),
+    'ops search (a later page)': await timeIt(() =>
+      ops.req(
+        'GET',
+        `/api/ops/disputes?state=resolved&limit=25&cursor=${encodeURIComponent(firstPage.nextCursor)}`,
+      ),
+    ),
+    'dashboard, 90 days': await timeIt(() => ops.req('GET', `/api/ops/metrics?from=${iso(90)}`)),
+    'dashboard, 365 days': await timeIt(() => ops.req('GET', `/api/ops/metrics?from=${iso(365)}`)),
+    transcript: await timeIt(() => ops.req('GET', `/api/ops/disputes/${closed._id}/transcript`)),
+    export: await timeIt(() =>
+      ops.raw('GET', `/api/ops/disputes/${closed._id}/export?format=html`),
+    ),
+    notifications: await timeIt(() => client.raw('GET', '/api/notifications')),
+  };
+  socket.disconnect();
+  return rows;
+}
+
+async function main() {
+  const results: Record<string, Record<number, Record<string, { p50: number; p99: number }>>> = {};
+  for (const handler of HANDLERS) {
+    results[handler] = {};
+    for (const n of SIZES) {
+      const dataDir = join(here, '..', '.data', `scale-${handler}-${n}-${Date.now().toString(36)}`);
+      say(`\n${handler}: ${n} disputes (${n * MESSAGES_PER_DISPUTE} messages)`);
+      const ferret = await startEmbeddedFerret({
+        handler,
+        dataDir,
+        postgresqlUrl: handler === 'postgresql' ? PG_URL : undefined,
+      });
+      const dbName = `scale_${n}_${Date.now().toString(36)}`;
+      let server: { proc: Proc; url: string } | null = null;
+      const mongo = new MongoClient(ferret.uri);
+      try {
+        await mongo.connect();
+        // Start once on the empty database: the server creates its indexes; then write.
+        // The real password hash of PASSWORD, made by the server, for every generated user.
+        server = await startServer(ferret.uri, dbName);
+        const admin = new Api(server.url);
+        await admin.login(ADMIN.email, ADMIN.password);
+        await admin.req('POST', '/api/users', {
+          email: 'hash-donor@scale.test',
+          name: 'Hash donor',
+          role: 'client',
+          password: PASSWORD,
+        });
+        await server.proc.stop();
+        const db = mongo.db(dbName);
+        const donor = (await db
+          .collection('users')
+          .findOne({ email: 'hash-donor@scale.test' })) as unknown as { passwordHash: string };
+        const t = performance.now();
+        await generate(db, n, donor.passwordHash);
+        say(`  written in ${Math.round((performance.now() - t) / 1000)} s; timing requests…`);
+        server = await startServer(ferret.uri, dbName);
+        results[handler][n] = await measure(server.url, db);
+        console.table(results[handler][n]);
+      } finally {
+        await server?.proc.stop();
+        await mongo
+          .db(dbName)
+          .dropDatabase()
+          .catch(() => undefined);
+        await mongo.close();
+        await ferret.stop();
+      }
+    }
+    const small = results[handler][SIZES[0]!]!;
+    const large = results[handler][SIZES.at(-1)!]!;
+    say(`\n${handler}: growth of p99 from ${SIZES[0]} to ${SIZES.at(-1)} disputes (target ≤ 2×)`);
+    console.table(
+      Object.fromEntries(
+        Object.keys(small).map((k) => {
+          const ratio = large[k]!.p99 / Math.max(1, small[k]!.p99);
+          return [
+            k,
+            {
+              [`p99 ${SIZES[0]}`]: small[k]!.p99,
+              [`p99 ${SIZES.at(-1)}`]: large[k]!.p99,
+              ratio: +ratio.toFixed(2),
+              target: ratio <= 2 ? 'met' : 'NOT met',
+            },
+          ];
+        }),
+      ),
+    );
+    const dash = large['dashboard, 365 days']!.p99;
+    say(
+      `dashboard over 365 days at ${SIZES.at(-1)}: p99 ${dash} ms (target ≤ 500 ms: ${dash <= 500 ? 'met' : 'NOT met'})`,
+    );
+  }
+  writeFileSync(
+    join(here, 'results.scale.json'),
+    JSON.stringify({ at: new Date().toISOString(), sizes: SIZES, results }, null, 2),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
