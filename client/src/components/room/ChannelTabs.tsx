@@ -1,5 +1,5 @@
 import type { Channel } from '@dispute-room/shared';
-import type { KeyboardEvent } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import type { ChannelTab } from '../../lib/channels';
 import { Icon } from '../Icon';
 
@@ -18,6 +18,11 @@ export function ChannelTabs({
   unread: Partial<Record<Channel, number>>;
   onSelect: (channel: Channel) => void;
 }) {
+  // On a narrow screen the tabs scroll sideways: the open one is always in view.
+  useEffect(() => {
+    document.getElementById(tabId(active))?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active]);
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const index = tabs.findIndex((t) => t.channel === active);
     let next = -1;

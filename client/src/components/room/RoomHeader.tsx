@@ -132,7 +132,8 @@ export function RoomHeader({
           aria-controls="room-side"
           onClick={onToggleSide}
         >
-          Details, offers &amp; evidence
+          <span className="side-toggle-long">Details, offers &amp; evidence</span>
+          <span className="side-toggle-short">Details</span>
         </button>
       )}
     </header>
