@@ -80,8 +80,8 @@ export function DisputeList({ activeId }: { activeId: string | null }) {
         <h2>
           Disputes
           {unreadTotal > 0 && (
-            <span className="unread-count" aria-label={`${unreadTotal} unread in total`}>
-              {unreadTotal}
+            <span className="unread-total" data-testid="unread-total">
+              {unreadTotal} unread
             </span>
           )}
         </h2>

@@ -1,13 +1,14 @@
-import { reasons, type Contract, type Reason } from '@dispute-room/shared';
+import { isTerminal, reasons, type Contract, type Reason } from '@dispute-room/shared';
 import { useEffect, useState, type FormEvent } from 'react';
 import { contractsApi, disputesApi } from '../api/endpoints';
 import { ApiRequestError, errorMessage } from '../api/http';
-import { reasonLabels } from '../lib/disputes';
-import { centsToInput, formatMoney, parseMoney } from '../lib/money';
+import { reasonLabels, stateLabels } from '../lib/disputes';
+import { formatMoney, parseMoney } from '../lib/money';
 import { paths } from '../lib/routes';
 import { useDisputes } from '../stores/disputes';
 import { navigate } from '../stores/router';
 import { Field } from './Field';
+import { Link } from './Link';
 
 /** A client or freelancer opens a dispute on one of their contracts. */
 export function FileDisputePage() {
@@ -19,6 +20,11 @@ export function FileDisputePage() {
   const [claim, setClaim] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [conflictId, setConflictId] = useState<string | null>(null);
+
+  useEffect(() => {
+    void useDisputes.getState().load();
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -28,10 +34,7 @@ export function FileDisputePage() {
         if (!live) return;
         setContracts(contracts);
         const first = contracts[0];
-        if (first) {
-          setContractId(first.id);
-          setClaim(centsToInput(first.escrowCents));
-        }
+        if (first) setContractId(first.id);
       })
       .catch((err: unknown) => live && setLoadError(errorMessage(err)));
     return () => {
@@ -46,7 +49,12 @@ export function FileDisputePage() {
     contract !== null &&
     claimCents >= 1 &&
     claimCents <= contract.escrowCents;
-  const canSubmit = contract !== null && claimValid && description.trim().length > 0 && !busy;
+  // A contract holds one dispute at a time: say so, with the way there, before anyone writes.
+  const active = useDisputes((s) =>
+    Object.values(s.byId).find((d) => d.contractId === contractId && !isTerminal(d.state)),
+  );
+  const canSubmit =
+    contract !== null && !active && claimValid && description.trim().length > 0 && !busy;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -63,11 +71,10 @@ export function FileDisputePage() {
       useDisputes.getState().upsert(dispute);
       navigate(paths.dispute(dispute.id));
     } catch (err) {
-      setError(
-        err instanceof ApiRequestError && err.status === 409
-          ? 'This contract already has a dispute in progress.'
-          : errorMessage(err),
-      );
+      const conflict = err instanceof ApiRequestError && err.status === 409;
+      const details = conflict ? (err.details as { disputeId?: unknown } | undefined) : undefined;
+      setConflictId(typeof details?.disputeId === 'string' ? details.disputeId : null);
+      setError(conflict ? 'This contract already has a dispute in progress.' : errorMessage(err));
       setBusy(false);
     }
   };
@@ -97,8 +104,6 @@ export function FileDisputePage() {
               value={contractId}
               onChange={(e) => {
                 setContractId(e.target.value);
-                const next = contracts.find((c) => c.id === e.target.value);
-                if (next) setClaim(centsToInput(next.escrowCents));
               }}
             >
               {contracts.map((c) => (
@@ -108,6 +113,15 @@ export function FileDisputePage() {
               ))}
             </select>
           </Field>
+          {active && (
+            <p className="callout-note" role="status" data-testid="file-active-dispute">
+              This contract already has a dispute in progress:{' '}
+              <Link to={paths.dispute(active.id)}>
+                {active.number} ({stateLabels[active.state].toLowerCase()})
+              </Link>
+              . Continue there; a contract holds one dispute at a time.
+            </p>
+          )}
           <Field id="file-reason" label="Reason">
             <select
               id="file-reason"
@@ -140,10 +154,14 @@ export function FileDisputePage() {
               inputMode="decimal"
               value={claim}
               onChange={(e) => setClaim(e.target.value)}
-              aria-invalid={!claimValid}
+              required
+              aria-invalid={claim !== '' && !claimValid}
               aria-describedby="file-claim-hint"
             />
-            <p id="file-claim-hint" className={claimValid ? 'field-hint' : 'field-hint error'}>
+            <p
+              id="file-claim-hint"
+              className={claim === '' || claimValid ? 'field-hint' : 'field-hint error'}
+            >
               {contract
                 ? `Between ${formatMoney(1, contract.currency)} and ${formatMoney(contract.escrowCents, contract.currency)} (the escrow).`
                 : ''}
@@ -152,6 +170,12 @@ export function FileDisputePage() {
           {error && (
             <p className="form-error" role="alert">
               {error}
+              {conflictId && (
+                <>
+                  {' '}
+                  <Link to={paths.dispute(conflictId)}>Open it</Link>
+                </>
+              )}
             </p>
           )}
           <div className="button-row">
