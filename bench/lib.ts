@@ -110,6 +110,20 @@ export function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC) * 1000;
 }
 
+/** Resolves once `url` answers its health check with 200; throws after `timeoutMs`. */
+export async function untilHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not start within ${timeoutMs} ms`);
+}
+
 /** Minimal API client for setting up benchmark data as admin (cookie session). */
 export class Api {
   cookie = '';

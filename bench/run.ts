@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import getPort from 'get-port';
-import { Api, cpuMsOf, rssOf, say, spawnTs, summarize, type Proc } from './lib.ts';
+import { Api, cpuMsOf, rssOf, say, spawnTs, summarize, untilHealthy, type Proc } from './lib.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -59,15 +59,8 @@ async function startApp(mongoUri: string, db: string, extra: Record<string, stri
     profile,
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { proc, url };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
+  await untilHealthy(url, 60_000);
+  return { proc, url };
 }
 
 /** Users, tokens, contracts and disputes in mediation: three seats per dispute. */

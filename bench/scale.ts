@@ -16,7 +16,7 @@ import {
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { chainEntryOf, chainHash } from '@dispute-room/server/src/messages/chain.ts';
 import { bucketKey, messageKey, type MessageDoc } from '@dispute-room/server/src/messages/model.ts';
-import { Api, say, spawnTs, type Proc } from './lib.ts';
+import { Api, say, spawnTs, untilHealthy, type Proc } from './lib.ts';
 
 /**
  * `pnpm bench:scale`: a year-like synthetic history written straight into the database (the
@@ -322,15 +322,8 @@ async function startServer(mongoUri: string, dbName: string): Promise<{ proc: Pr
     LOGIN_FAILURES_PER_ACCOUNT_IP: '1000000',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { proc, url };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
+  await untilHealthy(url, 120_000);
+  return { proc, url };
 }
 
 const pct = (sorted: number[], p: number) =>
