@@ -16,6 +16,7 @@ import { MailService } from './mail/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
 import { NotificationService } from './notifications/service.js';
+import { Reminders } from './notifications/reminders.js';
 import { Notifier } from './notifications/who.js';
 import { QueueAdmin } from './ops/queues-admin.js';
 import { OpsService } from './ops/service.js';
@@ -63,10 +64,12 @@ export function createDomain(ctx: Context) {
       return new Set(sockets.map((s) => (s.data as { user: { id: string } }).user.id));
     },
   });
+  const reminders = new Reminders(ctx, { store, outbox, jobs, notifications });
   /** Durable follow-ups of every dispute event: a `facts` job each, by name. */
   const factListeners: Record<string, (eventId: string) => Promise<void>> = {
     webhooks: (eventId) => webhooks.deliveriesFor(eventId),
     notifications: (eventId) => notifier.forEvent(eventId),
+    reminders: (eventId) => reminders.forEvent(eventId),
   };
   for (const name of Object.keys(factListeners)) outbox.followEvents(name);
   const queues = new QueueAdmin({ jobs, webhooks });
@@ -96,6 +99,7 @@ export function createDomain(ctx: Context) {
     webhooks,
     notifications,
     notifier,
+    reminders,
     mail,
     factListeners,
   };

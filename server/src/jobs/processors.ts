@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
 import type { MailService } from '../mail/service.js';
 import type { Outbox, OutboxDoc } from '../events/outbox.js';
+import type { ReminderData, Reminders } from '../notifications/reminders.js';
 import type { WebhookService } from '../ops/webhooks.js';
 import { backoffMs } from '../ops/webhooks.js';
 import { RetryLater, type Jobs } from './queues.js';
@@ -22,6 +23,7 @@ interface Deps {
   webhooks: WebhookService;
   disputes: DisputeService;
   mail: MailService;
+  reminders: Reminders;
   /** The durable follow-ups of dispute events, by the name their jobs carry. */
   factListeners: Record<string, (eventId: string) => Promise<void>>;
 }
@@ -29,6 +31,7 @@ interface Deps {
 /** Enqueues an owed job again (a job of that id that still exists makes it a no-op). */
 export async function enqueueOwed(deps: Deps, owed: OutboxDoc): Promise<void> {
   if (owed.queue === 'webhooks') return deps.webhooks.enqueueDelivery(owed.data.deliveryId!);
+  if (owed.queue === 'reminders') return deps.reminders.enqueue(owed);
   await deps.jobs.add('facts', owed.name, owed.data, { jobId: owed._id, ...factJobOptions });
 }
 
@@ -47,7 +50,7 @@ export async function repairOutbox(deps: Deps, minAgeMs: number): Promise<number
  * Returns what stops the periodic re-upsert of the schedules.
  */
 export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
-  const { jobs, outbox, webhooks, disputes, mail, factListeners } = deps;
+  const { jobs, outbox, webhooks, disputes, mail, reminders, factListeners } = deps;
 
   jobs.work('facts', async (job: Job<{ eventId: string }>) => {
     const listener = factListeners[job.name];
@@ -76,6 +79,8 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
   );
 
   jobs.work('mail', (job, token) => mail.process(job, token), { concurrency: 8 });
+
+  jobs.work('reminders', (job: Job<ReminderData>) => reminders.fire(job.data, String(job.id)));
 
   jobs.work(
     'schedules',

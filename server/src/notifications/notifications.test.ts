@@ -38,7 +38,7 @@ async function nobodyElse(disputeId: string, except: ApiClient[]) {
 }
 
 describe('who gets what', () => {
-  it('filed → the respondent only; assigned, proposal, state change, feedback → the parties', async () => {
+  it('filed → the respondent only; assigned, proposal, state change, feedback → both parties, the actor included', async () => {
     const contractId = await newContract(w);
     const d = await fileDispute(w, w.client, contractId);
     await vi.waitFor(async () =>
@@ -49,24 +49,49 @@ describe('who gets what', () => {
     expect(filed!.title).toContain(d.number);
     await nobodyElse(d.id, [w.freelancer]);
 
-    // The freelancer rejects: mediation (a state change, the client is told).
+    // The freelancer rejects: mediation (a state change: both are told, the freelancer as its actor).
     await w.freelancer.post(`/api/disputes/${d.id}/respond`, { accept: false });
     await vi.waitFor(async () => expect(await kinds(w.client, d.id)).toEqual(['state_changed']));
+    await vi.waitFor(async () =>
+      expect(await kinds(w.freelancer, d.id)).toEqual(['dispute_filed', 'state_changed']),
+    );
+    const [ownChange] = (await inbox(w.freelancer, d.id)).filter((n) => n.kind === 'state_changed');
+    expect(ownChange!.title).toBe(`${d.number} is now mediation (your action)`);
+    const [theirChange] = await inbox(w.client, d.id);
+    expect(theirChange!.title).toBe(`${d.number} is now mediation`);
     await w.mediator.post(`/api/disputes/${d.id}/assign`);
     await vi.waitFor(async () =>
       expect(await kinds(w.client, d.id)).toEqual(['mediator_assigned', 'state_changed']),
     );
     await vi.waitFor(async () =>
-      expect(await kinds(w.freelancer, d.id)).toEqual(['dispute_filed', 'mediator_assigned']),
+      expect(await kinds(w.freelancer, d.id)).toEqual([
+        'dispute_filed',
+        'mediator_assigned',
+        'state_changed',
+      ]),
     );
+    // A party's own offer: its author is told too, in their own words.
+    const offer = await w.client.post(`/api/disputes/${d.id}/proposals`, {
+      clientCents: 60_000,
+      freelancerCents: 40_000,
+    });
+    expect(offer.status).toBe(201);
+    await vi.waitFor(async () => {
+      const own = (await inbox(w.client, d.id)).filter((n) => n.kind === 'proposal');
+      const theirs = (await inbox(w.freelancer, d.id)).filter((n) => n.kind === 'proposal');
+      expect(own.map((n) => n.title)).toEqual([`Your proposal in ${d.number}`]);
+      expect(own[0]!.body).toMatch(/^You propose: client \$600\.00, freelancer \$400\.00\./);
+      expect(theirs.map((n) => n.title)).toEqual([`A new proposal in ${d.number}`]);
+      expect(theirs[0]!.body).toMatch(/^Carla Client proposes: client \$600\.00/);
+    });
     const proposal = await w.mediator.post(`/api/disputes/${d.id}/proposals`, {
       clientCents: 50_000,
       freelancerCents: 50_000,
     });
     expect(proposal.status).toBe(201);
     await vi.waitFor(async () => {
-      expect((await kinds(w.client, d.id)).filter((k) => k === 'proposal')).toHaveLength(1);
-      expect((await kinds(w.freelancer, d.id)).filter((k) => k === 'proposal')).toHaveLength(1);
+      expect((await kinds(w.client, d.id)).filter((k) => k === 'proposal')).toHaveLength(2);
+      expect((await kinds(w.freelancer, d.id)).filter((k) => k === 'proposal')).toHaveLength(2);
     });
     const pid = proposal.body.proposal.id;
     await w.client.post(`/api/disputes/${d.id}/proposals/${pid}/accept`);
@@ -76,6 +101,7 @@ describe('who gets what', () => {
         'feedback_request',
         'mediator_assigned',
         'proposal',
+        'proposal',
         'state_changed',
         'state_changed',
       ]);
@@ -84,8 +110,11 @@ describe('who gets what', () => {
         'feedback_request',
         'mediator_assigned',
         'proposal',
+        'proposal',
+        'state_changed',
+        'state_changed',
       ]);
-    });
+    }, 10_000);
     // The mediator, ops, admin, the other mediator and a stranger were told nothing.
     for (const who of [w.mediator, w.otherMediator, w.ops, w.stranger, w.admin])
       expect(await inbox(who, d.id)).toEqual([]);

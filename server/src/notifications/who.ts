@@ -67,7 +67,6 @@ export class Notifier {
 
   private async eventNotifications(d: DisputeDoc, e: DisputeEventDoc): Promise<NewNotification[]> {
     const parties = [d.clientId, d.freelancerId];
-    const others = parties.filter((id) => id !== e.actorId);
     const url = disputeUrl(d._id);
     const make = (userId: string, kind: NotificationKind, title: string, body: string) => ({
       userId,
@@ -107,14 +106,23 @@ export class Notifier {
     }
     if (e.type === 'proposed') {
       const recommendation = e.actorId === d.mediatorId;
-      for (const id of others)
+      const terms = `client ${money(e.data.clientCents ?? 0)}, freelancer ${money(e.data.freelancerCents ?? 0)}.${e.note ? ` "${snippet(e.note)}"` : ''}`;
+      // Its author too: the contract tells both parties, and the mail is their record of it.
+      for (const id of parties)
         out.push(
-          make(
-            id,
-            'proposal',
-            `${recommendation ? 'A recommendation' : 'A new proposal'} in ${d.number}`,
-            `${actor} proposes: client ${money(e.data.clientCents ?? 0)}, freelancer ${money(e.data.freelancerCents ?? 0)}.${e.note ? ` "${snippet(e.note)}"` : ''}`,
-          ),
+          id === e.actorId
+            ? make(
+                id,
+                'proposal',
+                `Your proposal in ${d.number}`,
+                `You propose: ${terms} It waits for the other party.`,
+              )
+            : make(
+                id,
+                'proposal',
+                `${recommendation ? 'A recommendation' : 'A new proposal'} in ${d.number}`,
+                `${actor} proposes: ${terms}`,
+              ),
         );
     }
     if (e.from !== e.to) {
@@ -129,8 +137,15 @@ export class Notifier {
           nameOf: (id) => names.get(id) ?? 'Someone',
           money,
         }) ?? `The dispute is now ${e.to}.`;
-      for (const id of others)
-        out.push(make(id, 'state_changed', `${d.number} is now ${e.to}`, body));
+      for (const id of parties)
+        out.push(
+          make(
+            id,
+            'state_changed',
+            `${d.number} is now ${e.to}${id === e.actorId ? ' (your action)' : ''}`,
+            body,
+          ),
+        );
       if (isTerminal(e.to) && !isTerminal(e.from)) {
         for (const id of parties)
           out.push({

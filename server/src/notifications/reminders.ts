@@ -1,0 +1,217 @@
+import { formatDistanceStrict } from 'date-fns';
+import type { Context } from '../context.js';
+import type { DisputeDoc } from '../disputes/model.js';
+import type { DisputeStore } from '../disputes/store.js';
+import { jobIdOf, type Outbox, type OutboxDoc } from '../events/outbox.js';
+import type { Jobs } from '../jobs/queues.js';
+import type { NotificationService } from './service.js';
+import { disputeUrl } from './who.js';
+
+const HOUR = 3_600_000;
+
+/** A deadline of the contract that people are reminded of (`deadline_soon`). */
+export interface DeadlineRule {
+  /** Its name in the contract; job ids and notification keys carry it. */
+  name: string;
+  /** When it falls due for this dispute, or null while the dispute is not waiting on it. */
+  due(d: DisputeDoc): Date | null;
+  /** How long before it each reminder goes out. */
+  before: readonly number[];
+  /** Whom it concerns, read when the reminder goes out (a mediator may have joined since). */
+  concerns(d: DisputeDoc): string[];
+  title(d: DisputeDoc, left: string): string;
+  body(d: DisputeDoc, due: Date): string;
+}
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * Every deadline reminded of, as api.md says (48 h and 24 h before `respondBy`, 3 days before
+ * `mediationEndsBy`, 24 h before any other). A new deadline is one more entry here.
+ */
+export const deadlineRules: readonly DeadlineRule[] = [
+  {
+    name: 'respondBy',
+    due: (d) => (d.state === 'open' ? d.respondBy : null),
+    before: [48 * HOUR, 24 * HOUR],
+    concerns: (d) => [d.respondentId],
+    title: (d, left) => `${d.number}: ${left} left to respond`,
+    body: (d, due) =>
+      `Respond to the claim on "${d.contractTitle}" by ${utc(due)}, or it is decided against you.`,
+  },
+  {
+    name: 'mediationEndsBy',
+    due: (d) => (d.state === 'mediation' ? d.mediationEndsBy : null),
+    before: [72 * HOUR],
+    concerns: (d) => [d.clientId, d.freelancerId, ...(d.mediatorId ? [d.mediatorId] : [])],
+    title: (d, left) => `${d.number}: mediation ends in ${left}`,
+    body: (d, due) =>
+      `Without a settlement by ${utc(due)}, "${d.contractTitle}" goes to arbitration.`,
+  },
+];
+
+export interface PlannedReminder {
+  jobId: string;
+  deadline: string;
+  due: Date;
+  before: number;
+  fireAt: Date;
+  /** How long the job waits from `now` (BullMQ delays run on real time). */
+  delayMs: number;
+}
+
+/** One reminder's job id, from (dispute, deadline as it stands, offset); BullMQ forbids ':'. */
+export const reminderJobId = (disputeId: string, deadline: string, due: Date, before: number) =>
+  jobIdOf(`${disputeId}:${deadline}:${due.getTime()}:${before}`, 'deadline_soon');
+
+/**
+ * The reminders a dispute is owed at `now`: those still ahead, and of those already behind it
+ * only the latest (one reminder, at once, for a deadline that is already near; none for one
+ * that has passed: the deadline sweep decides those).
+ */
+export function reminderPlan(
+  d: DisputeDoc,
+  now: Date,
+  rules: readonly DeadlineRule[] = deadlineRules,
+): PlannedReminder[] {
+  const plan: PlannedReminder[] = [];
+  for (const rule of rules) {
+    const due = rule.due(d);
+    if (!due || due.getTime() <= now.getTime()) continue;
+    const offsets = [...rule.before].sort((a, b) => b - a);
+    const ahead = offsets.filter((b) => due.getTime() - b > now.getTime());
+    const behind = offsets.filter((b) => !ahead.includes(b));
+    for (const before of [...behind.slice(-1), ...ahead]) {
+      const fireAt = new Date(due.getTime() - before);
+      plan.push({
+        jobId: reminderJobId(d._id, rule.name, due, before),
+        deadline: rule.name,
+        due,
+        before,
+        fireAt,
+        delayMs: Math.max(0, fireAt.getTime() - now.getTime()),
+      });
+    }
+  }
+  return plan;
+}
+
+/** What a reminder job carries (strings: it is also owed in the outbox). */
+export type ReminderData = {
+  disputeId: string;
+  deadline: string;
+  due: string;
+  before: string;
+  fireAt: string;
+  /** The dispute's version the plan was made from: only a later one may call it stale. */
+  version: string;
+};
+
+/**
+ * Deadline reminders: delayed jobs in the `reminders` queue, planned when a dispute event is
+ * recorded (a `facts` job) and owed in the outbox until they have run, so a lost Redis loses
+ * none. A reminder that fires sends only what the database still says: the same deadline,
+ * still pending; and once per recipient, whichever instance runs it.
+ */
+export class Reminders {
+  constructor(
+    private readonly ctx: Context,
+    private readonly deps: {
+      store: DisputeStore;
+      outbox: Outbox;
+      jobs: Jobs;
+      notifications: NotificationService;
+    },
+  ) {}
+
+  /** The `reminders` fact listener: plans the dispute's reminders, drops the stale ones. */
+  async forEvent(eventId: string): Promise<void> {
+    const e = await this.deps.store.event(eventId);
+    if (!e) return;
+    const d = await this.deps.store.load(e.disputeId);
+    if (!d) return;
+    await this.schedule(d);
+  }
+
+  async schedule(d: DisputeDoc): Promise<void> {
+    const plan = reminderPlan(d, this.ctx.clock.now());
+    const owed: OutboxDoc[] = plan.map((r) => ({
+      _id: r.jobId,
+      queue: 'reminders',
+      name: 'deadline_soon',
+      data: {
+        disputeId: d._id,
+        deadline: r.deadline,
+        due: String(r.due.getTime()),
+        before: String(r.before),
+        fireAt: String(r.fireAt.getTime()),
+        version: String(d.version),
+      } satisfies ReminderData,
+      at: new Date(),
+    }));
+    await this.deps.outbox.owe(owed);
+    for (const doc of owed) await this.enqueue(doc);
+    await this.dropStale(d);
+  }
+
+  /** Enqueues an owed reminder (again, after a lost Redis: a job of that id makes it a no-op). */
+  async enqueue(owed: OutboxDoc): Promise<void> {
+    const fireAt = Number(owed.data.fireAt);
+    await this.deps.jobs.add('reminders', owed.name, owed.data, {
+      jobId: owed._id,
+      delay: Math.max(0, fireAt - this.ctx.clock.now().getTime()),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+    });
+  }
+
+  /**
+   * Reminders planned from an earlier version whose deadline no longer stands (it moved, or
+   * the dispute left the state that has it). A dispute never returns to a deadline it left,
+   * so they stay stale; one planned from a later version than `d` is left to that version.
+   */
+  private async dropStale(d: DisputeDoc): Promise<void> {
+    const owed = await this.deps.outbox.model
+      .find({ queue: 'reminders', 'data.disputeId': d._id })
+      .lean<OutboxDoc[]>();
+    for (const doc of owed) {
+      const data = doc.data as ReminderData;
+      if (Number(data.version) >= d.version || this.stands(d, data)) continue;
+      // An active job cannot be removed; it finds the deadline gone and sends nothing.
+      await this.deps.jobs
+        .queue('reminders')
+        .remove(doc._id)
+        .catch(() => 0);
+      await this.deps.outbox.settle(doc._id);
+    }
+  }
+
+  private stands(d: DisputeDoc, data: ReminderData): boolean {
+    const due = deadlineRules.find((r) => r.name === data.deadline)?.due(d);
+    return Boolean(due && due.getTime() === Number(data.due));
+  }
+
+  /** The `reminders` queue's processor: tells whom the deadline concerns, if it still stands. */
+  async fire(data: ReminderData, jobId: string): Promise<void> {
+    const d = await this.deps.store.load(data.disputeId);
+    const rule = deadlineRules.find((r) => r.name === data.deadline);
+    const now = this.ctx.clock.now();
+    const due = new Date(Number(data.due));
+    if (d && rule && this.stands(d, data) && due.getTime() > now.getTime()) {
+      const left = formatDistanceStrict(due, now, { roundingMethod: 'round' });
+      for (const userId of new Set(rule.concerns(d))) {
+        await this.deps.notifications.notify({
+          userId,
+          kind: 'deadline_soon',
+          disputeId: d._id,
+          channel: 'joint',
+          title: rule.title(d, left),
+          body: rule.body(d, due),
+          url: disputeUrl(d._id),
+          key: `${userId}:${d._id}:${data.deadline}.${data.due}:${data.before}`,
+        });
+      }
+    }
+    await this.deps.outbox.settle(jobId);
+  }
+}
