@@ -2,7 +2,8 @@ import { useEffect, type RefObject } from 'react';
 
 /**
  * Opens a <dialog> as a modal for as long as the component lives (the browser traps focus
- * inside it and Escape closes it), and gives focus back to whatever had it before.
+ * inside it and Escape closes it), puts focus on its `data-autofocus` element (else the
+ * browser's choice: the first focusable one) and gives it back to whatever had it before.
  */
 export function useModal(dialog: RefObject<HTMLDialogElement | null>): void {
   useEffect(() => {
@@ -10,6 +11,7 @@ export function useModal(dialog: RefObject<HTMLDialogElement | null>): void {
     const el = dialog.current;
     // Unmounting removes the dialog from the top layer; closing here would fire onClose.
     if (el && !el.open) el.showModal();
+    el?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (opener?.isConnected) opener.focus();
     };

@@ -102,7 +102,7 @@ function Conversation({ dispute }: { dispute: Dispute }) {
         id={panelId(tab.channel)}
         aria-labelledby={tabId(tab.channel)}
       >
-        <Thread channel={tab.channel} label={tab.label} />
+        <Thread key={tab.channel} channel={tab.channel} label={tab.label} />
         <TypingIndicator channel={tab.channel} />
         <UploadTray disputeId={dispute.id} />
         {canPost ? (
@@ -112,7 +112,7 @@ function Conversation({ dispute }: { dispute: Dispute }) {
             channel={tab.channel}
             channelLabel={tab.label}
             audience={audience}
-            switchTabs={tabs.filter((t) => t.writable)}
+            switchTabs={isMediator ? tabs.filter((t) => t.writable) : []}
             onSwitch={setActiveChannel}
             withMacros={isMediator}
           />

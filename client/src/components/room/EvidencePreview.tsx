@@ -38,7 +38,7 @@ function PreviewDialog({ onClose }: { onClose: () => void }) {
         >
           Download
         </a>
-        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} autoFocus>
+        <button type="button" className="btn btn-ghost btn-small" onClick={onClose} data-autofocus>
           Close
         </button>
       </div>

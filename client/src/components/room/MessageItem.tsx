@@ -89,6 +89,11 @@ export const MessageItem = memo(function MessageItem({
             </time>
           </div>
         )}
+        {grouped && (
+          <span className="sr-only">
+            <bdi>{author}</bdi>:{' '}
+          </span>
+        )}
         {body && (
           <div className="message-body" dir="auto">
             <LinkifiedText text={body} />

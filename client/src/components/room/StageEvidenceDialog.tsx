@@ -47,7 +47,7 @@ function StagedFile({
           id={id}
           maxLength={2000}
           value={description}
-          autoFocus={first}
+          data-autofocus={first ? '' : undefined}
           data-testid="staged-description"
           onChange={(e) => onDescription(e.target.value)}
         />

@@ -1,7 +1,6 @@
 import type { Channel, Message } from '@dispute-room/shared';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { lastOwnMessage, seenBy } from '../../lib/receipts';
-import { describeSystemMessage } from '../../lib/systemEvents';
 import { visibleMessages } from '../../lib/thread';
 import { dayKey, dayLabel } from '../../lib/time';
 import { markRead } from '../../realtime/roomSync';
@@ -101,27 +100,6 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
 
   const myId = user?.id ?? '';
 
-  // Screen readers hear entries that arrive from others, not a whole log on a tab switch.
-  const announcedUpTo = useRef<{ channel: Channel; seq: number } | null>(null);
-  const [announcement, setAnnouncement] = useState('');
-  useEffect(() => {
-    const last = visible[visible.length - 1];
-    const mark = announcedUpTo.current;
-    if (!mark || mark.channel !== channel) {
-      announcedUpTo.current = { channel, seq: last?.seq ?? 0 };
-      return;
-    }
-    const fresh = visible.filter((m) => m.seq > mark.seq && m.authorId !== myId);
-    announcedUpTo.current = { channel, seq: Math.max(mark.seq, last?.seq ?? 0) };
-    const newest = fresh[fresh.length - 1];
-    if (newest) {
-      const text =
-        newest.kind === 'system'
-          ? describeSystemMessage(newest, (id) => nameOf(id))
-          : `${nameOf(newest.authorId, newest.authorRole)}: ${newest.body.slice(0, 300)}`;
-      setAnnouncement(`New in ${label}. ${text}`);
-    }
-  }, [visible, channel, label, myId, nameOf]);
   const ownLast = useMemo(() => lastOwnMessage(visible, myId), [visible, myId]);
   const ownLastSeenBy = useMemo(
     () => (ownLast ? seenBy(reads, ownLast.seq, [myId]).map((id) => nameOf(id)) : null),
@@ -160,12 +138,18 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
   const empty = visible.length === 0 && pending.length === 0;
   return (
     <div className="thread-wrap">
+      {/* A log: what is added is read out politely, author first (the room keys this per
+          channel, so opening a channel does not read out its history). */}
       <div
         className="thread"
         ref={scroller}
         onScroll={onScroll}
         tabIndex={0}
-        aria-label={`${label} thread`}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label={`${label} messages`}
+        data-testid="thread-log"
       >
         {status === 'joining' && visible.length === 0 && (
           <p className="thread-note muted">Loading conversation…</p>
@@ -189,9 +173,6 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
             />
           ))}
         </ol>
-      </div>
-      <div className="sr-only" aria-live="polite" data-testid="live-announcer">
-        {announcement}
       </div>
       {!atBottom && (
         <button type="button" className="jump-latest" onClick={scrollToBottom}>
