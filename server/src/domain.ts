@@ -12,6 +12,7 @@ import { listenJobs } from './listeners/jobs.js';
 import { listenNotifications } from './listeners/notifications.js';
 import { Jobs } from './jobs/queues.js';
 import { MacroService } from './macros/service.js';
+import { RepliesByEmail } from './mail/inbound.js';
 import { MailService } from './mail/service.js';
 import { ChannelLog } from './messages/service.js';
 import { ThreadService } from './messages/thread.js';
@@ -55,6 +56,14 @@ export function createDomain(ctx: Context) {
   const hub = new Hub();
   const notifications = new NotificationService(ctx, { events });
   const mail = new MailService(ctx, { jobs, notifications, users, store, log });
+  const replies = new RepliesByEmail(ctx, {
+    mail,
+    notifications,
+    users,
+    disputes,
+    thread,
+    evidence,
+  });
   const notifier = new Notifier(ctx, {
     store,
     users,
@@ -101,6 +110,7 @@ export function createDomain(ctx: Context) {
     notifier,
     reminders,
     mail,
+    replies,
     factListeners,
   };
 }

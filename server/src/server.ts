@@ -22,6 +22,8 @@ import { guardRequestBodies, slowClientOptions } from './http/slow-clients.js';
 import { createLogger, type Logger } from './logger.js';
 import { macroRoutes } from './macros/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
+import { inboundRoutes } from './mail/inbound-routes.js';
+import { listenInboundSmtp } from './mail/inbound-smtp.js';
 import type { LogAdvance } from './messages/service.js';
 import { opsRoutes } from './ops/routes.js';
 import { repoRoot } from './paths.js';
@@ -92,6 +94,7 @@ export async function startServer({
       macroRoutes(domain.macros),
       opsRoutes(domain.ops, domain.webhooks, domain.queues),
       notificationRoutes(domain.notifications),
+      inboundRoutes(domain.replies),
     ],
     clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
   });
@@ -143,10 +146,12 @@ export async function startServer({
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   domain.mail.listeningUrl = `http://${host}:${port}`;
+  const inboundSmtp = await listenInboundSmtp(ctx, domain.replies);
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      await inboundSmtp?.close();
       stopHandlers();
       stopSocketLeases();
       await domain.log.close();

@@ -175,6 +175,34 @@ export class EvidenceService implements EvidenceLookup {
     return toEvidence(await this.record(user, current, input, file));
   }
 
+  /**
+   * Files that came with something else (the attachments of a reply by email), checked as an
+   * upload is and typed, hashed and capped as they stream into GridFS; they are recorded only
+   * once every one was accepted, so a refused file leaves none of the others behind.
+   */
+  async attachFiles(
+    user: User,
+    disputeId: string,
+    channel: Channel,
+    files: UploadPart[],
+  ): Promise<EvidenceDoc[]> {
+    const { dispute, relation } = await this.deps.disputes.visible(user, disputeId);
+    assertCanWrite(relation, channel);
+    if (isTerminal(dispute.state)) throw this.closed(dispute);
+    for (let i = 0; i < files.length; i++) await consume(this.uploadLimiter, user.id);
+    const stored: StoredFile[] = [];
+    try {
+      for (const part of files) stored.push(await this.store(dispute._id, part));
+    } catch (err) {
+      await Promise.all(stored.map((file) => this.discard(file.fileId)));
+      throw err;
+    }
+    const docs: EvidenceDoc[] = [];
+    for (const file of stored)
+      docs.push(await this.record(user, dispute, { channel, description: '' }, file));
+    return docs;
+  }
+
   private closed(dispute: DisputeDoc): AppError {
     return conflict(`the dispute is ${dispute.state}; no more evidence can be added`);
   }

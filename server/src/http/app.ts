@@ -14,6 +14,7 @@ const pathSegment = /^[A-Za-z0-9_-]{1,80}$/;
 /** API paths whose body is not JSON, and what they take instead. */
 const bodyTypes: { path: RegExp; types: string[] }[] = [
   { path: /^\/disputes\/[^/]+\/evidence$/, types: ['multipart/form-data'] },
+  { path: /^\/inbound\/email$/, types: ['message/rfc822'] },
 ];
 
 /**

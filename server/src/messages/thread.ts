@@ -40,6 +40,9 @@ const channelOnly = z.object({ channel: channelSchema }).loose();
 
 export const JOIN_PAGE = 200;
 
+const sendKey = (disputeId: string, userId: string, clientMsgId: string) =>
+  `${disputeId}:${userId}:${clientMsgId}`;
+
 /**
  * The conversation of a dispute: sending, reading, editing, joining, read receipts.
  * REST routes and socket handlers both call this, so they cannot disagree on rules.
@@ -76,7 +79,7 @@ export class ThreadService {
     const input = parse(sendMessageBodySchema, body);
     if (isTerminal(dispute.state))
       throw conflict(`the dispute is ${dispute.state}; the thread is closed`);
-    const idemKey = `${disputeId}:${user.id}:${input.clientMsgId}`;
+    const idemKey = sendKey(disputeId, user.id, input.clientMsgId);
     try {
       await consume(this.sendLimiter, user.id);
     } catch (err) {
@@ -110,6 +113,12 @@ export class ThreadService {
       }
     }
     return { message: toMessage(doc), created };
+  }
+
+  /** What a sender already stored under a clientMsgId (before redoing work a send follows). */
+  async sentBefore(user: User, disputeId: string, clientMsgId: string): Promise<Message | null> {
+    const doc = await this.deps.log.byIdemKey(sendKey(disputeId, user.id, clientMsgId));
+    return doc ? toMessage(doc) : null;
   }
 
   /**
