@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { Clock } from '../src/context.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -57,4 +57,21 @@ export async function stopTestServer(server: RunningServer | undefined): Promise
   if (!server) return;
   await server.ctx.conn.dropDatabase().catch(() => undefined);
   await server.stop();
+}
+
+/**
+ * Waits until the follow-ups of what a test did so far have run (no job waiting or running in
+ * the queues that write: facts, webhooks, mail), so a snapshot of the database taken now does
+ * not race background work. Delayed jobs (digests, backoffs) are not waited for.
+ */
+export async function backgroundSettled(server: RunningServer, timeoutMs = 30_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      for (const name of ['facts', 'webhooks', 'mail'] as const) {
+        const c = await server.domain.jobs.queue(name).getJobCounts('waiting', 'active');
+        expect((c.waiting ?? 0) + (c.active ?? 0), name).toBe(0);
+      }
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }

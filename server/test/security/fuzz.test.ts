@@ -17,7 +17,7 @@ import {
 import type { ZodType } from 'zod';
 import type { RunningServer } from '../../src/server.js';
 import type { ClientSocket } from '../api-client.js';
-import { startTestServer, stopTestServer } from '../harness.js';
+import { backgroundSettled, startTestServer, stopTestServer } from '../harness.js';
 import { disputeInMediation, makeWorld, type World } from '../world.js';
 
 /**
@@ -102,6 +102,8 @@ describe('fuzzing', () => {
   it(`answers ${RUNS} invalid payloads over sockets and REST with the error shape and writes nothing`, async () => {
     // Harmless valid traffic first, so the snapshot holds what it would anyway (read positions…).
     await emit('dispute:join', { disputeId });
+    // The setup's own follow-ups (notifications of the filing, …) must be written first.
+    await backgroundSettled(server);
     const before = await snapshot();
     const validSend = { disputeId, channel: 'joint', body: 'hello', clientMsgId: 'fuzz' };
     const events = fc.oneof(
@@ -211,6 +213,8 @@ describe('fuzzing', () => {
     );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    // Anything the payloads set off in the background would have to land first.
+    await backgroundSettled(server);
     expect(await snapshot()).toBe(before);
     process.stdout.write(`fuzzing: ${tried} invalid payloads tried\n`);
   }, 600_000);
