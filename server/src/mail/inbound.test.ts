@@ -419,6 +419,15 @@ describe('replies by email over HTTP (a provider hook)', () => {
         await raw({ from: email(w.client), to: t.address, text: '-- \nCarla\n' }),
       ],
       [
+        'too long, with an attachment',
+        await raw({
+          from: email(w.client),
+          to: t.address,
+          text: 'x'.repeat(10_001),
+          attachments: [{ filename: 'fine.png', content: PNG }],
+        }),
+      ],
+      [
         'a broken MIME tree',
         `From: ${email(w.client)}\r\nTo: ${t.address}\r\nContent-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n@@@@\r\n--x`,
       ],

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import EmailReplyParser from 'email-reply-parser';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
-import { canWrite, isTerminal, type NotificationKind, type User } from '@dispute-room/shared';
+import {
+  MAX_BODY_CHARS,
+  canWrite,
+  isTerminal,
+  type NotificationKind,
+  type User,
+} from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
 import type { EvidenceService } from '../evidence/service.js';
@@ -102,6 +108,8 @@ export class RepliesByEmail {
     const body = this.replyText(mail);
     if (!body)
       throw refused('the reply has no text of its own (quotes and signatures are left out)');
+    if (body.length > MAX_BODY_CHARS)
+      throw refused(`the reply is longer than ${MAX_BODY_CHARS} characters`);
     const files = mail.attachments.filter((a) => !a.related);
     if (files.length > MAX_ATTACHMENTS)
       throw refused(`a reply takes at most ${MAX_ATTACHMENTS} attachments`);
