@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import getPort from 'get-port';
 import type { ParsedMail } from 'mailparser';
 import { createTransport, type SendMailOptions } from 'nodemailer';
@@ -321,6 +322,27 @@ describe('replies by email over SMTP', () => {
     });
     expect((await deliver(big)).code).toBe(552);
     expect(await stored()).toEqual(before);
+  });
+  it('a client that drops the connection mid-mail stores nothing, and the next mail is taken', async () => {
+    const t = await mailedAbout(w.freelancer, w.client, 'joint');
+    const before = await stored();
+    const socket = connect(inboundPort, '127.0.0.1');
+    let heard = '';
+    socket.on('data', (d: Buffer) => (heard += d.toString()));
+    await vi.waitFor(() => expect(heard).toMatch(/^220 /m));
+    socket.write('EHLO client.example.test\r\n');
+    await vi.waitFor(() => expect(heard).toMatch(/^250 /m));
+    socket.write(`MAIL FROM:<${email(w.client)}>\r\nRCPT TO:<${t.address}>\r\nDATA\r\n`);
+    await vi.waitFor(() => expect(heard).toMatch(/^354 /m));
+    socket.write(`From: ${email(w.client)}\r\nTo: ${t.address}\r\n\r\nHalf a rep`);
+    socket.destroy();
+    const next = await deliver(gmailReply(t, w.client, 'The whole reply.'));
+    expect(next.code).toBe(250);
+    const joint = await messages(t, 'joint', w.client);
+    expect(joint.filter((m) => m.authorId === w.client.user!.id).map((m) => m.body)).toEqual([
+      'The whole reply.',
+    ]);
+    expect((await stored()).evidence).toBe(before.evidence);
   });
 });
 
