@@ -99,8 +99,9 @@ describe('preferences', () => {
 describe('email', () => {
   it('a filing reaches the respondent at once despite a digest window, with text, HTML and List-Unsubscribe', async () => {
     const d = await fileDispute(w, w.client, await newContract(w));
-    await vi.waitFor(() =>
-      expect(mailsTo(w.freelancer).some((m) => m.subject?.includes(d.number))).toBe(true),
+    await vi.waitFor(
+      () => expect(mailsTo(w.freelancer).some((m) => m.subject?.includes(d.number))).toBe(true),
+      { timeout: 15_000, interval: 50 },
     );
     const mail = mailsTo(w.freelancer).find((m) => m.subject?.includes(d.number))!;
     expect(mail.text).toContain(`https://disputes.example.test/disputes/${d.id}?channel=joint`);
@@ -153,7 +154,10 @@ describe('email', () => {
     const job = await server.domain.jobs
       .queue('mail')
       .getJob(`${w.client.user!.id}.${windowStart}.digest`);
-    await vi.waitFor(async () => expect(await job!.getState()).toBe('completed'));
+    await vi.waitFor(async () => expect(await job!.getState()).toBe('completed'), {
+      timeout: 15_000,
+      interval: 50,
+    });
     expect(mailsTo(w.client).length).toBe(before + 1);
   });
 
@@ -191,20 +195,27 @@ describe('email', () => {
       key: 'quiet-test',
     });
     const job = async () => (await server.domain.jobs.queue('mail').getJob(`${n!._id}.mail`))!;
-    await vi.waitFor(async () => expect(await (await job()).getState()).toBe('delayed'));
+    await vi.waitFor(async () => expect(await (await job()).getState()).toBe('delayed'), {
+      timeout: 15_000,
+      interval: 50,
+    });
     await (await job()).promote();
     // Run again while still quiet: held again, nothing sent.
-    await vi.waitFor(async () => {
-      const j = await job();
-      expect(await j.getState()).toBe('delayed');
-      expect(j.attemptsStarted).toBeGreaterThanOrEqual(2);
-    });
+    await vi.waitFor(
+      async () => {
+        const j = await job();
+        expect(await j.getState()).toBe('delayed');
+        expect(j.attemptsStarted).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     expect(mailsTo(who).some((m) => m.subject === 'Quiet test')).toBe(false);
     // Past the end of the quiet hours in Tokyo it goes.
     offset = 2 * 3_600_000 + 60_000;
     await (await job()).promote();
-    await vi.waitFor(() =>
-      expect(mailsTo(who).filter((m) => m.subject === 'Quiet test')).toHaveLength(1),
+    await vi.waitFor(
+      () => expect(mailsTo(who).filter((m) => m.subject === 'Quiet test')).toHaveLength(1),
+      { timeout: 15_000, interval: 50 },
     );
   });
 
@@ -223,19 +234,23 @@ describe('email', () => {
         key,
       });
     await notify('refuse-1', 'Eventually');
-    await vi.waitFor(() =>
-      expect(mailsTo(who).filter((m) => m.subject === 'Eventually')).toHaveLength(1),
+    await vi.waitFor(
+      () => expect(mailsTo(who).filter((m) => m.subject === 'Eventually')).toHaveLength(1),
+      { timeout: 15_000, interval: 50 },
     );
     expect(sink.refused).toBe(2);
 
     sink.refuse = [550];
     const n = await notify('refuse-2', 'Never');
-    await vi.waitFor(async () => {
-      const queues = await w.admin.get('/api/admin/queues');
-      expect(queues.status).toBe(200);
-      const mail = queues.body.queues.find((q: { name: string }) => q.name === 'mail');
-      expect(mail.failed.map((f: { id: string }) => f.id)).toContain(`${n!._id}.mail`);
-    });
+    await vi.waitFor(
+      async () => {
+        const queues = await w.admin.get('/api/admin/queues');
+        expect(queues.status).toBe(200);
+        const mail = queues.body.queues.find((q: { name: string }) => q.name === 'mail');
+        expect(mail.failed.map((f: { id: string }) => f.id)).toContain(`${n!._id}.mail`);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     expect(
       await server.domain.notifications.models.mailFailures.findById(`${n!._id}.mail`).lean(),
     ).toMatchObject({
