@@ -116,50 +116,58 @@ describe('email', () => {
     );
   });
 
-  it('a digest window sends one mail however many messages, grouped by dispute and channel', async () => {
-    const d = await disputeInMediation(w, await newContract(w));
-    await prefer(w.client, { email: 'digest', digestMinutes: 5 });
-    // Ten seconds before a five-minute boundary of the server's clock.
-    const period = 5 * 60_000;
-    const now = Date.now();
-    offset = Math.ceil((now + 15_000) / period) * period - 10_000 - now;
-    const before = mailsTo(w.client).length;
-    for (let i = 0; i < 4; i++)
-      await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
-        channel: 'joint',
-        body: `joint ${i}`,
-        clientMsgId: `dj-${i}`,
+  it(
+    'a digest window sends one mail however many messages, grouped by dispute and channel',
+    { timeout: 90_000 },
+    async () => {
+      const d = await disputeInMediation(w, await newContract(w));
+      await prefer(w.client, { email: 'digest', digestMinutes: 5 });
+      // 25 s before a five-minute boundary of the server's clock: all six messages fall in one
+      // window even on a slow machine.
+      const period = 5 * 60_000;
+      const now = Date.now();
+      offset = Math.ceil((now + 30_000) / period) * period - 25_000 - now;
+      const before = mailsTo(w.client).length;
+      for (let i = 0; i < 4; i++)
+        await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
+          channel: 'joint',
+          body: `joint ${i}`,
+          clientMsgId: `dj-${i}`,
+        });
+      await w.mediator.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'caucus:client',
+        body: 'just for you',
+        clientMsgId: 'dc-1',
       });
-    await w.mediator.post(`/api/disputes/${d.id}/messages`, {
-      channel: 'caucus:client',
-      body: 'just for you',
-      clientMsgId: 'dc-1',
-    });
-    await w.mediator.post(`/api/disputes/${d.id}/messages`, {
-      channel: 'caucus:freelancer',
-      body: 'not for the client',
-      clientMsgId: 'df-1',
-    });
-    await vi.waitFor(() => expect(mailsTo(w.client).length).toBe(before + 1), { timeout: 30_000 });
-    const digest = mailsTo(w.client).at(-1)!;
-    expect(digest.subject).toBe('5 new messages in 1 dispute');
-    expect(digest.text).toContain(d.number);
-    expect(digest.text).toMatch(
-      /-- Joint[\s\S]*Fred Freelancer: joint 0[\s\S]*joint 3[\s\S]*-- Private with mediator[\s\S]*just for you/,
-    );
-    expect(digest.text).not.toContain('not for the client');
-    expect(digest.html).not.toContain('not for the client');
-    // The window's one job has completed and sent once.
-    const windowStart = Math.floor((Date.now() + offset) / period) * period - period;
-    const job = await server.domain.jobs
-      .queue('mail')
-      .getJob(`${w.client.user!.id}.${windowStart}.digest`);
-    await vi.waitFor(async () => expect(await job!.getState()).toBe('completed'), {
-      timeout: 15_000,
-      interval: 50,
-    });
-    expect(mailsTo(w.client).length).toBe(before + 1);
-  });
+      await w.mediator.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'caucus:freelancer',
+        body: 'not for the client',
+        clientMsgId: 'df-1',
+      });
+      await vi.waitFor(() => expect(mailsTo(w.client).length).toBe(before + 1), {
+        timeout: 60_000,
+        interval: 100,
+      });
+      const digest = mailsTo(w.client).at(-1)!;
+      expect(digest.subject).toBe('5 new messages in 1 dispute');
+      expect(digest.text).toContain(d.number);
+      expect(digest.text).toMatch(
+        /-- Joint[\s\S]*Fred Freelancer: joint 0[\s\S]*joint 3[\s\S]*-- Private with mediator[\s\S]*just for you/,
+      );
+      expect(digest.text).not.toContain('not for the client');
+      expect(digest.html).not.toContain('not for the client');
+      // The window's one job has completed and sent once.
+      const windowStart = Math.floor((Date.now() + offset) / period) * period - period;
+      const job = await server.domain.jobs
+        .queue('mail')
+        .getJob(`${w.client.user!.id}.${windowStart}.digest`);
+      await vi.waitFor(async () => expect(await job!.getState()).toBe('completed'), {
+        timeout: 15_000,
+        interval: 50,
+      });
+      expect(mailsTo(w.client).length).toBe(before + 1);
+    },
+  );
 
   it('quiet hours hold a mail until they end in the recipient zone', async () => {
     const who = w.mediator;
