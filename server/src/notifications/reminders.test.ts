@@ -62,7 +62,8 @@ describe('reminderPlan (pure)', () => {
   it('another deadline is one more rule; job ids carry no ":" (BullMQ)', () => {
     const offerBy: DeadlineRule = {
       name: 'arbitrationOffer.respondBy',
-      due: () => new Date(now.getTime() + 7 * DAY),
+      at: () => new Date(now.getTime() + 7 * DAY),
+      pending: () => true,
       before: [DAY],
       concerns: () => [],
       title: () => '',

@@ -13,8 +13,10 @@ const HOUR = 3_600_000;
 export interface DeadlineRule {
   /** Its name in the contract; job ids and notification keys carry it. */
   name: string;
-  /** When it falls due for this dispute, or null while the dispute is not waiting on it. */
-  due(d: DisputeDoc): Date | null;
+  /** When it falls due as recorded on the dispute (kept after the dispute moved on), or null. */
+  at(d: DisputeDoc): Date | null;
+  /** Whether the dispute is waiting on it (in the state that has it). */
+  pending(d: DisputeDoc): boolean;
   /** How long before it each reminder goes out. */
   before: readonly number[];
   /** Whom it concerns, read when the reminder goes out (a mediator may have joined since). */
@@ -32,7 +34,8 @@ const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 export const deadlineRules: readonly DeadlineRule[] = [
   {
     name: 'respondBy',
-    due: (d) => (d.state === 'open' ? d.respondBy : null),
+    at: (d) => d.respondBy,
+    pending: (d) => d.state === 'open',
     before: [48 * HOUR, 24 * HOUR],
     concerns: (d) => [d.respondentId],
     title: (d, left) => `${d.number}: ${left} left to respond`,
@@ -41,7 +44,8 @@ export const deadlineRules: readonly DeadlineRule[] = [
   },
   {
     name: 'mediationEndsBy',
-    due: (d) => (d.state === 'mediation' ? d.mediationEndsBy : null),
+    at: (d) => d.mediationEndsBy,
+    pending: (d) => d.state === 'mediation',
     before: [72 * HOUR],
     concerns: (d) => [d.clientId, d.freelancerId, ...(d.mediatorId ? [d.mediatorId] : [])],
     title: (d, left) => `${d.number}: mediation ends in ${left}`,
@@ -76,7 +80,7 @@ export function reminderPlan(
 ): PlannedReminder[] {
   const plan: PlannedReminder[] = [];
   for (const rule of rules) {
-    const due = rule.due(d);
+    const due = rule.pending(d) ? rule.at(d) : null;
     if (!due || due.getTime() <= now.getTime()) continue;
     const offsets = [...rule.before].sort((a, b) => b - a);
     const ahead = offsets.filter((b) => due.getTime() - b > now.getTime());
@@ -103,8 +107,6 @@ export type ReminderData = {
   due: string;
   before: string;
   fireAt: string;
-  /** The dispute's version the plan was made from: only a later one may call it stale. */
-  version: string;
 };
 
 /**
@@ -131,6 +133,7 @@ export class Reminders {
     const d = await this.deps.store.load(e.disputeId);
     if (!d) return;
     await this.schedule(d);
+    if (e.from !== e.to) await this.dropLeft(d);
   }
 
   async schedule(d: DisputeDoc): Promise<void> {
@@ -145,13 +148,11 @@ export class Reminders {
         due: String(r.due.getTime()),
         before: String(r.before),
         fireAt: String(r.fireAt.getTime()),
-        version: String(d.version),
       } satisfies ReminderData,
       at: new Date(),
     }));
     await this.deps.outbox.owe(owed);
     for (const doc of owed) await this.enqueue(doc);
-    await this.dropStale(d);
   }
 
   /** Enqueues an owed reminder (again, after a lost Redis: a job of that id makes it a no-op). */
@@ -166,29 +167,29 @@ export class Reminders {
   }
 
   /**
-   * Reminders planned from an earlier version whose deadline no longer stands (it moved, or
-   * the dispute left the state that has it). A dispute never returns to a deadline it left,
-   * so they stay stale; one planned from a later version than `d` is left to that version.
+   * The reminders of deadlines the dispute has left (a dispute never returns to a state it
+   * left), by their ids: no scan of the outbox. A run that loaded an older version and planned
+   * them again leaves jobs that find the deadline gone and send nothing.
    */
-  private async dropStale(d: DisputeDoc): Promise<void> {
-    const owed = await this.deps.outbox.model
-      .find({ queue: 'reminders', 'data.disputeId': d._id })
-      .lean<OutboxDoc[]>();
-    for (const doc of owed) {
-      const data = doc.data as ReminderData;
-      if (Number(data.version) >= d.version || this.stands(d, data)) continue;
-      // An active job cannot be removed; it finds the deadline gone and sends nothing.
-      await this.deps.jobs
-        .queue('reminders')
-        .remove(doc._id)
-        .catch(() => 0);
-      await this.deps.outbox.settle(doc._id);
+  private async dropLeft(d: DisputeDoc): Promise<void> {
+    for (const rule of deadlineRules) {
+      const due = rule.at(d);
+      if (!due || rule.pending(d)) continue;
+      for (const before of rule.before) {
+        const jobId = reminderJobId(d._id, rule.name, due, before);
+        // An active job cannot be removed; it finds the deadline gone and sends nothing.
+        await this.deps.jobs
+          .queue('reminders')
+          .remove(jobId)
+          .catch(() => 0);
+        await this.deps.outbox.settle(jobId);
+      }
     }
   }
 
   private stands(d: DisputeDoc, data: ReminderData): boolean {
-    const due = deadlineRules.find((r) => r.name === data.deadline)?.due(d);
-    return Boolean(due && due.getTime() === Number(data.due));
+    const rule = deadlineRules.find((r) => r.name === data.deadline);
+    return Boolean(rule?.pending(d) && rule.at(d)?.getTime() === Number(data.due));
   }
 
   /** The `reminders` queue's processor: tells whom the deadline concerns, if it still stands. */
