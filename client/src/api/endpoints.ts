@@ -110,10 +110,11 @@ const opsDisputePath = (disputeId: string) => `/api/ops/disputes/${id(disputeId)
 export const opsApi = {
   /** `params` as built by `opsSearchParams` (instants, not days), plus the paging cursor. */
   search: (params: Record<string, string>, cursor?: string | null, limit = 25) =>
-    request<{ disputes: Dispute[]; nextCursor: string | null }>(
-      'GET',
-      `/api/ops/disputes${query({ ...params, cursor, limit })}`,
-    ),
+    request<{
+      disputes: Dispute[];
+      nextCursor: string | null;
+      mediators: { id: string; name: string }[];
+    }>('GET', `/api/ops/disputes${query({ ...params, cursor, limit })}`),
   transcript: (disputeId: string) =>
     request<Transcript>('GET', `${opsDisputePath(disputeId)}/transcript`),
   review: (disputeId: string, body: ReviewBody) =>

@@ -11,6 +11,8 @@ interface OpsSearchState {
   params: Record<string, string>;
   disputes: Dispute[];
   nextCursor: string | null;
+  /** Every mediator by name, from the server, for names in rows and the mediator filter. */
+  mediators: { id: string; name: string }[];
   status: SearchStatus;
   error: string | null;
   /** The query string of the last search, so a transcript can link back to it. */
@@ -31,6 +33,7 @@ export const useOpsSearch = create<OpsSearchState>()((set, get) => ({
   params: {},
   disputes: [],
   nextCursor: null,
+  mediators: [],
   status: 'idle',
   error: null,
   lastQuery: '',
@@ -49,7 +52,12 @@ export const useOpsSearch = create<OpsSearchState>()((set, get) => ({
     try {
       const page = await opsApi.search(params);
       if (get().key !== key) return;
-      set({ disputes: page.disputes, nextCursor: page.nextCursor, status: 'ready' });
+      set({
+        disputes: page.disputes,
+        nextCursor: page.nextCursor,
+        mediators: page.mediators,
+        status: 'ready',
+      });
     } catch (error) {
       if (get().key === key) set({ status: 'error', error: errorMessage(error) });
     }

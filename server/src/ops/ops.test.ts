@@ -117,10 +117,15 @@ describe('metrics on a set of disputes with known answers', () => {
       (await w.ops.get(`/api/ops/disputes?${q}`)).body as {
         disputes: Dispute[];
         nextCursor: string | null;
+        mediators: { id: string; name: string }[];
       };
-    expect((await search('outcome=settlement')).disputes.map((d) => d.id)).toEqual([
-      ids.settled!.id,
-    ]);
+    const settled = await search('outcome=settlement');
+    expect(settled.disputes.map((d) => d.id)).toEqual([ids.settled!.id]);
+    // Mediators come by name with every page, so ops never see or paste a bare id.
+    expect(settled.mediators).toContainEqual({
+      id: w.mediator.user!.id,
+      name: w.mediator.user!.name,
+    });
     expect(
       (await search(`mediatorId=${w.mediator.user!.id}&state=resolved`)).disputes.map((d) => d.id),
     ).toEqual([ids.settled!.id]);

@@ -87,7 +87,11 @@ export class OpsService {
   async search(
     user: User,
     query: unknown,
-  ): Promise<{ disputes: Dispute[]; nextCursor: string | null }> {
+  ): Promise<{
+    disputes: Dispute[];
+    nextCursor: string | null;
+    mediators: { id: string; name: string }[];
+  }> {
     requireRole(user, 'ops', 'admin');
     const q = parse(opsSearchQuerySchema, query);
     const and: Record<string, unknown>[] = [];
@@ -114,9 +118,15 @@ export class OpsService {
       .limit(q.limit + 1)
       .lean<DisputeDoc[]>();
     const page = docs.slice(0, q.limit);
+    // Every mediator by name, so results and the mediator filter never show a bare id.
+    const mediators = await this.deps.users.model
+      .find({ role: 'mediator' }, { name: 1 })
+      .sort({ name: 1 })
+      .lean<{ _id: unknown; name: string }[]>();
     return {
       disputes: await Promise.all(page.map((d) => this.staffView(d))),
       nextCursor: docs.length > q.limit ? encodeCursor(page.at(-1)!) : null,
+      mediators: mediators.map((m) => ({ id: String(m._id), name: m.name })),
     };
   }
 

@@ -24,15 +24,6 @@ import { StateBadge } from '../StateBadge';
 import { DateRangeFields } from './DateRangeFields';
 import { Field } from '../Field';
 
-const shortId = (id: string) => (id.length > 10 ? `${id.slice(0, 4)}…${id.slice(-4)}` : id);
-
-/** Mediators of the results so far, in order of appearance, for the mediator filter. */
-function mediatorsSeen(disputes: Dispute[]): string[] {
-  const seen = new Set<string>();
-  for (const d of disputes) if (d.mediatorId) seen.add(d.mediatorId);
-  return [...seen];
-}
-
 function ResultRow({ dispute, names }: { dispute: Dispute; names: Record<string, string> }) {
   const zone = useSession(selectZone);
   const now = useClock(selectNow);
@@ -63,7 +54,7 @@ function ResultRow({ dispute, names }: { dispute: Dispute; names: Record<string,
       </td>
       <td>
         {mediator ? (
-          <bdi title={mediator}>{names[mediator] ?? shortId(mediator)}</bdi>
+          <bdi>{names[mediator] ?? 'Former mediator'}</bdi>
         ) : (
           <span className="muted">None</span>
         )}
@@ -87,7 +78,15 @@ export function OpsSearchPage() {
   const nextCursor = useOpsSearch((s) => s.nextCursor);
   const status = useOpsSearch((s) => s.status);
   const error = useOpsSearch((s) => s.error);
-  const names = useTranscript((s) => s.names);
+  const transcriptNames = useTranscript((s) => s.names);
+  const mediatorList = useOpsSearch((s) => s.mediators);
+  const names = useMemo(
+    () => ({
+      ...transcriptNames,
+      ...Object.fromEntries(mediatorList.map((m) => [m.id, m.name])),
+    }),
+    [transcriptNames, mediatorList],
+  );
   const applied = useMemo(() => parseOpsFilters(search), [search]);
   const query = opsFiltersQuery(applied);
 
@@ -104,8 +103,6 @@ export function OpsSearchPage() {
     state: useId(),
     outcome: useId(),
     mediator: useId(),
-    mediators: useId(),
-    mediatorHint: useId(),
   };
 
   useEffect(() => {
@@ -139,8 +136,7 @@ export function OpsSearchPage() {
     apply(draft);
   };
 
-  const mediators = mediatorsSeen(disputes);
-  const mediatorInvalid = draft.mediatorId.trim() !== '' && !isMediatorId(draft.mediatorId.trim());
+  const chosenMediator = draft.mediatorId.trim();
   const loading = status === 'loading';
 
   return (
@@ -199,29 +195,23 @@ export function OpsSearchPage() {
             ))}
           </select>
         </Field>
-        <Field id={ids.mediator} label="Mediator id">
-          <input
+        <Field id={ids.mediator} label="Mediator">
+          <select
             id={ids.mediator}
-            list={ids.mediators}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="Any mediator"
-            value={draft.mediatorId}
-            onChange={(e) => update({ mediatorId: e.target.value })}
-            aria-invalid={mediatorInvalid}
-            aria-describedby={ids.mediatorHint}
+            value={chosenMediator}
+            onChange={(e) => update({ mediatorId: e.target.value }, true)}
             data-testid="ops-filter-mediator"
-          />
-          <datalist id={ids.mediators}>
-            {mediators.map((id) => (
-              <option key={id} value={id}>
-                {names[id] ?? 'Mediator'}
+          >
+            <option value="">Any mediator</option>
+            {mediatorList.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
               </option>
             ))}
-          </datalist>
-          <span id={ids.mediatorHint} className={`field-hint${mediatorInvalid ? ' error' : ''}`}>
-            {mediatorInvalid ? 'Not a valid id.' : 'Pick one seen in the results, or paste an id.'}
-          </span>
+            {chosenMediator && !mediatorList.some((m) => m.id === chosenMediator) && (
+              <option value={chosenMediator}>{names[chosenMediator] ?? 'Former mediator'}</option>
+            )}
+          </select>
         </Field>
         <DateRangeFields
           range={{ from: draft.from, to: draft.to }}
