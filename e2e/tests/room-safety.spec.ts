@@ -111,6 +111,10 @@ test('every channel shows who reads it; a mediator picks the channel on the comp
 
   await mediator.getByTestId('composer-switch-caucus:client').click();
   await expect(panel(mediator)).toHaveAttribute('data-audience', 'caucus');
+  // One thread at a time: the internal note went with its channel.
+  await expect(mediator.getByTestId('thread')).toHaveCount(1);
+  await expect(mediator.getByTestId('thread')).toHaveAttribute('data-channel', 'caucus:client');
+  await expect(mediator.getByText(note)).toHaveCount(0);
   await expect(audience(mediator)).toHaveText(
     'Private: only you and Clara Jensen (client) see this. The other party never does.',
   );
@@ -208,6 +212,16 @@ test('a settlement: answering is the primary action, accepting restates the spli
   await expect(printLink).toHaveAttribute('target', '_blank');
   await expect(printLink).toHaveAttribute('href', /format=html&print=true$/);
   await expect(printLink).not.toHaveAttribute('download', /.*/);
+
+  // Ops search names the mediator, in the results and in the filter; no ids to paste.
+  await ops.goto(`/ops/search?q=${encodeURIComponent(cast.contract.title)}`);
+  const row = ops.locator(`[data-testid="ops-result"][data-dispute-id="${disputeId}"]`);
+  await expect(row).toContainText(cast.mediator.user.name);
+  await expect(row).not.toContainText(cast.mediator.user.id.slice(-4));
+  const filter = ops.getByTestId('ops-filter-mediator');
+  await filter.selectOption({ label: cast.mediator.user.name });
+  await expect(ops).toHaveURL(new RegExp(`mediatorId=${cast.mediator.user.id}`));
+  await expect(row).toBeVisible();
   await opsContext.close();
 });
 

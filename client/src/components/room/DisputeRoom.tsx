@@ -102,7 +102,7 @@ function Conversation({ dispute }: { dispute: Dispute }) {
         id={panelId(tab.channel)}
         aria-labelledby={tabId(tab.channel)}
       >
-        <Thread key={tab.channel} channel={tab.channel} label={tab.label} />
+        <Thread key={`thread-${tab.channel}`} channel={tab.channel} label={tab.label} />
         <TypingIndicator channel={tab.channel} />
         <UploadTray disputeId={dispute.id} />
         {canPost ? (
