@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   canRead,
   formatMoney,
@@ -7,6 +8,7 @@ import {
   renderSystemMessage,
   type Channel,
   type NotificationKind,
+  type Preferences,
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc, DisputeEventDoc } from '../disputes/model.js';
@@ -50,6 +52,23 @@ export class Notifier {
       joined: (disputeId: string) => Promise<Set<string>>;
     },
   ) {}
+
+  /**
+   * Message notifications this instance has already made (or found made) per (user, dispute,
+   * window): every later message of that window skips the lookups and the insert. The unique
+   * key in the database still decides across instances.
+   */
+  private readonly noted = new LRUCache<string, true>({ max: 100_000, ttl: 24 * 3_600_000 });
+  /** Preferences change rarely; a message path that reads them each time would not scale. */
+  private readonly prefs = new LRUCache<string, Preferences>({ max: 50_000, ttl: 30_000 });
+
+  private async preferencesOf(userId: string): Promise<Preferences> {
+    const hit = this.prefs.get(userId);
+    if (hit) return hit;
+    const p = await this.deps.notifications.preferences(userId);
+    this.prefs.set(userId, p);
+    return p;
+  }
 
   /** The `notifications` fact job: what a recorded dispute event tells whom, once each. */
   async forEvent(eventId: string): Promise<void> {
@@ -171,15 +190,19 @@ export class Notifier {
     if ((entry.kind !== 'text' && entry.kind !== 'evidence') || !entry.authorId) return;
     const d = await this.deps.store.cachedLoad(entry.disputeId);
     if (!d) return;
-    const candidates = membersOf(d).filter((id) => id !== entry.authorId);
-    if (candidates.length === 0) return;
+    const keys = new Map<string, string>();
+    for (const userId of membersOf(d).filter((id) => id !== entry.authorId)) {
+      const window = windowStart(entry.createdAt, (await this.preferencesOf(userId)).digestMinutes);
+      const key = `${userId}:${d._id}:${window.getTime()}`;
+      if (!this.noted.has(key)) keys.set(userId, key);
+    }
+    if (keys.size === 0) return;
     const joined = await this.deps.joined(d._id);
     const author = await this.nameOf(entry.authorId);
-    for (const userId of candidates.filter((id) => !joined.has(id))) {
+    for (const [userId, key] of keys) {
+      if (joined.has(userId)) continue;
       const user = await this.deps.users.byId(userId);
       if (!user || !canRead(relationTo(user, d), entry.channel)) continue;
-      const prefs = await this.deps.notifications.preferences(userId);
-      const window = windowStart(entry.createdAt, prefs.digestMinutes);
       await this.deps.notifications.notify({
         userId,
         kind: 'message',
@@ -191,8 +214,9 @@ export class Notifier {
             ? `${author} shared a file.`
             : `${author}: ${snippet(entry.body)}`,
         url: disputeUrl(d._id, entry.channel),
-        key: `${userId}:${d._id}:${window.getTime()}`,
+        key,
       });
+      this.noted.set(key, true);
     }
   }
 }
