@@ -4,6 +4,7 @@ import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import getPort from 'get-port';
 import { Api, cpuMsOf, rssOf, say, spawnTs, summarize, untilHealthy, type Proc } from './lib.ts';
+import { notificationsBench } from './notifications.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -23,7 +24,15 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password' };
 const stamp = Date.now().toString(36);
 /** BENCH_ONLY=half,connections runs only those parts (half load needs throughput's figure). */
-type Part = 'handlers' | 'throughput' | 'half' | 'backfill' | 'cross' | 'connections' | 'payloads';
+type Part =
+  | 'handlers'
+  | 'throughput'
+  | 'half'
+  | 'backfill'
+  | 'cross'
+  | 'connections'
+  | 'payloads'
+  | 'notifications';
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim());
 const want = (part: Part) =>
   !only || only.includes(part) || (part === 'throughput' && only.includes('half'));
@@ -463,6 +472,41 @@ async function main() {
         `${fmt(underFlood.loop.p99)} ms vs idle ${fmt(idle.loop.p99)} ms`,
       ]);
       hostile.send({ mode: 'exit' });
+    }
+    if (want('notifications')) {
+      // Its own server (with SMTP_URL on the sink), database and Redis prefix.
+      const notifyDb = `${db}_notify`;
+      const n = await notificationsBench({
+        mongoUri: ferret.uri,
+        db: notifyDb,
+        redisUrl: REDIS_URL,
+        adminEmail: ADMIN.email,
+        filings: quick ? 300 : 1_000,
+        digestUsers: quick ? 1_000 : 10_000,
+        startApp: (extra) => startApp(ferret.uri, notifyDb, extra),
+        procs,
+      });
+      results.notifications = n;
+      rows.push([
+        `${n.burst.filings} disputes filed at once: notifications/s`,
+        fmt(n.burst.notificationsPerSec),
+        `all stored ${fmt(n.burst.notifiedMs)} ms after the first filing (filings answered in ${fmt(n.burst.filingMs)} ms)`,
+      ]);
+      rows.push([
+        '… their immediate mails/s at the SMTP sink',
+        fmt(n.burst.mailsPerSec),
+        `server CPU ${fmt(n.burst.serverCpuMsPerFiling)} ms per filing (filing, its jobs, notification and mail)`,
+      ]);
+      rows.push([
+        `digest run, ${n.digest.recipients} recipients: mails/s`,
+        fmt(n.digest.mailsPerSec),
+        `${fmt(n.digest.ms / 1000)} s for all; mean mail ${fmt(n.digest.meanMailBytes / 1024)} KiB`,
+      ]);
+      rows.push([
+        'server CPU per digest recipient',
+        `${fmt(n.digest.serverCpuMsPerRecipient)} ms`,
+        `≈ ${fmt(1000 / n.digest.serverCpuMsPerRecipient)} digests/s per core`,
+      ]);
     }
     if (want('connections')) {
       // 3. Connections: many authenticated sockets on one instance.
