@@ -38,7 +38,7 @@ export function DetailsPanel({ dispute }: { dispute: Dispute }) {
   if (dispute.closedAt) rows.push(['Closed', dateTimeLabel(dispute.closedAt, zone)]);
   return (
     <div className="details-panel">
-      <h3 className="panel-subtitle">Description</h3>
+      <h2 className="panel-subtitle">Description</h2>
       <p className="description" dir="auto">
         <LinkifiedText text={dispute.description} />
       </p>

@@ -176,23 +176,25 @@ function SidePanel({
         if (e.key === 'Escape' && open) onClose();
       }}
     >
-      <div className="side-tabs" role="tablist" aria-label="Dispute panels">
-        {sideTabs.map((t) => (
-          <button
-            key={t.id}
-            ref={t.id === tab ? selectedTab : undefined}
-            type="button"
-            role="tab"
-            id={`side-tab-${t.id}`}
-            aria-controls="side-panel"
-            aria-selected={tab === t.id}
-            className="side-tab"
-            data-testid={`side-tab-${t.id}`}
-            onClick={() => onTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
+      <div className="side-tabs">
+        <div className="side-tablist" role="tablist" aria-label="Dispute panels">
+          {sideTabs.map((t) => (
+            <button
+              key={t.id}
+              ref={t.id === tab ? selectedTab : undefined}
+              type="button"
+              role="tab"
+              id={`side-tab-${t.id}`}
+              aria-controls="side-panel"
+              aria-selected={tab === t.id}
+              className="side-tab"
+              data-testid={`side-tab-${t.id}`}
+              onClick={() => onTab(t.id)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
         <button type="button" className="btn btn-ghost btn-small side-close" onClick={onClose}>
           Close
         </button>
