@@ -153,7 +153,10 @@ test('three people settle a dispute live: filing, mediation, caucus, evidence, s
     await stage.getByTestId('stage-post').click();
     await expect(stage).toHaveCount(0);
     for (const page of Object.values(everyone)) {
-      const thumb = page.getByTestId('thread').getByRole('img', { name: filename, exact: true });
+      // An image's text alternative is its description.
+      const thumb = page
+        .getByTestId('thread')
+        .getByRole('img', { name: 'Home page at 390 px', exact: true });
       await expect(thumb).toBeVisible();
       await expect(thumb).toHaveAttribute(
         'src',
@@ -172,7 +175,7 @@ test('three people settle a dispute live: filing, mediation, caucus, evidence, s
     await expect(item).toContainText('sha256');
     await item.getByTestId('evidence-preview').click();
     const preview = freelancer.getByRole('dialog', { name: `Preview of ${filename}` });
-    const large = preview.getByRole('img', { name: filename, exact: true });
+    const large = preview.getByRole('img', { name: 'Home page at 390 px', exact: true });
     await expect(large).toBeVisible();
     await expect(large).toHaveAttribute('src', /\/content\?disposition=inline$/);
     await preview.getByRole('button', { name: 'Close' }).click();
@@ -193,7 +196,7 @@ test('three people settle a dispute live: filing, mediation, caucus, evidence, s
       await party.getByTestId('side-tab-offers').click();
       const card = party.locator('[data-testid="proposal"][data-status="pending"]');
       await expect(card).toHaveCount(1);
-      await expect(card).toContainText('Recommendation by');
+      await expect(card).toContainText('Recommendation #1 by');
       await expect(card).toContainText('$300.00');
       await expect(card).toContainText('$200.00');
       await card.getByTestId('proposal-accept').click();

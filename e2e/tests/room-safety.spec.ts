@@ -219,7 +219,11 @@ test('a settlement: answering is the primary action, accepting restates the spli
   await expect(row).toContainText(cast.mediator.user.name);
   await expect(row).not.toContainText(cast.mediator.user.id.slice(-4));
   const filter = ops.getByTestId('ops-filter-mediator');
-  await filter.selectOption({ label: cast.mediator.user.name });
+  // Every e2e cast's mediator has the same name: pick this one's option, named by name.
+  await expect(filter.locator(`option[value="${cast.mediator.user.id}"]`)).toHaveText(
+    cast.mediator.user.name,
+  );
+  await filter.selectOption(cast.mediator.user.id);
   await expect(ops).toHaveURL(new RegExp(`mediatorId=${cast.mediator.user.id}`));
   await expect(row).toBeVisible();
   await opsContext.close();

@@ -49,6 +49,13 @@ function ProposalForm({
     setFreelancerText(centsToInput(escrow - cents));
   };
 
+  // New terms on the table (someone made an offer): start again from them.
+  const [startedFrom, setStartedFrom] = useState(startCents);
+  if (startCents !== startedFrom) {
+    setStartedFrom(startCents);
+    setClient(startCents);
+  }
+
   const onAmount = (side: 'client' | 'freelancer', text: string) => {
     if (side === 'client') setClientText(text);
     else setFreelancerText(text);
@@ -257,7 +264,6 @@ export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
       )}
       {mayPropose && status !== 'loading' && (
         <ProposalForm
-          key={pending?.id ?? 'none'}
           dispute={dispute}
           recommend={relation === 'assigned_mediator'}
           startCents={startingClientCents(dispute, pending)}
