@@ -7,7 +7,7 @@ import type { NotificationDoc } from '../notifications/model.js';
 
 /**
  * What happened, after it was stored. Services decide and store, then publish one of these;
- * listeners (one file each, see `listeners.ts`) do everything that follows. Typed once here.
+ * listeners (one file each, in `server/src/listeners/`) do everything that follows. Typed once here.
  */
 export interface DomainEvents {
   /** A new entry in a channel's log (text, system, proposal, evidence or edit). */

@@ -23,9 +23,9 @@ export interface ClusterOptions {
   env?: Record<string, string>;
 }
 
-/** Two instances of one deployment (same database, same Redis prefix), on ports kept for restarts. */
-export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[]> {
-  const env = {
+/** What every server process of these tests runs with: its database, its Redis, no demo. */
+export function processEnv(opts: Omit<ClusterOptions, 'env'>): Record<string, string> {
+  return {
     MONGODB_URI: opts.mongoUri,
     MONGODB_DB: opts.dbName,
     REDIS_URL: opts.redisUrl,
@@ -35,6 +35,13 @@ export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[
     CLIENT_DIST: '/nonexistent',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+  };
+}
+
+/** Two instances of one deployment (same database, same Redis prefix), on ports kept for restarts. */
+export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[]> {
+  const env = {
+    ...processEnv(opts),
     MESSAGE_LIMIT_PER_MIN: '1000000',
     SWEEP_INTERVAL_MS: '0',
     ...opts.env,

@@ -6,7 +6,7 @@ import { uniqueDbName } from '../harness.js';
 import { adminClient, makeUser } from '../api-client.js';
 import { registerHook, startReceiver } from '../webhook-receiver.js';
 import { ServerProcess } from './procs.js';
-import { dropRedisPrefix } from './scenario.js';
+import { dropRedisPrefix, processEnv } from './scenario.js';
 
 /**
  * A webhook attempt is stored before the delivery counts it. Here the receiver kills the
@@ -37,15 +37,12 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
     async () => {
       const port = await getPort();
       server = new ServerProcess('hooks', port, {
-        MONGODB_URI: inject('mongoUri'),
-        MONGODB_DB: dbName,
-        REDIS_URL: inject('redisUrl'),
-        REDIS_PREFIX: redisPrefix,
-        LOG_LEVEL: 'warn',
-        SEED_DEMO: 'false',
-        CLIENT_DIST: '/nonexistent',
-        ADMIN_EMAIL: 'admin@example.test',
-        ADMIN_PASSWORD: 'admin-password-for-tests',
+        ...processEnv({
+          mongoUri: inject('mongoUri'),
+          dbName,
+          redisUrl: inject('redisUrl'),
+          redisPrefix,
+        }),
         WEBHOOK_TIMEOUT_MS: '500',
         WEBHOOK_BACKOFF_MS: '100',
       });
