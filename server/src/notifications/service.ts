@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   defaultPreferences,
   markReadBodySchema,
@@ -21,6 +22,8 @@ import {
   type NotificationKeyDoc,
   type PreferencesDoc,
 } from './model.js';
+
+const PREFERENCES_CACHE_MS = 30_000;
 
 export interface NewNotification {
   userId: string;
@@ -68,20 +71,35 @@ export class NotificationService {
     this.models = notificationModels(ctx.conn);
   }
 
+  /**
+   * Every message notification reads the recipients' preferences: a short per-instance cache,
+   * dropped here on a change (another instance sees it within PREFERENCES_CACHE_MS).
+   */
+  private readonly cachedPreferences = new LRUCache<string, Preferences>({
+    max: 50_000,
+    ttl: PREFERENCES_CACHE_MS,
+  });
+
   async preferences(userId: string): Promise<Preferences> {
+    const hit = this.cachedPreferences.get(userId);
+    if (hit) return hit;
     const doc = await this.models.preferences.findById(userId).lean<PreferencesDoc>();
-    if (!doc) return { ...defaultPreferences };
-    return {
-      email: doc.email,
-      digestMinutes: doc.digestMinutes,
-      quietHours: doc.quietHours ?? null,
-      locale: doc.locale,
-    };
+    const prefs: Preferences = doc
+      ? {
+          email: doc.email,
+          digestMinutes: doc.digestMinutes,
+          quietHours: doc.quietHours ?? null,
+          locale: doc.locale,
+        }
+      : { ...defaultPreferences };
+    this.cachedPreferences.set(userId, prefs);
+    return prefs;
   }
 
   async setPreferences(user: User, body: unknown): Promise<Preferences> {
     const prefs = parse(preferencesSchema, body);
     await this.models.preferences.replaceOne({ _id: user.id }, prefs, { upsert: true });
+    this.cachedPreferences.delete(user.id);
     return prefs;
   }
 

@@ -8,7 +8,6 @@ import {
   renderSystemMessage,
   type Channel,
   type NotificationKind,
-  type Preferences,
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc, DisputeEventDoc } from '../disputes/model.js';
@@ -59,17 +58,6 @@ export class Notifier {
    * key in the database still decides across instances.
    */
   private readonly noted = new LRUCache<string, true>({ max: 100_000, ttl: 24 * 3_600_000 });
-  /** Preferences change rarely; a message path that reads them each time would not scale. */
-  private readonly prefs = new LRUCache<string, Preferences>({ max: 50_000, ttl: 30_000 });
-
-  private async preferencesOf(userId: string): Promise<Preferences> {
-    const hit = this.prefs.get(userId);
-    if (hit) return hit;
-    const p = await this.deps.notifications.preferences(userId);
-    this.prefs.set(userId, p);
-    return p;
-  }
-
   /** The `notifications` fact job: what a recorded dispute event tells whom, once each. */
   async forEvent(eventId: string): Promise<void> {
     const e = await this.deps.store.event(eventId);
@@ -192,7 +180,10 @@ export class Notifier {
     if (!d) return;
     const keys = new Map<string, string>();
     for (const userId of membersOf(d).filter((id) => id !== entry.authorId)) {
-      const window = windowStart(entry.createdAt, (await this.preferencesOf(userId)).digestMinutes);
+      const window = windowStart(
+        entry.createdAt,
+        (await this.deps.notifications.preferences(userId)).digestMinutes,
+      );
       const key = `${userId}:${d._id}:${window.getTime()}`;
       if (!this.noted.has(key)) keys.set(userId, key);
     }
