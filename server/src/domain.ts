@@ -33,7 +33,9 @@ import { UserService } from './users/service.js';
 export function createDomain(ctx: Context) {
   const events = new EventBus(ctx.log);
   const outbox = new Outbox(ctx.conn);
-  const users = new UserService(ctx);
+  // Before users: a marketplace mirror or sign-on keeps a user's locale in their preferences.
+  const notifications = new NotificationService(ctx, { events });
+  const users = new UserService(ctx, { events, locales: notifications });
   const tokens = new TokenService(ctx, events);
   const contracts = new ContractService(ctx, users);
   const log = new ChannelLog(ctx, events);
@@ -54,7 +56,6 @@ export function createDomain(ctx: Context) {
   const jobs = new Jobs(ctx);
   const webhooks = new WebhookService(ctx, { store, outbox, jobs, events });
   const hub = new Hub();
-  const notifications = new NotificationService(ctx, { events });
   const mail = new MailService(ctx, { jobs, notifications, users, store, log });
   const replies = new RepliesByEmail(ctx, {
     mail,

@@ -9,6 +9,22 @@ export const idSchema = z
 
 export const isoDateSchema = z.string();
 
+/**
+ * A marketplace's own id for a user or a contract. It travels in API paths
+ * (`/api/users/by-external/:externalId`), so it keeps to what a path segment may hold.
+ */
+export const externalIdSchema = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-" (at most 80)');
+
+/** A BCP 47 language tag such as `en` or `pt-BR`. */
+export const localeSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like en or pt-BR')
+  .max(35);
+
 export const centsSchema = z.number().int().min(0).max(1_000_000_000_00);
 
 /** Validates an IANA zone name by asking the runtime's Intl database. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateSchema } from './common.js';
+import { isoDateSchema, localeSchema } from './common.js';
 
 export const notificationKinds = [
   'dispute_filed',
@@ -53,10 +53,7 @@ export const preferencesSchema = z.strictObject({
   email: z.enum(emailModes),
   digestMinutes: z.number().int().min(5).max(1440),
   quietHours: z.strictObject({ start: clockTime, end: clockTime }).nullable(),
-  locale: z
-    .string()
-    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like en or pt-BR')
-    .max(35),
+  locale: localeSchema,
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 

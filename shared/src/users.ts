@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { idSchema, isoDateSchema, labelSchema, timezoneSchema } from './common.js';
+import {
+  externalIdSchema,
+  idSchema,
+  isoDateSchema,
+  labelSchema,
+  localeSchema,
+  timezoneSchema,
+} from './common.js';
 
 export const roles = ['client', 'freelancer', 'mediator', 'ops', 'admin'] as const;
 export const roleSchema = z.enum(roles);
@@ -15,6 +22,8 @@ export const userSchema = z.object({
   name: z.string(),
   role: roleSchema,
   timezone: z.string(),
+  /** The marketplace's id of this user (SSO `sub`), null for users made here. */
+  externalId: z.string().nullable(),
 });
 export type User = z.infer<typeof userSchema>;
 
@@ -26,8 +35,19 @@ export const createUserBodySchema = z.strictObject({
   role: roleSchema,
   password: passwordSchema,
   timezone: timezoneSchema.optional(),
+  externalId: externalIdSchema.optional(),
 });
 export type CreateUserBody = z.infer<typeof createUserBodySchema>;
+
+/** `PUT /api/users/by-external/:externalId`: the marketplace mirrors a user (no password). */
+export const upsertUserBodySchema = z.strictObject({
+  email: emailSchema,
+  name: labelSchema(120),
+  role: roleSchema,
+  timezone: timezoneSchema.optional(),
+  locale: localeSchema.optional(),
+});
+export type UpsertUserBody = z.infer<typeof upsertUserBodySchema>;
 
 export const loginBodySchema = z.strictObject({
   email: emailSchema,

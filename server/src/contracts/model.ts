@@ -7,6 +7,9 @@ export interface ContractDoc {
   freelancerId: string;
   escrowCents: number;
   currency: string;
+  /** The marketplace's id: absent (never null) when unset, for the sparse unique index. */
+  externalId?: string;
+  category?: string | null;
   createdAt: Date;
 }
 
@@ -18,6 +21,8 @@ const contractSchema = new Schema<ContractDoc>(
     freelancerId: { type: String, required: true, index: true },
     escrowCents: { type: Number, required: true },
     currency: { type: String, required: true },
+    externalId: { type: String, unique: true, sparse: true },
+    category: { type: String, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'contracts' },

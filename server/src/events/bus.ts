@@ -22,6 +22,8 @@ export interface DomainEvents {
   'evidence.stored': { evidence: EvidenceDoc };
   /** An API token was revoked: whatever uses it is cut off. */
   'token.revoked': { tokenId: string };
+  /** A user's profile changed (a marketplace mirror or sign-on): cached copies are stale. */
+  'user.changed': { userId: string };
   /** A session ended (logout): its sockets are cut off. */
   'session.ended': { sid: string };
   /** A webhook failed too often in a row and was switched off; its owner should know. */

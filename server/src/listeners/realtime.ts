@@ -21,6 +21,7 @@ export function listenRealtime(events: EventBus, hub: Hub, lists: ListUpdates): 
     }
     lists.now(next._id);
   });
+  events.on('user.changed', ({ userId }) => hub.invalidateUser(userId));
   events.on('token.revoked', ({ tokenId }) => hub.disconnectToken(tokenId));
   events.on('session.ended', ({ sid }) => hub.disconnectSession(sid));
 }

@@ -103,6 +103,18 @@ export class NotificationService {
     return prefs;
   }
 
+  /** Sets only the language of a user's preferences (the rest stays as it was, or the defaults). */
+  async setLocale(userId: string, locale: string): Promise<void> {
+    const current = await this.preferences(userId);
+    if (current.locale === locale) return;
+    await this.models.preferences.replaceOne(
+      { _id: userId },
+      { ...current, locale },
+      { upsert: true },
+    );
+    this.cachedPreferences.delete(userId);
+  }
+
   /** Stores a notification unless its key was already used; null then. */
   async notify(input: NewNotification): Promise<NotificationDoc | null> {
     const at = this.ctx.clock.now();

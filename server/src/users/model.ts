@@ -7,7 +7,13 @@ export interface UserDoc {
   name: string;
   role: Role;
   timezone: string;
-  passwordHash: string;
+  /** Null for users who only sign in through the marketplace (SSO): no password works. */
+  passwordHash: string | null;
+  /**
+   * The marketplace's id, absent (never null) when unset: the index is sparse, and a null
+   * would be indexed and collide with the next one, on MongoDB and FerretDB alike.
+   */
+  externalId?: string;
   createdAt: Date;
 }
 
@@ -18,7 +24,8 @@ const userSchema = new Schema<UserDoc>(
     name: { type: String, required: true },
     role: { type: String, required: true, index: true },
     timezone: { type: String, required: true },
-    passwordHash: { type: String, required: true },
+    passwordHash: { type: String, default: null },
+    externalId: { type: String, unique: true, sparse: true },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'users' },
