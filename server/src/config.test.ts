@@ -45,4 +45,18 @@ describe('loadConfig', () => {
     expect(config.MONGODB_URI).toBeUndefined();
     expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
+
+  it('lists sign-on roles and embedding origins, naming a bad one', () => {
+    const config = loadConfig({
+      SSO_ROLES: 'ops, mediator',
+      EMBED_ORIGINS: 'https://market.example, http://127.0.0.1:3001',
+    });
+    expect(config.ssoRoles).toEqual(['ops', 'mediator']);
+    expect(config.embedOrigins).toEqual(['https://market.example', 'http://127.0.0.1:3001']);
+    expect(() => loadConfig({ SSO_ROLES: 'root' })).toThrow(/SSO_ROLES: root/);
+    expect(() => loadConfig({ EMBED_ORIGINS: 'https://market.example/path' })).toThrow(
+      /EMBED_ORIGINS/,
+    );
+    expect(() => loadConfig({ SSO_JWT_SECRET: 'short' })).toThrow(/SSO_JWT_SECRET/);
+  });
 });

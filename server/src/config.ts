@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roles, type Role } from '@dispute-room/shared';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -93,6 +94,18 @@ export const envSchema = z.object({
   /** The embedded mail catcher's web page (without SMTP_URL, `pnpm start` only). */
   MAIL_CATCHER_PORT: int(0, 65535).default(1080),
 
+  /** Single sign-on: the marketplace's HS256 secret (or keys from SSO_JWKS_URL, or both). */
+  SSO_JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  SSO_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** A token whose `kid` is not in the cached key set fetches it again at most this often. */
+  SSO_JWKS_COOLDOWN_MS: int(0, 3_600_000).default(30_000),
+  SSO_ISSUER: z.string().min(1).max(500).optional(),
+  SSO_AUDIENCE: z.string().min(1).max(500).optional(),
+  /** Roles besides client and freelancer that a sign-on token may carry (comma-separated). */
+  SSO_ROLES: z.string().default(''),
+  /** Origins whose pages may frame `/embed/disputes/:id` (comma-separated). */
+  EMBED_ORIGINS: z.string().default(''),
+
   EVIDENCE_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
   EVIDENCE_TYPES: z.string().default('png,jpg,gif,webp,pdf,txt,csv,zip,docx,xlsx'),
 });
@@ -101,6 +114,9 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config extends Env {
   allowedOrigins: string[];
+  /** Staff roles a sign-on token may carry besides client and freelancer. */
+  ssoRoles: Role[];
+  embedOrigins: string[];
   /** Dev default only: production refuses to start without SESSION_SECRET. */
   sessionSecret: string;
 }
@@ -108,6 +124,22 @@ export interface Config extends Env {
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** `scheme://host[:port]` and nothing more: what a browser sends as an Origin. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.origin === value;
+  } catch {
+    return false;
   }
 }
 
@@ -127,11 +159,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     throw new ConfigError(['SESSION_SECRET: required when NODE_ENV=production']);
   }
+  const ssoRoles = list(env.SSO_ROLES);
+  const embedOrigins = list(env.EMBED_ORIGINS);
+  const problems = [
+    ...ssoRoles
+      .filter((r) => !(roles as readonly string[]).includes(r))
+      .map((r) => `SSO_ROLES: ${r} is not a role (${roles.join(', ')})`),
+    ...embedOrigins
+      .filter((o) => !isOrigin(o))
+      .map((o) => `EMBED_ORIGINS: ${o} is not an origin like https://market.example`),
+  ];
+  if (problems.length) throw new ConfigError(problems);
   return {
     ...env,
-    allowedOrigins: env.ALLOWED_ORIGINS.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: list(env.ALLOWED_ORIGINS),
+    ssoRoles: ssoRoles as Role[],
+    embedOrigins,
     sessionSecret: env.SESSION_SECRET ?? 'dev-only-insecure-session-secret',
   };
 }

@@ -12,6 +12,7 @@ import { csrfGuard } from './auth/csrf.js';
 import { createPassport } from './auth/passport.js';
 import { authRoutes } from './auth/routes.js';
 import { createSessionMiddleware } from './auth/session.js';
+import { SsoVerifier } from './auth/sso.js';
 import { contractRoutes } from './contracts/routes.js';
 import { connectMongo, detectFlavor, ensureIndexes } from './db/mongo.js';
 import { createDomain, type Domain } from './domain.js';
@@ -81,7 +82,11 @@ export async function startServer({
 
   let ioRef: IO | null = null;
   const session = createSessionMiddleware(ctx);
-  const { passport, authenticate } = createPassport(domain.users, domain.tokens);
+  const { passport, authenticate } = createPassport(
+    domain.users,
+    domain.tokens,
+    new SsoVerifier(ctx),
+  );
   const app = createApp(ctx, {
     beforeApi: [session, authenticate, csrfGuard(ctx)],
     api: [

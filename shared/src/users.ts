@@ -57,6 +57,12 @@ export type LoginBody = z.infer<typeof loginBodySchema>;
 
 export const userResponseSchema = z.object({ user: userSchema });
 
+/** `POST /api/auth/sso`: a JWT the marketplace signed for one of its users. */
+export const ssoBodySchema = z.strictObject({ token: z.string().min(1).max(8_192) });
+/** Its answer: the user, and a bearer token for REST and sockets (12 h, no cookie). */
+export const ssoResponseSchema = z.object({ user: userSchema, sessionToken: z.string() });
+export type SsoResponse = z.infer<typeof ssoResponseSchema>;
+
 export const createTokenBodySchema = z.strictObject({
   name: labelSchema(100),
 });

@@ -1,8 +1,11 @@
 import type { RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { Strategy as CustomStrategy } from 'passport-custom';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { emailSchema, type User, type User as ApiUser } from '@dispute-room/shared';
+import { emailSchema, ssoBodySchema, type User, type User as ApiUser } from '@dispute-room/shared';
+import { parse } from '../http/errors.js';
+import type { SsoVerifier } from './sso.js';
 import type { UserService } from '../users/service.js';
 import { toUser } from '../users/service.js';
 import type { TokenService } from './tokens.js';
@@ -19,9 +22,26 @@ declare global {
   }
 }
 
-/** One Passport per server instance: local login, bearer tokens and the session. */
-export function createPassport(users: UserService, tokens: TokenService) {
+/** One Passport per server instance: local login, bearer tokens, sign-on and the session. */
+export function createPassport(users: UserService, tokens: TokenService, sso: SsoVerifier) {
   const passport = new Passport();
+
+  // The marketplace's signed token: verified whole before its jti is spent or anyone is
+  // created, so every refusal leaves the database and the token's id as they were.
+  passport.use(
+    'sso',
+    new CustomStrategy((req, done) => {
+      void (async () => {
+        const { token } = parse(ssoBodySchema, req.body);
+        const { identity, spend } = await sso.check(token);
+        await spend();
+        return users.mirror(identity.externalId, identity.profile);
+      })().then(
+        (user) => done(null, user),
+        (err: unknown) => done(err),
+      );
+    }),
+  );
 
   passport.use(
     new LocalStrategy(

@@ -39,6 +39,19 @@ export function authRoutes(
   };
   router.post('/auth/login', login);
 
+  // Single sign-on: answers a bearer session token instead of setting a cookie, so an
+  // embedded room works where third-party cookies are blocked.
+  router.post('/auth/sso', (req, res, next) => {
+    passport.authenticate('sso', { session: false }, (err: unknown, user: User | false) => {
+      if (err) return next(err);
+      if (!user) return next(new AppError('unauthorized', 'sign-on refused'));
+      tokens.createSession(user.id).then(
+        (sessionToken) => res.json({ user, sessionToken }),
+        (e: unknown) => next(e),
+      );
+    })(req, res, next);
+  });
+
   router.post('/auth/logout', (req, res, next) => {
     requireUser(req);
     if (!req.session) return void res.status(204).end();

@@ -29,6 +29,11 @@ const tokenSchema = new Schema<TokenDoc>(
 const PREFIX = 'drt';
 // `drt_<id>_<secret>`: the id makes lookup a primary-key read; only a hash of the secret is kept.
 const tokenPattern = /^drt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+/** `drs_<id>_<secret>`: a sign-on session, kept in Redis only, for its lifetime. */
+const sessionPattern = /^drs_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** How long a sign-on session token works (api.md: 12 h). */
+export const SESSION_TOKEN_TTL_MS = 12 * 3_600_000;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -79,8 +84,38 @@ export class TokenService {
     this.events.publish('token.revoked', { tokenId });
   }
 
-  /** The owner of a presented token, or null. */
+  private sessionKey(id: string): string {
+    return `${this.ctx.config.REDIS_PREFIX}sso-session:${id}`;
+  }
+
+  /**
+   * A bearer token for a user signed on by the marketplace: valid SESSION_TOKEN_TTL_MS, for
+   * REST and sockets alike, never listed with the personal tokens. It lives in Redis with that
+   * expiry, so every page view's sign-on leaves nothing behind in the database.
+   */
+  async createSession(userId: string): Promise<string> {
+    const id = randomBytes(8).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    const value = JSON.stringify({ userId, secretHash: sha256(secret).toString('hex') });
+    await this.ctx.redis.main.set(this.sessionKey(id), value, 'PX', SESSION_TOKEN_TTL_MS);
+    return `drs_${id}_${secret}`;
+  }
+
+  private async resolveSession(token: string): Promise<{ userId: string; tokenId: string } | null> {
+    const m = sessionPattern.exec(token);
+    if (!m?.[1] || !m[2]) return null;
+    const raw = await this.ctx.redis.main.get(this.sessionKey(m[1]));
+    if (!raw) return null;
+    const { userId, secretHash } = JSON.parse(raw) as { userId: string; secretHash: string };
+    const given = sha256(m[2]);
+    const stored = Buffer.from(secretHash, 'hex');
+    if (stored.length !== given.length || !timingSafeEqual(stored, given)) return null;
+    return { userId, tokenId: `s${m[1]}` };
+  }
+
+  /** The owner of a presented token (personal or sign-on session), or null. */
   async resolve(token: string): Promise<{ userId: string; tokenId: string } | null> {
+    if (token.startsWith('drs_')) return this.resolveSession(token);
     const m = tokenPattern.exec(token);
     if (!m?.[1] || !m[2]) return null;
     const doc = await this.model.findById(m[1]).lean();
