@@ -12,6 +12,7 @@ import { listenJobs } from './listeners/jobs.js';
 import { listenNotifications } from './listeners/notifications.js';
 import { Jobs } from './jobs/queues.js';
 import { MacroService } from './macros/service.js';
+import { Rollups } from './metrics/rollups.js';
 import { RepliesByEmail } from './mail/inbound.js';
 import { MailService } from './mail/service.js';
 import { ChannelLog } from './messages/service.js';
@@ -44,8 +45,10 @@ export function createDomain(ctx: Context) {
   const evidence = new EvidenceService(ctx, { disputes, log, events });
   const thread = new ThreadService(ctx, { disputes, log, users, evidence, events });
   const macros = new MacroService(ctx, { disputes, users });
+  const rollups = new Rollups(ctx, { store });
   const ops = new OpsService(ctx, {
     disputes,
+    rollups,
     log,
     users,
     evidence: {
@@ -80,6 +83,10 @@ export function createDomain(ctx: Context) {
     webhooks: (eventId) => webhooks.deliveriesFor(eventId),
     notifications: (eventId) => notifier.forEvent(eventId),
     reminders: (eventId) => reminders.forEvent(eventId),
+    rollups: async (eventId) => {
+      const e = await store.event(eventId);
+      if (e) await rollups.refresh(e.disputeId);
+    },
   };
   for (const name of Object.keys(factListeners)) outbox.followEvents(name);
   const queues = new QueueAdmin({ jobs, webhooks });
@@ -110,6 +117,7 @@ export function createDomain(ctx: Context) {
     notifications,
     notifier,
     reminders,
+    rollups,
     mail,
     replies,
     factListeners,

@@ -61,13 +61,13 @@ export async function stopTestServer(server: RunningServer | undefined): Promise
 
 /**
  * Waits until the follow-ups of what a test did so far have run (no job waiting or running in
- * the queues that write: facts, webhooks, mail), so a snapshot of the database taken now does
+ * the queues that write: facts, webhooks, mail, rollups), so a snapshot of the database taken now does
  * not race background work. Delayed jobs (digests, backoffs) are not waited for.
  */
 export async function backgroundSettled(server: RunningServer, timeoutMs = 30_000): Promise<void> {
   await vi.waitFor(
     async () => {
-      for (const name of ['facts', 'webhooks', 'mail'] as const) {
+      for (const name of ['facts', 'webhooks', 'mail', 'rollups'] as const) {
         const c = await server.domain.jobs.queue(name).getJobCounts('waiting', 'active');
         expect((c.waiting ?? 0) + (c.active ?? 0), name).toBe(0);
       }

@@ -279,7 +279,9 @@ export class DisputeService {
       createdAt: this.ctx.clock.now(),
     };
     try {
-      await this.models.feedback.collection.insertOne(doc as never);
+      await this.deps.store.storeMeasured(doc._id, id, async () => {
+        await this.models.feedback.collection.insertOne(doc as never);
+      });
     } catch (err) {
       if (isDuplicateKey(err)) throw conflict('you have already rated this dispute');
       throw err;
@@ -331,11 +333,16 @@ export class DisputeService {
   async noteMediatorReply(d: DisputeDoc, authorId: string, at: Date): Promise<void> {
     if (d.mediatorId !== authorId || this.repliedDisputes.has(d._id)) return;
     this.repliedDisputes.add(d._id);
-    await this.models.firstReplies.collection
-      .insertOne({ _id: d._id, mediatorId: authorId, at } as never)
-      .catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
+    await this.deps.store.storeMeasured(`${d._id}.first-reply`, d._id, () =>
+      this.models.firstReplies.collection
+        .insertOne({ _id: d._id, mediatorId: authorId, at } as never)
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            if (!isDuplicateKey(err)) throw err;
+          },
+        ),
+    );
   }
 
   /** For the transcript and ops: the event log in order. */

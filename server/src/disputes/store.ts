@@ -3,7 +3,7 @@ import { isTerminal } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import type { EventBus } from '../events/bus.js';
-import type { Outbox } from '../events/outbox.js';
+import { jobIdOf, type Outbox, type OutboxDoc } from '../events/outbox.js';
 import { conflict, notFound } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
@@ -172,6 +172,25 @@ export class DisputeStore {
     } else if (isTerminal(next.state) && prev.pending) {
       await set(prev.pending.id, { status: 'expired' });
     }
+  }
+
+  /**
+   * Stores something a dispute's figures depend on that is not in its event log (feedback,
+   * the mediator's first reply): the rollup refresh is owed before the fact, like an event's
+   * follow-ups, and enqueued after it. A fact that turns out to exist already leaves a
+   * refresh that changes nothing.
+   */
+  async storeMeasured(factId: string, disputeId: string, store: () => Promise<void>) {
+    const owed: OutboxDoc = {
+      _id: jobIdOf(factId, 'rollups'),
+      queue: 'rollups',
+      name: 'refresh',
+      data: { disputeId },
+      at: new Date(),
+    };
+    await this.deps.outbox.owe([owed]);
+    await store();
+    this.deps.events.publish('dispute.measured', { owed });
   }
 
   /** For the transcript and ops: the event log in order. */

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { LogAdvance } from '../messages/service.js';
 import type { MessageDoc } from '../messages/model.js';
 import type { NotificationDoc } from '../notifications/model.js';
+import type { OutboxDoc } from './outbox.js';
 
 /**
  * What happened, after it was stored. Services decide and store, then publish one of these;
@@ -18,6 +19,8 @@ export interface DomainEvents {
   'log.advanced': LogAdvance;
   /** A dispute event was recorded and projected (filing included: `prev` is null then). */
   'dispute.recorded': { prev: DisputeDoc | null; next: DisputeDoc; event: DisputeEventDoc };
+  /** Something a dispute's figures depend on was stored outside its log; its refresh is owed. */
+  'dispute.measured': { owed: OutboxDoc };
   /** A file was stored as evidence of a channel. */
   'evidence.stored': { evidence: EvidenceDoc };
   /** An API token was revoked: whatever uses it is cut off. */

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
 import type { MailService } from '../mail/service.js';
 import type { Outbox, OutboxDoc } from '../events/outbox.js';
+import type { Rollups } from '../metrics/rollups.js';
 import type { ReminderData, Reminders } from '../notifications/reminders.js';
 import type { WebhookService } from '../ops/webhooks.js';
 import { backoffMs } from '../ops/webhooks.js';
@@ -17,6 +18,11 @@ export const factJobOptions = {
   backoff: { type: 'exponential', delay: 1_000 },
 } as const;
 
+/** A rollup refresh owed after a fact outside a dispute's log (see DisputeStore.storeMeasured). */
+export function enqueueRollup(jobs: Jobs, owed: OutboxDoc): Promise<void> {
+  return jobs.add('rollups', owed.name, owed.data, { jobId: owed._id, ...factJobOptions });
+}
+
 interface Deps {
   jobs: Jobs;
   outbox: Outbox;
@@ -24,6 +30,7 @@ interface Deps {
   disputes: DisputeService;
   mail: MailService;
   reminders: Reminders;
+  rollups: Rollups;
   /** The durable follow-ups of dispute events, by the name their jobs carry. */
   factListeners: Record<string, (eventId: string) => Promise<void>>;
 }
@@ -32,6 +39,7 @@ interface Deps {
 export async function enqueueOwed(deps: Deps, owed: OutboxDoc): Promise<void> {
   if (owed.queue === 'webhooks') return deps.webhooks.enqueueDelivery(owed.data.deliveryId!);
   if (owed.queue === 'reminders') return deps.reminders.enqueue(owed);
+  if (owed.queue === 'rollups') return enqueueRollup(deps.jobs, owed);
   await deps.jobs.add('facts', owed.name, owed.data, { jobId: owed._id, ...factJobOptions });
 }
 
@@ -50,7 +58,7 @@ export async function repairOutbox(deps: Deps, minAgeMs: number): Promise<number
  * Returns what stops the periodic re-upsert of the schedules.
  */
 export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
-  const { jobs, outbox, webhooks, disputes, mail, reminders, factListeners } = deps;
+  const { jobs, outbox, webhooks, disputes, mail, reminders, rollups, factListeners } = deps;
 
   jobs.work('facts', async (job: Job<{ eventId: string }>) => {
     const listener = factListeners[job.name];
@@ -79,6 +87,11 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
   );
 
   jobs.work('mail', (job, token) => mail.process(job, token), { concurrency: 8 });
+
+  jobs.work('rollups', async (job: Job<{ disputeId: string }>) => {
+    await rollups.refresh(job.data.disputeId);
+    await outbox.settle(String(job.id));
+  });
 
   jobs.work('reminders', (job: Job<ReminderData>) => reminders.fire(job.data, String(job.id)));
 

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Dispute, Metrics, Transcript } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
-import { startTestServer, stopTestServer } from '../../test/harness.js';
+import { backgroundSettled, startTestServer, stopTestServer } from '../../test/harness.js';
 import {
   disputeInMediation,
   fileDispute,
@@ -79,6 +79,8 @@ describe('metrics on a set of disputes with known answers', () => {
   });
 
   it('computes every figure', async () => {
+    // The figures come from rollups kept by background jobs: read once they have run.
+    await backgroundSettled(server);
     const res = await w.ops.get(
       '/api/ops/metrics?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z',
     );

@@ -10,7 +10,6 @@ import {
   type Evidence,
   type Feedback,
   type Metrics,
-  type OutcomeKind,
   type Review,
   type Transcript,
   type User,
@@ -24,8 +23,8 @@ import { AppError, notFound, parse } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import { toMessage } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
+import type { Rollups } from '../metrics/rollups.js';
 import { opsModels, type ReviewDoc } from './model.js';
-import { isoWeekUtc, median } from './weeks.js';
 
 export interface EvidenceSource {
   forTranscript(disputeId: string): Promise<Evidence[]>;
@@ -75,6 +74,7 @@ export class OpsService {
       log: ChannelLog;
       users: UserService;
       evidence: EvidenceSource;
+      rollups: Rollups;
     },
   ) {
     this.models = opsModels(ctx.conn);
@@ -219,92 +219,12 @@ export class OpsService {
     return toReview(doc);
   }
 
+  /** The dashboard, from the per-day rollups (metrics/rollups.ts). */
   async metrics(user: User, query: unknown): Promise<Metrics> {
     requireRole(user, 'ops', 'admin');
     const q = parse(metricsQuerySchema, query);
     const to = q.to ?? this.ctx.clock.now();
     const from = q.from ?? new Date(to.getTime() - 90 * 86_400_000);
-    const range = { $gte: from, $lt: to };
-    const { models } = this.deps.disputes;
-    type Row = Pick<
-      DisputeDoc,
-      '_id' | 'state' | 'outcome' | 'everAssigned' | 'createdAt' | 'closedAt' | 'mediationStartedAt'
-    >;
-    const fields = {
-      state: 1,
-      outcome: 1,
-      everAssigned: 1,
-      createdAt: 1,
-      closedAt: 1,
-      mediationStartedAt: 1,
-    };
-
-    // Counts come from the database (one accumulator per $group: FerretDB computes only the first).
-    const [
-      openedRows,
-      outcomeRows,
-      breaches,
-      csatSum,
-      csatCount,
-      closed,
-      opened,
-      mediated,
-      replies,
-    ] = await Promise.all([
-      models.disputes.aggregate<{ n: number }>([
-        { $match: { createdAt: range } },
-        { $group: { _id: null, n: { $sum: 1 } } },
-      ]),
-      models.disputes.aggregate<{ _id: OutcomeKind; n: number }>([
-        { $match: { closedAt: range } },
-        { $group: { _id: '$outcome.kind', n: { $sum: 1 } } },
-      ]),
-      models.events.countDocuments({ type: 'deadline', at: range }),
-      models.feedback.aggregate<{ s: number }>([
-        { $match: { createdAt: range } },
-        { $group: { _id: null, s: { $sum: '$rating' } } },
-      ]),
-      models.feedback.countDocuments({ createdAt: range }),
-      models.disputes.find({ closedAt: range }, fields).lean<Row[]>(),
-      models.disputes.find({ createdAt: range }, { createdAt: 1 }).lean<Row[]>(),
-      models.disputes.find({ mediationStartedAt: range }, fields).lean<Row[]>(),
-      models.firstReplies.find({ at: { $gte: from } }).lean<{ _id: string; at: Date }[]>(),
-    ]);
-    const resolved = closed.filter((d) => d.state === 'resolved');
-    const replyAt = new Map(replies.map((r) => [r._id, r.at]));
-    const weekly = new Map<string, { opened: number; resolved: number }>();
-    const bump = (date: Date, key: 'opened' | 'resolved') => {
-      const week = isoWeekUtc(date);
-      const point = weekly.get(week) ?? { opened: 0, resolved: 0 };
-      point[key] += 1;
-      weekly.set(week, point);
-    };
-    opened.forEach((d) => bump(d.createdAt, 'opened'));
-    resolved.forEach((d) => bump(d.closedAt!, 'resolved'));
-
-    return {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      opened: openedRows[0]?.n ?? 0,
-      resolved: resolved.length,
-      byOutcome: Object.fromEntries(outcomeRows.filter((r) => r._id).map((r) => [r._id, r.n])),
-      selfResolvedShare: resolved.length
-        ? resolved.filter((d) => !d.everAssigned).length / resolved.length
-        : null,
-      medianFirstMediatorReplyMs: median(
-        mediated.flatMap((d) => {
-          const at = replyAt.get(d._id);
-          return at && d.mediationStartedAt ? [at.getTime() - d.mediationStartedAt.getTime()] : [];
-        }),
-      ),
-      medianTimeToResolutionMs: median(
-        resolved.map((d) => d.closedAt!.getTime() - d.createdAt.getTime()),
-      ),
-      deadlineBreaches: breaches,
-      meanCsat: csatCount ? (csatSum[0]?.s ?? 0) / csatCount : null,
-      weekly: [...weekly.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([week, p]) => ({ week, ...p })),
-    };
+    return this.deps.rollups.metrics(from, to);
   }
 }
