@@ -11,6 +11,7 @@ import { listenRealtime } from './listeners/realtime.js';
 import { listenJobs } from './listeners/jobs.js';
 import { listenNotifications } from './listeners/notifications.js';
 import { Jobs } from './jobs/queues.js';
+import { HistoryService } from './history/service.js';
 import { MacroService } from './macros/service.js';
 import { Rollups } from './metrics/rollups.js';
 import { RepliesByEmail } from './mail/inbound.js';
@@ -46,9 +47,11 @@ export function createDomain(ctx: Context) {
   const thread = new ThreadService(ctx, { disputes, log, users, evidence, events });
   const macros = new MacroService(ctx, { disputes, users });
   const rollups = new Rollups(ctx, { store });
+  const history = new HistoryService(ctx, { contracts, disputes, users });
   const ops = new OpsService(ctx, {
     disputes,
     rollups,
+    history,
     log,
     users,
     evidence: {
@@ -118,6 +121,7 @@ export function createDomain(ctx: Context) {
     notifier,
     reminders,
     rollups,
+    history,
     mail,
     replies,
     factListeners,

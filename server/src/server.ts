@@ -18,6 +18,7 @@ import { connectMongo, detectFlavor, ensureIndexes } from './db/mongo.js';
 import { createDomain, type Domain } from './domain.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { historyRoutes } from './history/routes.js';
 import { createApp } from './http/app.js';
 import { guardRequestBodies, slowClientOptions } from './http/slow-clients.js';
 import { createLogger, type Logger } from './logger.js';
@@ -94,6 +95,7 @@ export async function startServer({
       authRoutes(ctx, { passport, tokens: domain.tokens, events: domain.events }),
       userRoutes(domain.users),
       contractRoutes(domain.contracts),
+      historyRoutes(domain.history),
       disputeRoutes(domain.disputes, domain.thread),
       evidenceRoutes(domain.evidence),
       macroRoutes(domain.macros),

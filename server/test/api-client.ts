@@ -81,7 +81,7 @@ export async function makeUser(
   admin: ApiClient,
   role: User['role'],
   name: string = role,
-  extra: Partial<{ email: string; timezone: string }> = {},
+  extra: Partial<{ email: string; timezone: string; externalId: string }> = {},
 ): Promise<ApiClient> {
   const email =
     extra.email ??
@@ -93,6 +93,7 @@ export async function makeUser(
     role,
     password,
     ...(extra.timezone ? { timezone: extra.timezone } : {}),
+    ...(extra.externalId ? { externalId: extra.externalId } : {}),
   });
   if (res.status !== 201)
     throw new Error(`create user failed: ${res.status} ${JSON.stringify(res.body)}`);

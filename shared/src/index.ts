@@ -14,3 +14,4 @@ export * from './notifications.js';
 export * from './money.js';
 export * from './system-messages.js';
 export * from './outcomes.js';
+export * from './history.js';

@@ -96,6 +96,11 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** JSON with keys sorted at every depth and no spaces: the text that gets hashed. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+/** The canonical text of one chain entry (only the fields the chain covers). */
 export function canonicalEntry(entry: ChainEntry): string {
   const picked: ChainEntry = {
     disputeId: entry.disputeId,
@@ -110,5 +115,5 @@ export function canonicalEntry(entry: ChainEntry): string {
     editOf: entry.editOf,
     createdAt: entry.createdAt,
   };
-  return JSON.stringify(sortKeys(picked));
+  return canonicalJson(picked);
 }

@@ -9,6 +9,7 @@ import {
   proposalSchema,
 } from './disputes.js';
 import { evidenceSchema } from './evidence.js';
+import { historyMessageSchema } from './history.js';
 import { messageSchema } from './messages.js';
 
 const dateParam = z.iso
@@ -72,6 +73,10 @@ export const transcriptSchema = z.object({
   feedback: z.array(feedbackSchema),
   reviews: z.array(reviewSchema),
   chain: chainResultSchema,
+  /** The conversation before the dispute (imported from the marketplace), oldest first. */
+  history: z.array(historyMessageSchema),
+  /** sha256 hex of the canonical JSON of `history` (see canonicalHistory). */
+  historyHash: z.string(),
 });
 export type Transcript = z.infer<typeof transcriptSchema>;
 

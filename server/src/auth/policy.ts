@@ -52,7 +52,8 @@ export type DisputeAction =
   | 'decide_proposal'
   | 'read_proposals'
   | 'feedback'
-  | 'render_macro';
+  | 'render_macro'
+  | 'read_history';
 
 /** Who may attempt what on a dispute they can see (the state is checked later: 409). */
 export function assertMay(
@@ -81,6 +82,9 @@ export function assertMay(
         return canRead(relation, 'joint');
       case 'render_macro':
         return relation === 'assigned_mediator';
+      case 'read_history':
+        // The conversation before the dispute was the parties' own: read as the joint channel.
+        return canRead(relation, 'joint');
     }
   })();
   if (!ok) throw forbidden(`you may not ${action.replace('_', ' ')} on this dispute`);

@@ -112,6 +112,18 @@ export function transcriptHtml(
 <p>Claimant ${who(d.claimantId)}; respondent ${who(d.respondentId)}; mediator ${d.mediatorId ? who(d.mediatorId) : 'none'}. Filed ${escapeHtml(utc(d.createdAt))}.</p>
 <p dir="auto">${escapeHtml(d.description)}</p>
 ${chain}
+<h2>Before the dispute (imported from the marketplace)</h2>
+${
+  t.history.length
+    ? `<table><thead><tr><th>Sent</th><th>Id</th><th>Author</th><th>Text</th></tr></thead><tbody>${t.history
+        .map(
+          (m) =>
+            `<tr><td>${escapeHtml(utc(m.sentAt))}</td><td>${userText(m.externalId)}</td><td>${who(m.authorId)}</td><td><div class="body" dir="auto">${escapeHtml(m.body)}</div></td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : '<p>No conversation was imported.</p>'
+}
+<p class="hash">History hash (sha256 of the canonical JSON of [{externalId, authorId, body, sentAt}] in order): ${escapeHtml(t.historyHash)}</p>
 <h2>Messages (all channels, by time)</h2>
 <table><thead><tr><th>Time</th><th>Channel</th><th>Author</th><th>Text</th><th>Hash</th></tr></thead><tbody>${byTime.map(row).join('')}
 </tbody></table>

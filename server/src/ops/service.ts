@@ -9,6 +9,7 @@ import {
   type Dispute,
   type Evidence,
   type Feedback,
+  type HistoryMessage,
   type Metrics,
   type Review,
   type Transcript,
@@ -25,6 +26,11 @@ import { toMessage } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
 import type { Rollups } from '../metrics/rollups.js';
 import { opsModels, type ReviewDoc } from './model.js';
+
+/** The conversation before the dispute, in order, and its hash. */
+export interface HistorySource {
+  ofContract(contractId: string): Promise<{ history: HistoryMessage[]; hash: string }>;
+}
 
 export interface EvidenceSource {
   forTranscript(disputeId: string): Promise<Evidence[]>;
@@ -75,6 +81,7 @@ export class OpsService {
       users: UserService;
       evidence: EvidenceSource;
       rollups: Rollups;
+      history: HistorySource;
     },
   ) {
     this.models = opsModels(ctx.conn);
@@ -135,7 +142,7 @@ export class OpsService {
     const d = await this.deps.disputes.load(id);
     if (!d) throw notFound('dispute');
     const { models } = this.deps.disputes;
-    const [perChannel, checks, proposals, audit, feedback, reviews, evidence, people] =
+    const [perChannel, checks, proposals, audit, feedback, reviews, evidence, people, before] =
       await Promise.all([
         Promise.all(channels.map((c) => this.deps.log.all(id, c))),
         Promise.all(channels.map((c) => this.deps.log.verify(id, c))),
@@ -149,6 +156,7 @@ export class OpsService {
         this.models.reviews.find({ disputeId: id }).lean<ReviewDoc[]>(),
         this.deps.evidence.forTranscript(id),
         this.deps.users.byIds([d.clientId, d.freelancerId, ...new Set(await this.mediatorsOf(id))]),
+        this.deps.history.ofContract(d.contractId),
       ]);
     const broken = checks
       .filter((c) => !c.verified)
@@ -185,6 +193,8 @@ export class OpsService {
         })),
       reviews: reviews.map(toReview),
       chain: { verified: broken.length === 0, broken },
+      history: before.history,
+      historyHash: before.hash,
     };
   }
 
