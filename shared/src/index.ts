@@ -15,3 +15,4 @@ export * from './money.js';
 export * from './system-messages.js';
 export * from './outcomes.js';
 export * from './history.js';
+export * from './i18n/index.js';

@@ -1,18 +1,22 @@
-import type { Outcome, OutcomeKind } from './disputes.js';
+import { outcomeKinds, type Outcome, type OutcomeKind } from './disputes.js';
+import { translatorFor, type Translate } from './i18n/index.js';
 
-/** What a dispute's outcome was, in words (a banner title, an export line). */
-export const outcomeTitles: Record<OutcomeKind, string> = {
-  accepted_claim: 'Claim accepted by the respondent',
-  settlement: 'Settled by agreement',
-  default: 'Resolved by default: no response in time',
-  escalated: 'Escalated to arbitration',
-  withdrawn: 'Withdrawn by the claimant',
-};
+/** What a dispute's outcome was, in words (a banner title, an export line), in a language. */
+export function outcomeTitle(kind: OutcomeKind, t: Translate = translatorFor('en')): string {
+  return t(`outcome.title.${kind}`);
+}
+
+/** The English titles (the export for arbitration is in English). */
+export const outcomeTitles = Object.fromEntries(
+  outcomeKinds.map((kind) => [kind, outcomeTitle(kind)]),
+) as Record<OutcomeKind, string>;
 
 export interface DecisionContext {
   nameOf(userId: string): string;
   /** The outcome's proposal as "#n" in the order proposals were made; null when unknown. */
   proposalNumber: number | null;
+  /** The reader's language; English when absent. */
+  t?: Translate;
 }
 
 /**
@@ -20,41 +24,44 @@ export interface DecisionContext {
  * proposal #2"): `decidedBy` alone names whoever made the last move, which reads as if one
  * party decided a settlement both agreed to.
  */
-export function howDecided(outcome: Pick<Outcome, 'kind' | 'decidedBy'>, ctx: DecisionContext) {
+export function howDecided(
+  outcome: Pick<Outcome, 'kind' | 'decidedBy'>,
+  ctx: DecisionContext,
+): string {
+  const t = ctx.t ?? translatorFor('en');
   switch (outcome.kind) {
     case 'settlement':
       return ctx.proposalNumber === null
-        ? 'Both parties accepted the proposal'
-        : `Both parties accepted proposal #${ctx.proposalNumber}`;
+        ? t('outcome.decided.settlement')
+        : t('outcome.decided.settlementNumbered', { number: ctx.proposalNumber });
     case 'withdrawn':
-      return 'The claimant withdrew the dispute';
+      return t('outcome.decided.withdrawn');
     case 'default':
-      return 'The response deadline passed without an answer';
+      return t('outcome.decided.default');
     case 'accepted_claim':
-      return 'The respondent accepted the claim';
+      return t('outcome.decided.accepted_claim');
     case 'escalated':
       return outcome.decidedBy === 'system'
-        ? 'The mediation period ended: escalated to arbitration'
-        : `Escalated to arbitration by ${ctx.nameOf(outcome.decidedBy)}`;
+        ? t('outcome.decided.escalatedByDeadline')
+        : t('outcome.decided.escalatedBy', { name: ctx.nameOf(outcome.decidedBy) });
   }
 }
 
-const auditEventLabels: Record<string, string> = {
-  filed: 'Dispute filed',
-  responded: 'Respondent answered the claim',
-  assigned: 'Mediator assigned',
-  withdrawn: 'Withdrawn by the claimant',
-  escalated: 'Escalated to arbitration',
-  proposed: 'Proposal made',
-  proposal_accepted: 'Proposal accepted',
-  proposal_rejected: 'Proposal rejected',
-  deadline: 'Deadline passed',
-};
+const auditEventTypes = new Set([
+  'filed',
+  'responded',
+  'assigned',
+  'withdrawn',
+  'escalated',
+  'proposed',
+  'proposal_accepted',
+  'proposal_rejected',
+  'deadline',
+]);
 
 /** An audit trail event as people read it ("Proposal accepted", not `proposal_accepted`). */
-export function auditEventLabel(type: string): string {
-  const known = auditEventLabels[type];
-  if (known) return known;
+export function auditEventLabel(type: string, t: Translate = translatorFor('en')): string {
+  if (auditEventTypes.has(type)) return t(`audit.${type}`);
   const words = type.replace(/[_:.-]+/g, ' ').trim();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Event';
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : t('audit.event');
 }

@@ -6,7 +6,13 @@ export const notificationsApi = {
     request<NotificationPage>('GET', `/api/notifications${query({ cursor, limit: 20 })}`),
   markRead: (ids: string[]) => request<void>('POST', '/api/notifications/read', { ids }),
   markAllRead: () => request<void>('POST', '/api/notifications/read', { all: true }),
-  preferences: () => request<{ preferences: Preferences }>('GET', '/api/me/preferences'),
+  /** `localeChosen`: false while the locale is only the default (the browser's language applies). */
+  preferences: () =>
+    request<{ preferences: Preferences; localeChosen: boolean }>('GET', '/api/me/preferences'),
   savePreferences: (preferences: Preferences) =>
-    request<{ preferences: Preferences }>('PUT', '/api/me/preferences', preferences),
+    request<{ preferences: Preferences; localeChosen: boolean }>(
+      'PUT',
+      '/api/me/preferences',
+      preferences,
+    ),
 };

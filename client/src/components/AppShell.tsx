@@ -1,5 +1,6 @@
 import type { Role } from '@dispute-room/shared';
 import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import { paths, type Route } from '../lib/routes';
 import { isOpsViewer, roleLabel } from '../lib/people';
 import { useRouter, selectRoute } from '../stores/router';
@@ -27,6 +28,7 @@ const QueuesPage = lazy(() => import('./ops/QueuesPage').then((m) => ({ default:
 
 interface NavItem {
   to: string;
+  /** Catalog key of the link's text. */
   label: string;
   active: (route: Route) => boolean;
   roles: readonly Role[];
@@ -35,32 +37,32 @@ interface NavItem {
 const nav: NavItem[] = [
   {
     to: paths.inbox,
-    label: 'Disputes',
+    label: 'nav.disputes',
     active: (r) => r.name === 'inbox' || r.name === 'dispute',
     roles: ['client', 'freelancer', 'mediator', 'ops', 'admin'],
   },
-  { to: paths.queue, label: 'Queue', active: (r) => r.name === 'queue', roles: ['mediator'] },
+  { to: paths.queue, label: 'nav.queue', active: (r) => r.name === 'queue', roles: ['mediator'] },
   {
     to: paths.file,
-    label: 'File a dispute',
+    label: 'nav.file',
     active: (r) => r.name === 'file',
     roles: ['client', 'freelancer'],
   },
   {
     to: paths.opsDashboard,
-    label: 'Dashboard',
+    label: 'nav.dashboard',
     active: (r) => r.name === 'opsDashboard',
     roles: ['ops', 'admin'],
   },
   {
     to: paths.opsSearch,
-    label: 'Search',
+    label: 'nav.search',
     active: (r) => r.name === 'opsSearch' || r.name === 'opsTranscript',
     roles: ['ops', 'admin'],
   },
   {
     to: paths.adminQueues,
-    label: 'Queues',
+    label: 'nav.queues',
     active: (r) => r.name === 'adminQueues',
     roles: ['admin'],
   },
@@ -69,11 +71,12 @@ const nav: NavItem[] = [
 const opsRoutes: readonly Route['name'][] = ['opsDashboard', 'opsSearch', 'opsTranscript'];
 
 function Main({ route, role }: { route: Route; role: Role }) {
+  const { t } = useTranslation();
   if (opsRoutes.includes(route.name) && !isOpsViewer(role)) {
     return (
       <div className="empty-state">
-        <h2>This page is for the ops team</h2>
-        <Link to={paths.inbox}>Back to your disputes</Link>
+        <h2>{t('shell.opsOnly')}</h2>
+        <Link to={paths.inbox}>{t('common.backToDisputes')}</Link>
       </div>
     );
   }
@@ -97,22 +100,22 @@ function Main({ route, role }: { route: Route; role: Role }) {
         <QueuesPage />
       ) : (
         <div className="empty-state">
-          <h2>This page is for admins</h2>
-          <Link to={paths.inbox}>Back to your disputes</Link>
+          <h2>{t('shell.adminOnly')}</h2>
+          <Link to={paths.inbox}>{t('common.backToDisputes')}</Link>
         </div>
       );
     case 'notFound':
       return (
         <div className="empty-state">
-          <h2>Page not found</h2>
-          <Link to={paths.inbox}>Back to your disputes</Link>
+          <h2>{t('shell.notFound')}</h2>
+          <Link to={paths.inbox}>{t('common.backToDisputes')}</Link>
         </div>
       );
     default:
       return (
         <div className="empty-state">
-          <h2>Select a dispute</h2>
-          <p className="muted">Pick a dispute from the list to open its room.</p>
+          <h2>{t('shell.select')}</h2>
+          <p className="muted">{t('shell.selectHint')}</p>
         </div>
       );
   }
@@ -123,22 +126,23 @@ export function AppShell() {
   const route = useRouter(selectRoute);
   const user = useSession(selectUser);
   const logout = useSession((s) => s.logout);
+  const { t } = useTranslation();
   if (!user) return null;
   const withList = route.name === 'inbox' || route.name === 'dispute' || route.name === 'login';
 
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('shell.skip')}
       </a>
       <header className="topbar">
         <Link to={paths.inbox} className="brand">
           <span className="brand-mark small" aria-hidden="true">
             ⚖
           </span>
-          <span className="brand-name">Dispute room</span>
+          <span className="brand-name">{t('shell.brand')}</span>
         </Link>
-        <nav aria-label="Main" className="topnav">
+        <nav aria-label={t('shell.mainNav')} className="topnav">
           {nav
             .filter((item) => item.roles.includes(user.role))
             .map((item) => (
@@ -148,7 +152,7 @@ export function AppShell() {
                 className="topnav-link"
                 aria-current={item.active(route) ? 'page' : undefined}
               >
-                {item.label}
+                {t(item.label)}
               </Link>
             ))}
         </nav>
@@ -159,14 +163,14 @@ export function AppShell() {
             <span className={`role-tag role-${user.role}`}>{roleLabel(user.role)}</span>
           </span>
           <button type="button" className="btn btn-ghost btn-small" onClick={() => void logout()}>
-            Log out
+            {t('shell.logout')}
           </button>
         </div>
       </header>
       <ConnectionBanner />
       <div className={`workspace ${withList ? 'with-list' : 'full'}`} data-view={route.name}>
         {withList && (
-          <aside className="sidebar" aria-label="Disputes">
+          <aside className="sidebar" aria-label={t('nav.disputes')}>
             <DisputeList activeId={route.name === 'dispute' ? route.disputeId : null} />
           </aside>
         )}
@@ -175,7 +179,7 @@ export function AppShell() {
             fallback={
               <div className="splash" role="status">
                 <span className="spinner" aria-hidden="true" />
-                Loading…
+                {t('app.loading')}
               </div>
             }
           >

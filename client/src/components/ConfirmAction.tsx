@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/http';
 
 interface ConfirmActionProps {
@@ -40,6 +41,7 @@ export function ConfirmAction({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const noteId = useId();
+  const { t } = useTranslation();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -83,7 +85,7 @@ export function ConfirmAction({
       {withNote && (
         <>
           <label htmlFor={noteId} className="field-label">
-            Note (optional)
+            {t('common.optionalNote')}
           </label>
           <textarea
             id={noteId}
@@ -108,7 +110,7 @@ export function ConfirmAction({
           data-testid={testId ? `${testId}-confirm` : undefined}
           autoFocus={!withNote}
         >
-          {busy ? 'Working…' : confirmLabel}
+          {busy ? t('common.working') : confirmLabel}
         </button>
         <button
           type="button"
@@ -116,7 +118,7 @@ export function ConfirmAction({
           onClick={() => setOpen(false)}
           disabled={busy}
         >
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { selectConnectionStatus, useConnection } from '../realtime/socket';
 
 /** Tells the viewer when live updates are paused; a first connect only shows if slow. */
 export function ConnectionBanner() {
   const status = useConnection(selectConnectionStatus);
   const [slow, setSlow] = useState(false);
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (status !== 'connecting') return;
@@ -17,9 +19,9 @@ export function ConnectionBanner() {
 
   const text =
     status === 'reconnecting'
-      ? 'Reconnecting…'
+      ? t('connection.reconnecting')
       : status === 'connecting' && slow
-        ? 'Connecting…'
+        ? t('connection.connecting')
         : null;
   return (
     <div className="connection-banner-slot" role="status" aria-live="polite">
@@ -27,7 +29,7 @@ export function ConnectionBanner() {
         <div className="connection-banner" data-testid="connection-banner">
           <span className="spinner" aria-hidden="true" />
           {text}
-          <span className="connection-banner-detail">Live updates are paused.</span>
+          <span className="connection-banner-detail">{t('connection.paused')}</span>
         </div>
       )}
     </div>

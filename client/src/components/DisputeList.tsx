@@ -1,5 +1,6 @@
 import { disputeStates, type Dispute, type DisputeState } from '@dispute-room/shared';
 import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeDeadline } from '../lib/deadline';
 import { byRecentActivity, stateLabels, totalUnread } from '../lib/disputes';
 import { formatMoney } from '../lib/money';
@@ -15,6 +16,7 @@ function DisputeListItem({ dispute, active }: { dispute: Dispute; active: boolea
   const zone = useSession(selectZone);
   const deadline = describeDeadline(dispute, new Date(now), zone);
   const unread = totalUnread(dispute);
+  const { t } = useTranslation();
   return (
     <li>
       <Link
@@ -31,7 +33,7 @@ function DisputeListItem({ dispute, active }: { dispute: Dispute; active: boolea
             <span
               className="unread-count"
               data-testid="unread-count"
-              aria-label={`${unread} unread`}
+              aria-label={t('common.unread', { count: unread })}
             >
               {unread}
             </span>
@@ -60,6 +62,7 @@ export function DisputeList({ activeId }: { activeId: string | null }) {
   const status = useDisputes((s) => s.status);
   const error = useDisputes((s) => s.error);
   const setFilter = useDisputes((s) => s.setFilter);
+  const { t } = useTranslation();
 
   useEffect(() => {
     void useDisputes.getState().load();
@@ -78,15 +81,15 @@ export function DisputeList({ activeId }: { activeId: string | null }) {
     <div className="dispute-list">
       <div className="list-header">
         <h2>
-          Disputes
+          {t('nav.disputes')}
           {unreadTotal > 0 && (
             <span className="unread-total" data-testid="unread-total">
-              {unreadTotal} unread
+              {t('common.unread', { count: unreadTotal })}
             </span>
           )}
         </h2>
       </div>
-      <div className="filter-chips" role="group" aria-label="Filter by state">
+      <div className="filter-chips" role="group" aria-label={t('list.filter')}>
         {filters.map((state) => (
           <button
             key={state ?? 'all'}
@@ -96,29 +99,27 @@ export function DisputeList({ activeId }: { activeId: string | null }) {
             data-testid={`filter-${state ?? 'all'}`}
             onClick={() => setFilter(state)}
           >
-            {state ? stateLabels[state] : 'All'}
+            {state ? stateLabels[state] : t('list.all')}
           </button>
         ))}
       </div>
       {status === 'error' && (
         <p className="form-error list-message" role="alert">
-          Could not load disputes: {error}{' '}
+          {t('list.loadError', { error })}{' '}
           <button
             type="button"
             className="link-button"
             onClick={() => void useDisputes.getState().load()}
           >
-            Retry
+            {t('common.retry')}
           </button>
         </p>
       )}
       {disputes.length === 0 && status !== 'loading' && status !== 'error' && (
-        <p className="muted list-message">
-          {filter ? `No ${stateLabels[filter].toLowerCase()} disputes.` : 'No disputes yet.'}
-        </p>
+        <p className="muted list-message">{filter ? t(`list.noneIn.${filter}`) : t('list.none')}</p>
       )}
       {disputes.length === 0 && status === 'loading' && (
-        <p className="muted list-message">Loading…</p>
+        <p className="muted list-message">{t('app.loading')}</p>
       )}
       <ul className="dispute-items" data-testid="dispute-list">
         {disputes.map((d) => (

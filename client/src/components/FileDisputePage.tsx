@@ -1,5 +1,6 @@
 import { isTerminal, reasons, type Contract, type Reason } from '@dispute-room/shared';
 import { useEffect, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { contractsApi, disputesApi } from '../api/endpoints';
 import { ApiRequestError, errorMessage } from '../api/http';
 import { reasonLabels, stateLabels } from '../lib/disputes';
@@ -21,6 +22,7 @@ export function FileDisputePage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflictId, setConflictId] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   useEffect(() => {
     void useDisputes.getState().load();
@@ -74,7 +76,7 @@ export function FileDisputePage() {
       const conflict = err instanceof ApiRequestError && err.status === 409;
       const details = conflict ? (err.details as { disputeId?: unknown } | undefined) : undefined;
       setConflictId(typeof details?.disputeId === 'string' ? details.disputeId : null);
-      setError(conflict ? 'This contract already has a dispute in progress.' : errorMessage(err));
+      setError(conflict ? t('file.conflict') : errorMessage(err));
       setBusy(false);
     }
   };
@@ -82,23 +84,18 @@ export function FileDisputePage() {
   return (
     <div className="page narrow">
       <header className="page-header">
-        <h1>File a dispute</h1>
-        <p className="muted">
-          The other side has five business days to respond. If they reject your claim, a mediator
-          joins the conversation.
-        </p>
+        <h1>{t('nav.file')}</h1>
+        <p className="muted">{t('file.intro')}</p>
       </header>
       {loadError && (
         <p className="form-error" role="alert">
-          Could not load your contracts: {loadError}
+          {t('file.loadError', { error: loadError })}
         </p>
       )}
-      {contracts && contracts.length === 0 && (
-        <p className="muted">You have no contract to open a dispute on.</p>
-      )}
+      {contracts && contracts.length === 0 && <p className="muted">{t('file.noContracts')}</p>}
       {contracts && contracts.length > 0 && (
         <form className="card stack" onSubmit={submit} data-testid="file-dispute-form">
-          <Field id="file-contract" label="Contract">
+          <Field id="file-contract" label={t('file.contract')}>
             <select
               id="file-contract"
               value={contractId}
@@ -108,21 +105,24 @@ export function FileDisputePage() {
             >
               {contracts.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.title} · {formatMoney(c.escrowCents, c.currency)} in escrow
+                  {t('file.contractOption', {
+                    title: c.title,
+                    escrow: formatMoney(c.escrowCents, c.currency),
+                  })}
                 </option>
               ))}
             </select>
           </Field>
           {active && (
             <p className="callout-note" role="status" data-testid="file-active-dispute">
-              This contract already has a dispute in progress:{' '}
-              <Link to={paths.dispute(active.id)}>
-                {active.number} ({stateLabels[active.state].toLowerCase()})
-              </Link>
-              . Continue there; a contract holds one dispute at a time.
+              <Trans
+                i18nKey="file.active"
+                values={{ number: active.number, state: stateLabels[active.state] }}
+                components={{ a: <Link to={paths.dispute(active.id)} /> }}
+              />
             </p>
           )}
-          <Field id="file-reason" label="Reason">
+          <Field id="file-reason" label={t('details.reason')}>
             <select
               id="file-reason"
               value={reason}
@@ -135,7 +135,7 @@ export function FileDisputePage() {
               ))}
             </select>
           </Field>
-          <Field id="file-description" label="What went wrong?">
+          <Field id="file-description" label={t('file.what')}>
             <textarea
               id="file-description"
               rows={6}
@@ -147,7 +147,9 @@ export function FileDisputePage() {
           </Field>
           <Field
             id="file-claim"
-            label={<>Amount you claim {contract ? `(${contract.currency})` : ''}</>}
+            label={
+              contract ? t('file.amountIn', { currency: contract.currency }) : t('file.amount')
+            }
           >
             <input
               id="file-claim"
@@ -163,7 +165,10 @@ export function FileDisputePage() {
               className={claim === '' || claimValid ? 'field-hint' : 'field-hint error'}
             >
               {contract
-                ? `Between ${formatMoney(1, contract.currency)} and ${formatMoney(contract.escrowCents, contract.currency)} (the escrow).`
+                ? t('file.between', {
+                    min: formatMoney(1, contract.currency),
+                    max: formatMoney(contract.escrowCents, contract.currency),
+                  })
                 : ''}
             </p>
           </Field>
@@ -173,14 +178,14 @@ export function FileDisputePage() {
               {conflictId && (
                 <>
                   {' '}
-                  <Link to={paths.dispute(conflictId)}>Open it</Link>
+                  <Link to={paths.dispute(conflictId)}>{t('file.openIt')}</Link>
                 </>
               )}
             </p>
           )}
           <div className="button-row">
             <button type="submit" className="btn btn-primary" disabled={!canSubmit}>
-              {busy ? 'Filing…' : 'File dispute'}
+              {busy ? t('file.filing') : t('file.submit')}
             </button>
           </div>
         </form>

@@ -1,13 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Health } from '@dispute-room/shared';
+import { useTranslation } from 'react-i18next';
 import { ApiRequestError, errorMessage } from '../api/http';
+import { t } from '../i18n';
 import { useSession } from '../stores/session';
 import { Field } from './Field';
 
 function loginError(error: unknown): string {
   if (error instanceof ApiRequestError) {
-    if (error.status === 401) return 'That email and password do not match an account.';
-    if (error.status === 429) return 'Too many attempts. Wait a few minutes and try again.';
+    if (error.status === 401) return t('login.wrong');
+    if (error.status === 429) return t('login.tooMany');
   }
   return errorMessage(error);
 }
@@ -16,6 +18,7 @@ function loginError(error: unknown): string {
 function HealthLine() {
   const [health, setHealth] = useState<Health | null>(null);
   const [failed, setFailed] = useState(false);
+  const { t } = useTranslation();
   useEffect(() => {
     let live = true;
     fetch('/api/health', { credentials: 'same-origin' })
@@ -29,10 +32,10 @@ function HealthLine() {
   return (
     <p className="health" data-testid="health">
       {health
-        ? `database ${health.mongo}, redis ${health.redis}`
+        ? t('login.health', { mongo: health.mongo, redis: health.redis })
         : failed
-          ? 'server unreachable'
-          : 'checking…'}
+          ? t('login.unreachable')
+          : t('login.checking')}
     </p>
   );
 }
@@ -43,6 +46,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -62,10 +66,10 @@ export function LoginPage() {
         <div className="brand-mark" aria-hidden="true">
           ⚖
         </div>
-        <h1>The dispute room</h1>
-        <p className="muted">Sign in to follow and settle your disputes.</p>
+        <h1>{t('app.name')}</h1>
+        <p className="muted">{t('login.intro')}</p>
         <form onSubmit={submit} className="stack" noValidate>
-          <Field id="login-email" label="Email">
+          <Field id="login-email" label={t('login.email')}>
             <input
               id="login-email"
               type="email"
@@ -76,7 +80,7 @@ export function LoginPage() {
               autoFocus
             />
           </Field>
-          <Field id="login-password" label="Password">
+          <Field id="login-password" label={t('login.password')}>
             <input
               id="login-password"
               type="password"
@@ -96,7 +100,7 @@ export function LoginPage() {
             className="btn btn-primary btn-block"
             disabled={busy || !email || !password}
           >
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t('login.signingIn') : t('login.signIn')}
           </button>
         </form>
         <HealthLine />

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { timeAgo } from '../lib/duration';
 import { selectNow, useClock } from '../stores/clock';
 import { selectRoute, useRouter } from '../stores/router';
 import { selectUnread, useNotifications } from '../stores/notifications';
 import { Icon } from './Icon';
 import { Link } from './Link';
-
-const APP_TITLE = 'The dispute room';
 
 /** Whether this browser can show system notifications and has not been asked yet. */
 const canAsk = () => 'Notification' in window && Notification.permission === 'default';
@@ -20,12 +19,14 @@ export function NotificationBell() {
   const [ask, setAsk] = useState(canAsk);
   const panel = useRef<HTMLDivElement>(null);
   const now = useClock(selectNow);
+  const { t } = useTranslation();
+  const appTitle = t('app.name');
 
   // The tab's title shows unread activity; inside a room the room titles the tab itself.
   const inRoom = useRouter(selectRoute).name === 'dispute';
   useEffect(() => {
-    if (!inRoom) document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;
-  }, [unread, inRoom]);
+    if (!inRoom) document.title = unread > 0 ? `(${unread}) ${appTitle}` : appTitle;
+  }, [unread, inRoom, appTitle]);
 
   useEffect(() => {
     if (!open) return;
@@ -45,7 +46,7 @@ export function NotificationBell() {
     };
   }, [open]);
 
-  const label = unread > 0 ? `Notifications, ${unread} unread` : 'Notifications';
+  const label = unread > 0 ? t('bell.labelUnread', { count: unread }) : t('bell.title');
   return (
     <div className="bell" ref={panel}>
       <button
@@ -64,16 +65,16 @@ export function NotificationBell() {
         )}
       </button>
       {open && (
-        <div className="bell-panel" role="dialog" aria-label="Notifications">
+        <div className="bell-panel" role="dialog" aria-label={t('bell.title')}>
           <div className="bell-head">
-            <strong>Notifications</strong>
+            <strong>{t('bell.title')}</strong>
             <button
               type="button"
               className="btn btn-ghost btn-small"
               disabled={unread === 0}
               onClick={() => void useNotifications.getState().markAllRead()}
             >
-              Mark all read
+              {t('bell.markAll')}
             </button>
           </div>
           {ask && (
@@ -82,13 +83,11 @@ export function NotificationBell() {
               className="btn btn-small bell-ask"
               onClick={() => void Notification.requestPermission().then(() => setAsk(canAsk()))}
             >
-              Also notify me when this tab is in the background
+              {t('bell.ask')}
             </button>
           )}
           {items.length === 0 ? (
-            <p className="muted bell-empty">
-              Nothing yet. You will be told here when something happens in your disputes.
-            </p>
+            <p className="muted bell-empty">{t('bell.empty')}</p>
           ) : (
             <ul className="bell-list">
               {items.map((n) => (
@@ -121,11 +120,11 @@ export function NotificationBell() {
                 className="btn btn-ghost btn-small"
                 onClick={() => void useNotifications.getState().loadMore()}
               >
-                Older
+                {t('bell.older')}
               </button>
             )}
             <Link to="/settings/notifications" onClick={() => setOpen(false)}>
-              Email settings
+              {t('bell.settings')}
             </Link>
           </div>
         </div>

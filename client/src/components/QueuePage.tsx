@@ -1,5 +1,6 @@
 import type { Dispute } from '@dispute-room/shared';
 import { useEffect, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { disputesApi } from '../api/endpoints';
 import { ApiRequestError, errorMessage } from '../api/http';
 import { describeDeadline } from '../lib/deadline';
@@ -29,6 +30,7 @@ function QueueRow({
   const zone = useSession(selectZone);
   const deadline = describeDeadline(dispute, new Date(now), zone);
   const unread = totalUnread(dispute);
+  const { t } = useTranslation();
   return (
     <li className="queue-row" data-testid="queue-row" data-dispute-id={dispute.id}>
       <div className="queue-main">
@@ -43,10 +45,14 @@ function QueueRow({
         </Link>
         <div className="queue-meta">
           <span>
-            Claim {formatMoney(dispute.claimCents, dispute.currency)} of{' '}
-            {formatMoney(dispute.escrowCents, dispute.currency)}
+            {t('queue.claimOf', {
+              claim: formatMoney(dispute.claimCents, dispute.currency),
+              escrow: formatMoney(dispute.escrowCents, dispute.currency),
+            })}
           </span>
-          <span>Filed {relativeTime(dispute.createdAt, new Date(now), zone)}</span>
+          <span>
+            {t('queue.filed', { when: relativeTime(dispute.createdAt, new Date(now), zone) })}
+          </span>
           <span className={`deadline tone-${deadline.tone}`}>{deadline.label}</span>
         </div>
       </div>
@@ -58,7 +64,7 @@ function QueueRow({
           disabled={claiming}
           onClick={() => onClaim(dispute.id)}
         >
-          {claiming ? 'Claiming…' : 'Claim'}
+          {claiming ? t('queue.claiming') : t('queue.claim')}
         </button>
       )}
     </li>
@@ -74,6 +80,7 @@ export function QueuePage() {
   const [claiming, setClaiming] = useState<string | null>(null);
   const [claimError, setClaimError] = useState<string | null>(null);
   const meId = user?.id ?? '';
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (!meId) return;
@@ -103,7 +110,7 @@ export function QueuePage() {
     } catch (error) {
       setClaimError(
         error instanceof ApiRequestError && error.status === 409
-          ? 'Another mediator has just claimed that dispute.'
+          ? t('queue.taken')
           : errorMessage(error),
       );
       void useDisputes.getState().loadQueue(meId);
@@ -115,8 +122,8 @@ export function QueuePage() {
   return (
     <div className="page queue-page">
       <header className="page-header">
-        <h1>Mediation queue</h1>
-        <p className="muted">Nearest deadline first. Claim a dispute to join its room.</p>
+        <h1>{t('queue.title')}</h1>
+        <p className="muted">{t('queue.intro')}</p>
       </header>
       {claimError && (
         <p className="form-error" role="alert">
@@ -125,16 +132,22 @@ export function QueuePage() {
       )}
       {status === 'error' && (
         <p className="form-error" role="alert">
-          Could not load the queue: {loadError}
+          {t('queue.loadError', { error: loadError })}
         </p>
       )}
       <section aria-labelledby="queue-unassigned">
         <h2 id="queue-unassigned" className="section-title">
-          Unassigned <span className="count">{unassigned.length}</span>
+          <Trans
+            i18nKey="queue.unassigned"
+            values={{ count: unassigned.length }}
+            components={{ count: <span className="count" /> }}
+          />
         </h2>
         {unassigned.length === 0 ? (
           <p className="muted empty-line">
-            {status === 'loading' && unassigned.length === 0 ? 'Loading…' : 'Nothing waiting.'}
+            {status === 'loading' && unassigned.length === 0
+              ? t('app.loading')
+              : t('queue.nothing')}
           </p>
         ) : (
           <ul className="queue-list" data-testid="queue-unassigned">
@@ -146,10 +159,14 @@ export function QueuePage() {
       </section>
       <section aria-labelledby="queue-mine">
         <h2 id="queue-mine" className="section-title">
-          Mine <span className="count">{mine.length}</span>
+          <Trans
+            i18nKey="queue.mine"
+            values={{ count: mine.length }}
+            components={{ count: <span className="count" /> }}
+          />
         </h2>
         {mine.length === 0 ? (
-          <p className="muted empty-line">You have no dispute in mediation.</p>
+          <p className="muted empty-line">{t('queue.noneMine')}</p>
         ) : (
           <ul className="queue-list" data-testid="queue-mine">
             {mine.map((d) => (

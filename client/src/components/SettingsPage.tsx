@@ -1,38 +1,39 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Preferences } from '@dispute-room/shared';
+import { localeNames, locales, resolveLocale, type Preferences } from '@dispute-room/shared';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/http';
 import { notificationsApi } from '../api/notifications';
+import { currentLocale, switchLocale } from '../i18n';
 import { selectZone, useSession } from '../stores/session';
 import { Field } from './Field';
 
-const modes: { value: Preferences['email']; label: string; hint: string }[] = [
-  { value: 'immediate', label: 'Right away', hint: 'One email for each notification.' },
-  {
-    value: 'digest',
-    label: 'In a digest',
-    hint: 'One email per period with everything you missed.',
-  },
-  { value: 'off', label: 'Never', hint: 'Only in the app.' },
-];
+const modes: Preferences['email'][] = ['immediate', 'digest', 'off'];
 
-const locales = [
-  { value: 'en', label: 'English' },
-  { value: 'de', label: 'Deutsch' },
-  { value: 'es', label: 'Español' },
-  { value: 'fr', label: 'Français' },
-  { value: 'pt-BR', label: 'Português (Brasil)' },
-];
-
-/** Email notification preferences: how often, quiet hours in the user's zone, language. */
+/**
+ * Email notification preferences (how often, quiet hours in the user's zone) and the
+ * language of the interface and of emails, which applies as soon as it is picked.
+ */
 export function SettingsPage() {
   const zone = useSession(selectZone);
+  const { t } = useTranslation();
   const [prefs, setPrefs] = useState<Preferences | null>(null);
+  /** The preferences as stored: a language change saves these with the new language. */
+  const [saved, setSaved] = useState<Preferences | null>(null);
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [localeStatus, setLocaleStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     notificationsApi.preferences().then(
-      (r) => setPrefs(r.preferences),
+      (r) => {
+        // Until a language is chosen the form shows the one in use (the browser's): saving
+        // the form then keeps what the user sees.
+        const shown = r.localeChosen
+          ? r.preferences
+          : { ...r.preferences, locale: currentLocale() };
+        setPrefs(shown);
+        setSaved(shown);
+      },
       (err: unknown) => setError(errorMessage(err)),
     );
   }, []);
@@ -45,7 +46,7 @@ export function SettingsPage() {
     ) : (
       <div className="splash" role="status">
         <span className="spinner" aria-hidden="true" />
-        Loading…
+        {t('app.loading')}
       </div>
     );
   }
@@ -61,6 +62,7 @@ export function SettingsPage() {
     notificationsApi.savePreferences(prefs).then(
       (r) => {
         setPrefs(r.preferences);
+        setSaved(r.preferences);
         setStatus('saved');
       },
       (err: unknown) => {
@@ -70,32 +72,72 @@ export function SettingsPage() {
     );
   };
 
+  // The language applies at once, interface and emails: it is saved on its own.
+  const changeLocale = (locale: string) => {
+    const base = saved ?? prefs;
+    setPrefs({ ...prefs, locale });
+    setLocaleStatus('saving');
+    setError(null);
+    switchLocale(locale);
+    notificationsApi.savePreferences({ ...base, locale }).then(
+      (r) => {
+        setSaved(r.preferences);
+        setLocaleStatus('saved');
+      },
+      (err: unknown) => {
+        setError(errorMessage(err));
+        setLocaleStatus('idle');
+      },
+    );
+  };
+
   return (
     <div className="page narrow settings-page">
-      <h1>Notifications</h1>
-      <p className="muted">
-        You are always told in the app (the bell). Choose how email reaches you. A dispute filed
-        against you and deadline reminders are sent right away unless email is off.
-      </p>
+      <h1>{t('settings.title')}</h1>
+      <section className="card stack" aria-labelledby="language-title">
+        <h2 id="language-title" className="panel-subtitle">
+          {t('settings.language')}
+        </h2>
+        <Field id="locale" label={t('settings.languageLabel')}>
+          <select
+            id="locale"
+            value={resolveLocale([prefs.locale])}
+            onChange={(e) => changeLocale(e.target.value)}
+            data-testid="locale-select"
+          >
+            {locales.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {localeNames[l]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {localeStatus === 'saved' && (
+          <span role="status" className="muted" data-testid="locale-saved">
+            {t('common.saved')}
+          </span>
+        )}
+      </section>
+      <p className="muted">{t('settings.intro')}</p>
       <form className="card stack" onSubmit={submit} data-testid="preferences-form">
         <fieldset className="field">
-          <legend className="field-label">Email</legend>
+          <legend className="field-label">{t('settings.email')}</legend>
           {modes.map((m) => (
-            <label key={m.value} className="choice">
+            <label key={m} className="choice">
               <input
                 type="radio"
                 name="email"
-                value={m.value}
-                checked={prefs.email === m.value}
-                onChange={() => change({ email: m.value })}
+                value={m}
+                checked={prefs.email === m}
+                onChange={() => change({ email: m })}
               />
               <span>
-                {m.label} <span className="muted">— {m.hint}</span>
+                {t(`settings.mode.${m}`)} <span className="muted">— {t(`settings.hint.${m}`)}</span>
               </span>
             </label>
           ))}
         </fieldset>
-        <Field id="digest-minutes" label="Digest every (minutes)">
+        <Field id="digest-minutes" label={t('settings.digestEvery')}>
           <input
             id="digest-minutes"
             type="number"
@@ -107,7 +149,7 @@ export function SettingsPage() {
           />
         </Field>
         <fieldset className="field">
-          <legend className="field-label">Quiet hours ({zone})</legend>
+          <legend className="field-label">{t('settings.quietHours', { zone })}</legend>
           <label className="choice">
             <input
               type="checkbox"
@@ -116,11 +158,11 @@ export function SettingsPage() {
                 change({ quietHours: e.target.checked ? { start: '22:00', end: '07:00' } : null })
               }
             />
-            <span>No email during these hours; it waits until they end</span>
+            <span>{t('settings.quietHint')}</span>
           </label>
           {prefs.quietHours && (
             <div className="quiet-hours">
-              <Field id="quiet-start" label="From">
+              <Field id="quiet-start" label={t('settings.from')}>
                 <input
                   id="quiet-start"
                   type="time"
@@ -130,7 +172,7 @@ export function SettingsPage() {
                   }
                 />
               </Field>
-              <Field id="quiet-end" label="Until">
+              <Field id="quiet-end" label={t('settings.until')}>
                 <input
                   id="quiet-end"
                   type="time"
@@ -143,19 +185,6 @@ export function SettingsPage() {
             </div>
           )}
         </fieldset>
-        <Field id="locale" label="Language of emails">
-          <select
-            id="locale"
-            value={prefs.locale}
-            onChange={(e) => change({ locale: e.target.value })}
-          >
-            {locales.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </Field>
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -163,11 +192,11 @@ export function SettingsPage() {
         )}
         <div className="button-row">
           <button type="submit" className="btn btn-primary" disabled={status === 'saving'}>
-            Save
+            {t('common.save')}
           </button>
           {status === 'saved' && (
             <span role="status" className="muted">
-              Saved
+              {t('common.saved')}
             </span>
           )}
         </div>

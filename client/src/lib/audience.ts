@@ -1,4 +1,5 @@
 import type { Channel, DisputeParties, Relation } from '@dispute-room/shared';
+import { t } from '../i18n';
 
 /** The three kinds of audience a channel has; each gets its own colour in the room. */
 export type AudienceKind = 'joint' | 'caucus' | 'internal';
@@ -26,31 +27,37 @@ export function audienceOf(
   dispute: DisputeParties,
   nameOf: (userId: string, role: string) => string,
 ): Audience {
-  const mediator = dispute.mediatorId ? nameOf(dispute.mediatorId, 'mediator') : 'the mediator';
+  const mediator = dispute.mediatorId
+    ? nameOf(dispute.mediatorId, 'mediator')
+    : t('audience.theMediator');
   if (channel === 'joint') {
-    const withMediator = dispute.mediatorId ? ` and ${mediator} (mediator)` : '';
+    const people = {
+      client: nameOf(dispute.clientId, 'client'),
+      freelancer: nameOf(dispute.freelancerId, 'freelancer'),
+      mediator,
+    };
     return {
       kind: 'joint',
-      readers: `Everyone in the dispute sees this: ${nameOf(dispute.clientId, 'client')} (client), ${nameOf(dispute.freelancerId, 'freelancer')} (freelancer)${withMediator}.`,
-      send: 'Send to everyone',
+      readers: t(dispute.mediatorId ? 'audience.jointWithMediator' : 'audience.joint', people),
+      send: t('audience.sendJoint'),
     };
   }
   if (channel === 'internal') {
     return {
       kind: 'internal',
-      readers: 'Internal note: only mediators and ops see this, never the parties.',
-      send: 'Add internal note',
+      readers: t('audience.internal'),
+      send: t('audience.sendInternal'),
     };
   }
   const party = channel === 'caucus:client' ? 'client' : 'freelancer';
   const partyId = party === 'client' ? dispute.clientId : dispute.freelancerId;
-  const other =
+  const readers =
     relation === 'client' || relation === 'freelancer'
-      ? `${mediator} (mediator)`
-      : `${nameOf(partyId, party)} (${party})`;
+      ? t('audience.caucusWithMediator', { name: mediator })
+      : t(`audience.caucusWith.${party}`, { name: nameOf(partyId, party) });
   return {
     kind: 'caucus',
-    readers: `Private: only you and ${other} see this. The other party never does.`,
-    send: 'Send privately',
+    readers,
+    send: t('audience.sendPrivate'),
   };
 }

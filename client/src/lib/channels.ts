@@ -7,6 +7,7 @@ import {
   type Relation,
   type Role,
 } from '@dispute-room/shared';
+import { t } from '../i18n';
 
 export interface ChannelTab {
   channel: Channel;
@@ -15,22 +16,21 @@ export interface ChannelTab {
   writable: boolean;
 }
 
-const partyLabels: Partial<Record<Channel, string>> = {
-  joint: 'Joint',
-  'caucus:client': 'Private with mediator',
-  'caucus:freelancer': 'Private with mediator',
-};
-
-const staffLabels: Record<Channel, string> = {
-  joint: 'Joint',
-  'caucus:client': 'Caucus · Client',
-  'caucus:freelancer': 'Caucus · Freelancer',
-  internal: 'Internal notes',
+const channelKeys: Record<Channel, string> = {
+  joint: 'joint',
+  'caucus:client': 'caucusClient',
+  'caucus:freelancer': 'caucusFreelancer',
+  internal: 'internal',
 };
 
 /** A channel's name as staff see it ("Caucus · Client"), e.g. in an ops transcript. */
 export function staffChannelLabel(channel: Channel): string {
-  return staffLabels[channel];
+  return t(`channel.staff.${channelKeys[channel]}`);
+}
+
+/** A party's own name for a channel: their caucus is "Private with mediator". */
+function partyChannelLabel(channel: Channel): string {
+  return channel === 'joint' ? t('channel.staff.joint') : t('channel.party.private');
 }
 
 function isParty(relation: Relation): boolean {
@@ -51,7 +51,8 @@ export function channelTabs(
     .filter((channel) => !(party && channel !== 'joint' && dispute.mediatorId === null))
     .map((channel) => ({
       channel,
-      label: (party ? partyLabels[channel] : undefined) ?? staffLabels[channel],
+      label:
+        party && channel !== 'internal' ? partyChannelLabel(channel) : staffChannelLabel(channel),
       writable: canWrite(relation, channel),
     }));
 }

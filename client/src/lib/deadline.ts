@@ -1,6 +1,7 @@
 import { tz } from '@date-fns/tz';
 import type { Dispute } from '@dispute-room/shared';
 import { differenceInBusinessDays } from 'date-fns';
+import { t } from '../i18n';
 import { durationWords } from './duration';
 import { relativeTime, safeZone } from './time';
 
@@ -15,17 +16,9 @@ export interface Deadline {
 
 const DAY_MS = 86_400_000;
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
 type DeadlineFields = Pick<Dispute, 'state' | 'respondBy' | 'mediationEndsBy' | 'closedAt'>;
 
-const closedVerb: Record<string, string> = {
-  resolved: 'resolved',
-  arbitration: 'sent to arbitration',
-  withdrawn: 'withdrawn',
-};
+const closedStates = new Set(['resolved', 'arbitration', 'withdrawn']);
 
 /**
  * What the next deadline of a dispute means to a person right now: the respondent's
@@ -37,33 +30,39 @@ export function describeDeadline(dispute: DeadlineFields, now: Date, zone: strin
   if (state === 'open') {
     const at = dispute.respondBy;
     const ms = Date.parse(at) - now.getTime();
-    if (ms <= 0) return { label: 'response overdue', tone: 'overdue', at };
+    if (ms <= 0) return { label: t('deadline.responseOverdue'), tone: 'overdue', at };
     const days = differenceInBusinessDays(at, now, { in: tz(safeZone(zone)) });
     if (days >= 1) {
       return {
-        label: `responds in ${plural(days, 'business day')}`,
+        label: t('deadline.respondsInBusinessDays', { count: days }),
         tone: ms < DAY_MS * 2 ? 'soon' : 'normal',
         at,
       };
     }
     return {
-      label: `responds in ${durationWords(ms)}`,
+      label: t('deadline.respondsIn', { time: durationWords(ms) }),
       tone: 'soon',
       at,
     };
   }
   if (state === 'mediation') {
     const at = dispute.mediationEndsBy;
-    if (!at) return { label: 'in mediation', tone: 'normal', at: null };
+    if (!at) return { label: t('deadline.inMediation'), tone: 'normal', at: null };
     const ms = Date.parse(at) - now.getTime();
-    if (ms <= 0) return { label: 'mediation time is up', tone: 'overdue', at };
+    if (ms <= 0) return { label: t('deadline.mediationUp'), tone: 'overdue', at };
     return {
-      label: `mediation ends in ${durationWords(ms)}`,
+      label: t('deadline.mediationEndsIn', { time: durationWords(ms) }),
       tone: ms < DAY_MS * 2 ? 'soon' : 'normal',
       at,
     };
   }
   const at = dispute.closedAt;
-  const verb = closedVerb[state] ?? 'closed';
-  return { label: at ? `${verb} ${relativeTime(at, now, zone)}` : verb, tone: 'closed', at };
+  const verb = closedStates.has(state) ? state : 'closed';
+  return {
+    label: at
+      ? t(`deadline.closedAt.${verb}`, { when: relativeTime(at, now, zone) })
+      : t(`deadline.closed.${verb}`),
+    tone: 'closed',
+    at,
+  };
 }

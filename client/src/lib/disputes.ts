@@ -1,21 +1,8 @@
-import type { Channel, Dispute, DisputeState, Reason } from '@dispute-room/shared';
+import { disputeStates, reasons, type Channel, type Dispute } from '@dispute-room/shared';
+import { translatedLabels } from './labels';
 
-export const stateLabels: Record<DisputeState, string> = {
-  open: 'Open',
-  mediation: 'Mediation',
-  resolved: 'Resolved',
-  arbitration: 'Arbitration',
-  withdrawn: 'Withdrawn',
-};
-
-export const reasonLabels: Record<Reason, string> = {
-  quality: 'Quality of work',
-  scope: 'Scope',
-  non_delivery: 'Non-delivery',
-  payment: 'Payment',
-  communication: 'Communication',
-  other: 'Other',
-};
+export const stateLabels = translatedLabels('state', disputeStates);
+export const reasonLabels = translatedLabels('reason', reasons);
 
 /** Unread entries over all the channels the viewer reads. */
 export function totalUnread(dispute: Pick<Dispute, 'unread'>): number {

@@ -1,5 +1,6 @@
 import { tz } from '@date-fns/tz';
 import { addDays, differenceInDays, intervalToDuration, type Duration } from 'date-fns';
+import { formattingLocale, t } from '../i18n';
 
 /*
  * Every length of time the client shows — a countdown, a deadline, a metric, "5m ago" — is
@@ -39,10 +40,11 @@ function split(ms: number, largest: SpanFormat['largest']): Duration {
 const unitFormats = new Map<string, Intl.NumberFormat>();
 
 function formatUnit(unit: Unit, value: number, style: SpanFormat['style']): string {
-  const key = `${unit}|${style}`;
+  const locale = formattingLocale();
+  const key = `${locale}|${unit}|${style}`;
   let format = unitFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en', {
+    format = new Intl.NumberFormat(locale, {
       style: 'unit',
       unit: singular[unit],
       unitDisplay: style,
@@ -72,7 +74,7 @@ function formatSpan(ms: number, format: SpanFormat): string {
 
 /** A remaining time for a countdown, its two largest units up to days: "3d 4h", "12m", "<1m". */
 export function countdown(ms: number): string {
-  if (ms < 60_000) return '<1m';
+  if (ms < 60_000) return t('time.underAMinute');
   return formatSpan(ms, { parts: 2, largest: 'days', smallest: 'minutes', style: 'narrow' });
 }
 
@@ -92,16 +94,25 @@ export function durationWords(ms: number): string {
  */
 export function humanDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return '—';
-  if (ms < 1000) return 'under a second';
+  if (ms < 1000) return t('time.underASecond');
   return formatSpan(ms, { parts: 2, largest: 'years', smallest: 'seconds', style: 'long' });
 }
 
-const ago = new Intl.RelativeTimeFormat('en', { style: 'narrow' });
+const agoFormats = new Map<string, Intl.RelativeTimeFormat>();
+function ago(): Intl.RelativeTimeFormat {
+  const locale = formattingLocale();
+  let format = agoFormats.get(locale);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { style: 'narrow' });
+    agoFormats.set(locale, format);
+  }
+  return format;
+}
 
 /** How long ago, compact, in its largest whole unit up to days: "just now", "5m ago", "2d ago". */
 export function timeAgo(ms: number): string {
   const [largest] = unitsOf(ms, { parts: 1, largest: 'days', smallest: 'minutes' });
-  if (!largest) return 'just now';
+  if (!largest) return t('time.justNow');
   const [unit, value] = largest;
-  return ago.format(-value, singular[unit]);
+  return ago().format(-value, singular[unit]);
 }

@@ -1,27 +1,30 @@
 import { tz } from '@date-fns/tz';
 import { outcomeKinds, type Metrics, type OutcomeKind } from '@dispute-room/shared';
 import { addWeeks, format, startOfISOWeek } from 'date-fns';
+import { dateLocale, formattingLocale } from '../i18n';
+import { translatedLabels } from './labels';
 
 /** A share (0..1) as a whole percentage: 0.333 → "33%"; "—" when there is none. */
 export function formatShare(share: number | null): string {
   if (share === null || !Number.isFinite(share)) return '—';
-  return `${Math.round(share * 100)}%`;
+  return new Intl.NumberFormat(formattingLocale(), {
+    style: 'percent',
+    maximumFractionDigits: 0,
+  }).format(share);
 }
 
 /** Mean CSAT on its 1-5 scale, one decimal: "4.5 / 5"; "—" when nobody rated. */
 export function formatCsat(mean: number | null): string {
   if (mean === null || !Number.isFinite(mean)) return '—';
-  return `${(Math.round(mean * 10) / 10).toFixed(1)} / 5`;
+  const one = new Intl.NumberFormat(formattingLocale(), {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  return `${one.format(Math.round(mean * 10) / 10)} / 5`;
 }
 
 /** Short names of outcomes, for chart legends and filters. */
-export const outcomeKindLabels: Record<OutcomeKind, string> = {
-  accepted_claim: 'Claim accepted',
-  settlement: 'Settlement',
-  default: 'Default (no response)',
-  escalated: 'Escalated',
-  withdrawn: 'Withdrawn',
-};
+export const outcomeKindLabels = translatedLabels('outcome.short', outcomeKinds);
 
 /** One colour per outcome, the same in the chart and its legend. */
 export const outcomeColors: Record<OutcomeKind, string> = {
@@ -82,7 +85,7 @@ export function weeklySeries(weekly: Metrics['weekly'], from: string, to: string
       const point = counts.get(key);
       out.push({
         week: key,
-        label: format(week, 'd MMM', utc),
+        label: format(week, 'd MMM', { ...utc, locale: dateLocale() }),
         opened: point?.opened ?? 0,
         resolved: point?.resolved ?? 0,
       });

@@ -1,5 +1,10 @@
-// One formatting of money for server and client.
-export { formatMoney } from '@dispute-room/shared';
+import { formatMoney as formatMoneyIn } from '@dispute-room/shared';
+import { formattingLocale } from '../i18n';
+
+/** One formatting of money for server and client, here in the reader's language. */
+export function formatMoney(cents: number, currency: string, locale?: string): string {
+  return formatMoneyIn(cents, currency, locale ?? formattingLocale());
+}
 
 /**
  * Parses what a person typed as an amount ("1,234.5", "12") into integer cents;

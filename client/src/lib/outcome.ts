@@ -1,4 +1,5 @@
-import { outcomeTitles, type Outcome } from '@dispute-room/shared';
+import { outcomeTitle, type Outcome } from '@dispute-room/shared';
+import { t } from '../i18n';
 import { formatMoney } from './money';
 
 export interface OutcomeSummary {
@@ -15,7 +16,10 @@ export function describeOutcome(
 ): OutcomeSummary {
   const split =
     outcome.clientCents !== null && outcome.freelancerCents !== null
-      ? `Client receives ${formatMoney(outcome.clientCents, currency, locale)} · Freelancer receives ${formatMoney(outcome.freelancerCents, currency, locale)}`
+      ? t('outcome.split', {
+          client: formatMoney(outcome.clientCents, currency, locale),
+          freelancer: formatMoney(outcome.freelancerCents, currency, locale),
+        })
       : null;
-  return { title: outcomeTitles[outcome.kind], split };
+  return { title: outcomeTitle(outcome.kind, t), split };
 }

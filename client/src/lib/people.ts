@@ -1,4 +1,5 @@
 import type { Dispute, Role, User } from '@dispute-room/shared';
+import { t } from '../i18n';
 
 /**
  * Names of the people in a dispute, when the server sends them with the join ack
@@ -8,16 +9,10 @@ export type Participants = Record<string, { name: string; role: Role }>;
 
 export type DisputeRole = 'client' | 'freelancer' | 'mediator';
 
-const roleLabels: Record<string, string> = {
-  client: 'Client',
-  freelancer: 'Freelancer',
-  mediator: 'Mediator',
-  ops: 'Ops',
-  admin: 'Admin',
-};
+const knownRoles = new Set(['client', 'freelancer', 'mediator', 'ops', 'admin']);
 
 export function roleLabel(role: string | null | undefined): string {
-  return (role && roleLabels[role]) ?? 'Someone';
+  return role && knownRoles.has(role) ? t(`role.${role}`) : t('role.someone');
 }
 
 /** Ops and admin look back at disputes: search, transcripts, QA reviews and metrics. */
@@ -51,7 +46,7 @@ export function personName(
   ctx: NameContext,
   fallbackRole?: string | null,
 ): string {
-  if (userId === null || userId === 'system') return 'System';
+  if (userId === null || userId === 'system') return t('role.system');
   if (ctx.me && userId === ctx.me.id) return ctx.me.name;
   const known = ctx.participants[userId];
   if (known?.name) return known.name;

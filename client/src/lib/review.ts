@@ -1,4 +1,5 @@
 import { reviewBodySchema, type Review } from '@dispute-room/shared';
+import { formattingLocale as currentLocaleTag, t } from '../i18n';
 
 export type ReviewBody = ReturnType<typeof reviewBodySchema.parse>;
 
@@ -14,8 +15,8 @@ export function parseReviewForm(scoreText: string, notes: string): ReviewForm {
   return {
     ok: false,
     error: scoreIssue
-      ? 'The score must be a whole number from 0 to 100.'
-      : 'The notes are too long (5,000 characters at most).',
+      ? t('review.error.score')
+      : t('review.error.notes', { max: (5000).toLocaleString(currentLocaleTag()) }),
   };
 }
 

@@ -1,4 +1,6 @@
-import { formatMoney, renderSystemMessage, type Message } from '@dispute-room/shared';
+import { renderSystemMessage, type Message } from '@dispute-room/shared';
+import { t } from '../i18n';
+import { formatMoney } from './money';
 
 /**
  * The line a system entry shows in the thread: the shared registry's wording (the server
@@ -10,12 +12,16 @@ export function describeSystemMessage(
   nameOf: (userId: string) => string,
 ): string {
   const event = message.event;
-  const worded = renderSystemMessage(event, { nameOf, money: (c, cur) => formatMoney(c, cur) });
+  const worded = renderSystemMessage(event, {
+    nameOf,
+    money: (c, cur) => formatMoney(c, cur),
+    t,
+  });
   if (worded) return worded;
   if (message.body.trim()) return message.body;
   if (event?.type) {
     const words = event.type.replace(/[_:.-]+/g, ' ').trim();
     return words.charAt(0).toUpperCase() + words.slice(1);
   }
-  return 'Update';
+  return t('system.update');
 }

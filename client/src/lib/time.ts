@@ -1,5 +1,6 @@
 import { tz } from '@date-fns/tz';
 import { differenceInCalendarDays, format } from 'date-fns';
+import { dateLocale, t } from '../i18n';
 import { timeAgo } from './duration';
 
 const validZones = new Map<string, boolean>();
@@ -20,8 +21,9 @@ export function safeZone(zone: string | undefined): string {
   return ok ? zone : 'UTC';
 }
 
+/** The zone to count in and the reader's language for month and day names. */
 function inZone(zone: string) {
-  return { in: tz(safeZone(zone)) };
+  return { in: tz(safeZone(zone)), locale: dateLocale() };
 }
 
 /** The calendar day of an instant in the viewer's zone, "2025-03-01": groups the thread. */
@@ -32,10 +34,10 @@ export function dayKey(iso: string, zone: string): string {
 /** "Today", "Yesterday", else "Monday, 3 March" (with the year when not this year). */
 export function dayLabel(iso: string, zone: string, now: Date): string {
   const days = differenceInCalendarDays(now, iso, inZone(zone));
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
+  if (days === 0) return t('time.today');
+  if (days === 1) return t('time.yesterday');
   const sameYear = format(iso, 'yyyy', inZone(zone)) === format(now, 'yyyy', inZone(zone));
-  return format(iso, sameYear ? 'EEEE, d MMMM' : 'EEEE, d MMMM yyyy', inZone(zone));
+  return format(iso, t(sameYear ? 'date.day' : 'date.dayWithYear'), inZone(zone));
 }
 
 /** "14:05" in the viewer's zone. */
@@ -45,7 +47,7 @@ export function timeLabel(iso: string, zone: string): string {
 
 /** "3 Mar 2025, 14:05" in the viewer's zone. */
 export function dateTimeLabel(iso: string, zone: string): string {
-  return format(iso, 'd MMM yyyy, HH:mm', inZone(zone));
+  return format(iso, t('date.dateTime'), inZone(zone));
 }
 
 /** Compact relative time: "just now", "5m ago", "3h ago", "2d ago", else a date. */
@@ -53,5 +55,5 @@ export function relativeTime(iso: string, now: Date, zone: string): string {
   const ms = now.getTime() - Date.parse(iso);
   if (ms < 7 * 86_400_000) return timeAgo(ms);
   const sameYear = format(iso, 'yyyy', inZone(zone)) === format(now, 'yyyy', inZone(zone));
-  return format(iso, sameYear ? 'd MMM' : 'd MMM yyyy', inZone(zone));
+  return format(iso, t(sameYear ? 'date.short' : 'date.shortWithYear'), inZone(zone));
 }

@@ -1,4 +1,5 @@
 import { channels, type Channel, type Message, type Transcript } from '@dispute-room/shared';
+import { t } from '../i18n';
 import { staffChannelLabel } from './channels';
 
 type Chain = Transcript['chain'];
@@ -78,18 +79,20 @@ export function describeChain(chain: Chain): ChainStatus {
   if (chain.verified && chain.broken.length === 0) {
     return {
       verified: true,
-      label: 'Verified',
-      detail: 'Every channel’s hash chain is complete and unaltered.',
+      label: t('chain.verified'),
+      detail: t('chain.verifiedDetail'),
     };
   }
   const places = Object.entries(brokenFrom(chain))
     .sort(([a], [b]) => channelRank(a as Channel) - channelRank(b as Channel))
-    .map(([channel, seq]) => `${staffChannelLabel(channel as Channel)} at seq ${seq}`);
+    .map(([channel, seq]) =>
+      t('chain.place', { channel: staffChannelLabel(channel as Channel), seq }),
+    );
   return {
     verified: false,
-    label: places.length > 0 ? `Broken: ${places.join('; ')}` : 'Broken',
-    detail:
-      'An entry was changed, removed or reordered after it was written: the record from that point on cannot be trusted.',
+    label:
+      places.length > 0 ? t('chain.brokenAt', { places: places.join('; ') }) : t('chain.broken'),
+    detail: t('chain.brokenDetail'),
   };
 }
 
@@ -128,7 +131,7 @@ export function auditDetails(data: Record<string, unknown>, f: AuditFormatters):
       label = key.replace(/Cents$/, '');
       text = f.money(value);
     } else if (typeof value === 'boolean') {
-      text = value ? 'yes' : 'no';
+      text = value ? t('common.yes') : t('common.no');
     } else if (typeof value === 'string') {
       text = ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? f.time(value) : value;
     } else if (typeof value === 'number') {

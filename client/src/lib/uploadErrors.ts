@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 function sentence(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return trimmed;
@@ -13,12 +15,12 @@ export function describeUploadError(status: number, body: unknown): string {
       : undefined;
   const serverMessage = typeof error?.message === 'string' ? sentence(error.message) : '';
   if (status === 413 || error?.code === 'payload_too_large') {
-    return serverMessage || 'File is too large.';
+    return serverMessage || t('upload.error.tooLarge');
   }
   if (status === 415 || error?.code === 'unsupported_media_type') {
-    return serverMessage || 'This type of file is not accepted.';
+    return serverMessage || t('upload.error.type');
   }
-  if (status === 429) return 'Too many uploads for now; try again later.';
-  if (status === 0) return 'Upload failed: no connection to the server.';
-  return serverMessage || `Upload failed (HTTP ${status}).`;
+  if (status === 429) return t('upload.error.rateLimited');
+  if (status === 0) return t('upload.error.offline');
+  return serverMessage || t('upload.error.http', { status });
 }

@@ -11,11 +11,19 @@ export function notificationRoutes(notifications: NotificationService): Router {
     await notifications.markRead(requireUser(req), req.body);
     res.status(204).end();
   });
+  // `localeChosen`: whether the locale is the user's (saved, or from sign-on) or the default;
+  // until it is theirs the client shows the browser's language.
   router.get('/me/preferences', async (req, res) => {
-    res.json({ preferences: await notifications.preferences(requireUser(req).id) });
+    const userId = requireUser(req).id;
+    const [preferences, stored] = await Promise.all([
+      notifications.preferences(userId),
+      notifications.models.preferences.exists({ _id: userId }),
+    ]);
+    res.json({ preferences, localeChosen: stored !== null });
   });
   router.put('/me/preferences', async (req, res) => {
-    res.json({ preferences: await notifications.setPreferences(requireUser(req), req.body) });
+    const preferences = await notifications.setPreferences(requireUser(req), req.body);
+    res.json({ preferences, localeChosen: true });
   });
   return router;
 }

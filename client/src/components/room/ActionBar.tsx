@@ -1,8 +1,8 @@
 import { isTerminal, relationTo, type Dispute } from '@dispute-room/shared';
+import { Trans, useTranslation } from 'react-i18next';
 import { disputesApi } from '../../api/endpoints';
 import { describeDeadline } from '../../lib/deadline';
 import { formatMoney } from '../../lib/money';
-import { roleLabel } from '../../lib/people';
 import { dateTimeLabel } from '../../lib/time';
 import { selectNow, useClock } from '../../stores/clock';
 import { useDisputes } from '../../stores/disputes';
@@ -35,6 +35,7 @@ export function ActionBar({
   const user = useSession(selectUser);
   const zone = useSession(selectZone);
   const now = useClock(selectNow);
+  const { t } = useTranslation();
   const awaiting = useProposals((s) =>
     s.items.find((p) => p.status === 'pending' && !!user && !p.acceptedBy.includes(user.id)),
   );
@@ -59,16 +60,18 @@ export function ActionBar({
   const offerAction =
     isParty && state === 'mediation'
       ? awaiting
-        ? 'Answer the offer'
-        : 'Make an offer'
+        ? t('actions.answerOffer')
+        : t('actions.makeOffer')
       : relation === 'assigned_mediator' && state === 'mediation'
-        ? 'Recommend a split'
+        ? t('actions.recommend')
         : null;
   let notice: string | null = null;
   if (state === 'open' && isClaimant) {
-    notice = `Waiting for the ${roleLabel(respondentRole).toLowerCase()} to respond (${describeDeadline(dispute, new Date(now), zone).label}). You can already talk and trade offers.`;
+    notice = t(`actions.waitingFor.${respondentRole}`, {
+      deadline: describeDeadline(dispute, new Date(now), zone).label,
+    });
   } else if (state === 'mediation' && dispute.mediatorId === null && isParty) {
-    notice = 'A mediator will join soon. You can keep talking and make offers meanwhile.';
+    notice = t('actions.mediatorSoon');
   }
   if (!respond && !canEscalate && !canWithdraw && !notice && !offerAction) return null;
 
@@ -77,20 +80,22 @@ export function ActionBar({
       {respond && (
         <div className="respond">
           <p className="respond-text">
-            <strong>
-              The {roleLabel(claimantRole).toLowerCase()} claims {claim}
-            </strong>{' '}
-            of the {escrow} in escrow. Accept to settle now, or reject to bring in a mediator.
+            <Trans
+              i18nKey={`actions.claims.${claimantRole}`}
+              values={{ claim, escrow }}
+              components={{ strong: <strong /> }}
+            />
           </p>
           <p className="respond-deadline" data-testid="respond-deadline">
-            You must respond by {dateTimeLabel(dispute.respondBy, zone)}; otherwise the dispute is
-            resolved in the {roleLabel(claimantRole).toLowerCase()}&rsquo;s favour.
+            {t(`actions.respondBy.${claimantRole}`, {
+              when: dateTimeLabel(dispute.respondBy, zone),
+            })}
           </p>
           <div className="button-row">
             <ConfirmAction
-              label="Accept claim"
-              question={`Accept the claim? ${claim} goes to the ${roleLabel(claimantRole).toLowerCase()} and the dispute is resolved.`}
-              confirmLabel="Accept claim"
+              label={t('actions.acceptClaim')}
+              question={t(`actions.acceptQuestion.${claimantRole}`, { claim })}
+              confirmLabel={t('actions.acceptClaim')}
               tone="primary"
               withNote
               testId="respond-accept"
@@ -101,9 +106,9 @@ export function ActionBar({
               }
             />
             <ConfirmAction
-              label="Reject and go to mediation"
-              question="Reject the claim? A mediator will join to help you both settle."
-              confirmLabel="Reject claim"
+              label={t('actions.rejectLabel')}
+              question={t('actions.rejectQuestion')}
+              confirmLabel={t('actions.rejectClaim')}
               withNote
               testId="respond-reject"
               onConfirm={async (text) =>
@@ -130,9 +135,9 @@ export function ActionBar({
         <div className="button-row secondary-actions">
           {canEscalate && (
             <ConfirmAction
-              label="Escalate to arbitration"
-              question="Escalate to arbitration? Mediation ends and the case goes to an arbitrator."
-              confirmLabel="Escalate"
+              label={t('actions.escalateLabel')}
+              question={t('actions.escalateQuestion')}
+              confirmLabel={t('actions.escalate')}
               tone="danger"
               secondary
               withNote
@@ -144,9 +149,9 @@ export function ActionBar({
           )}
           {canWithdraw && (
             <ConfirmAction
-              label="Withdraw dispute"
-              question="Withdraw this dispute? It closes for good."
-              confirmLabel="Withdraw"
+              label={t('actions.withdrawLabel')}
+              question={t('actions.withdrawQuestion')}
+              confirmLabel={t('actions.withdraw')}
               tone="danger"
               secondary
               withNote

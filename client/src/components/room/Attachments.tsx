@@ -1,5 +1,7 @@
 import type { Evidence } from '@dispute-room/shared';
+import { useTranslation } from 'react-i18next';
 import { evidenceApi } from '../../api/endpoints';
+import { t as translate } from '../../i18n';
 import { formatMoney } from '../../lib/money';
 import { useEvidence } from '../../stores/evidence';
 import { usePreview } from '../../stores/preview';
@@ -23,16 +25,17 @@ export function formatBytes(size: number): string {
 }
 
 export function fileKind(evidence: Pick<Evidence, 'contentType' | 'filename'>): string {
-  if (isImage(evidence.contentType)) return 'Image';
+  if (isImage(evidence.contentType)) return translate('evidence.kind.image');
   if (isPdf(evidence.contentType)) return 'PDF';
   const ext = evidence.filename.split('.').pop();
-  return ext && ext !== evidence.filename ? ext.toUpperCase() : 'File';
+  return ext && ext !== evidence.filename ? ext.toUpperCase() : translate('evidence.kind.file');
 }
 
 /** An evidence item inside a thread entry: thumbnail for images, else a file card. */
 export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
   const evidence = useEvidence((s) => s.byId[evidenceId]);
   const openPreview = usePreview((s) => s.open);
+  const { t } = useTranslation();
   const download = evidenceApi.contentUrl(evidenceId);
   if (!evidence) {
     return (
@@ -40,7 +43,7 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
         <span className="attachment-icon">
           <Icon name="paperclip" size={18} />
         </span>
-        <span className="attachment-name">Attachment</span>
+        <span className="attachment-name">{t('evidence.attachment')}</span>
       </a>
     );
   }
@@ -50,7 +53,7 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
         <button
           type="button"
           className="attachment-thumb-button"
-          aria-label={`Preview ${evidence.filename}`}
+          aria-label={t('evidence.previewName', { name: evidence.filename })}
           data-testid="attachment-preview"
           onClick={() => openPreview(evidence)}
         >
@@ -87,7 +90,7 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
                 data-testid="attachment-preview"
                 onClick={() => openPreview(evidence)}
               >
-                Preview
+                {t('evidence.preview')}
               </button>
             </>
           )}
@@ -98,22 +101,45 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
 }
 
 /** The offer a `proposal` entry refers to, with its live status and, for the party it waits on, the answer. */
-export function ProposalReference({ proposalId }: { proposalId: string }) {
+export function ProposalReference({
+  proposalId,
+  storedText,
+}: {
+  proposalId: string;
+  /** The entry's stored (English) text: shown only while the proposal itself is unknown. */
+  storedText: string;
+}) {
   const proposal = useProposals((s) => s.items.find((p) => p.id === proposalId));
   const dispute = useRoom((s) => s.dispute);
   const number = useProposalNumber(proposalId);
   const canDecide = useCanDecide(proposal, dispute);
-  if (!proposal || !dispute) return null;
+  const { t } = useTranslation();
+  if (!proposal || !dispute) {
+    return storedText ? (
+      <div className="message-body" dir="auto">
+        {storedText}
+      </div>
+    ) : null;
+  }
   return (
     <div className="proposal-ref" data-testid="proposal-ref" data-status={proposal.status}>
       <div className="proposal-ref-terms">
         <span>
           {number !== null && <strong>#{number} </strong>}
-          Client {formatMoney(proposal.clientCents, dispute.currency)} · Freelancer{' '}
-          {formatMoney(proposal.freelancerCents, dispute.currency)}
+          {t('offers.terms', {
+            client: formatMoney(proposal.clientCents, dispute.currency),
+            freelancer: formatMoney(proposal.freelancerCents, dispute.currency),
+          })}
         </span>
-        <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
+        <span className={`badge proposal-${proposal.status}`}>
+          {t(`offers.status.${proposal.status}`)}
+        </span>
       </div>
+      {proposal.note && (
+        <p className="proposal-note" dir="auto">
+          {proposal.note}
+        </p>
+      )}
       {canDecide && <ProposalDecision proposal={proposal} dispute={dispute} />}
     </div>
   );

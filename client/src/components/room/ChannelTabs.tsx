@@ -1,5 +1,7 @@
 import type { Channel } from '@dispute-room/shared';
 import { useEffect, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { currentLocale } from '../../i18n';
 import type { ChannelTab } from '../../lib/channels';
 import { Icon } from '../Icon';
 
@@ -18,6 +20,7 @@ export function ChannelTabs({
   unread: Partial<Record<Channel, number>>;
   onSelect: (channel: Channel) => void;
 }) {
+  const { t } = useTranslation();
   // On a narrow screen the tabs scroll sideways: the open one is always in view.
   useEffect(() => {
     document.getElementById(tabId(active))?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -26,8 +29,11 @@ export function ChannelTabs({
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const index = tabs.findIndex((t) => t.channel === active);
     let next = -1;
-    if (event.key === 'ArrowRight') next = (index + 1) % tabs.length;
-    else if (event.key === 'ArrowLeft') next = (index - 1 + tabs.length) % tabs.length;
+    // Right-to-left, the tabs run the other way: the arrow keys follow what is on screen.
+    const forward = currentLocale() === 'ar' ? 'ArrowLeft' : 'ArrowRight';
+    const back = forward === 'ArrowLeft' ? 'ArrowRight' : 'ArrowLeft';
+    if (event.key === forward) next = (index + 1) % tabs.length;
+    else if (event.key === back) next = (index - 1 + tabs.length) % tabs.length;
     else if (event.key === 'Home') next = 0;
     else if (event.key === 'End') next = tabs.length - 1;
     const target = tabs[next];
@@ -38,7 +44,12 @@ export function ChannelTabs({
   };
 
   return (
-    <div className="channel-tabs" role="tablist" aria-label="Channels" onKeyDown={onKeyDown}>
+    <div
+      className="channel-tabs"
+      role="tablist"
+      aria-label={t('channel.tabs')}
+      onKeyDown={onKeyDown}
+    >
       {tabs.map((tab) => {
         const selected = tab.channel === active;
         const count = unread[tab.channel] ?? 0;
@@ -57,13 +68,13 @@ export function ChannelTabs({
           >
             {tab.label}
             {!tab.writable && (
-              <span className="tab-readonly" title="Read-only">
+              <span className="tab-readonly" title={t('channel.readOnly')}>
                 <Icon name="eye" size={13} />
-                <span className="sr-only"> (read-only)</span>
+                <span className="sr-only"> {t('channel.readOnlyNote')}</span>
               </span>
             )}
             {!selected && count > 0 && (
-              <span className="unread-count" aria-label={`${count} unread`}>
+              <span className="unread-count" aria-label={t('common.unread', { count })}>
                 {count}
               </span>
             )}

@@ -1,4 +1,5 @@
 import type { Dispute } from '@dispute-room/shared';
+import { Trans } from 'react-i18next';
 import { FeedbackPrompt } from './FeedbackPrompt';
 
 /**
@@ -22,9 +23,7 @@ export function ClosedActions({
     <div className="action-bar" data-testid="action-bar">
       {arbitration && (
         <p className="action-notice next-step" data-testid="arbitration-next">
-          <strong>What happens next:</strong> an arbitrator reviews the full record of this dispute:
-          the conversation, the evidence and the offers, as they stand now. The escrow stays held
-          until the arbitrator decides.
+          <Trans i18nKey="room.arbitrationNext" components={{ strong: <strong /> }} />
         </p>
       )}
       {rate && <FeedbackPrompt disputeId={dispute.id} userId={userId} />}

@@ -1,5 +1,7 @@
 import { MAX_BODY_CHARS, type Channel } from '@dispute-room/shared';
 import { useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formattingLocale } from '../../i18n';
 import { notifyTyping, sendMessage } from '../../realtime/roomSync';
 import { audienceKind, type Audience } from '../../lib/audience';
 import type { ChannelTab } from '../../lib/channels';
@@ -10,11 +12,11 @@ import { MacroPicker } from './MacroPicker';
 
 const MAX_HEIGHT_PX = 220;
 
-const switchLabels: Record<Channel, string> = {
-  joint: 'Reply',
-  'caucus:client': 'Private · Client',
-  'caucus:freelancer': 'Private · Freelancer',
-  internal: 'Internal',
+const switchKeys: Record<Channel, string> = {
+  joint: 'composer.switch.joint',
+  'caucus:client': 'composer.switch.caucusClient',
+  'caucus:freelancer': 'composer.switch.caucusFreelancer',
+  internal: 'composer.switch.internal',
 };
 
 /**
@@ -47,6 +49,8 @@ export function Composer({
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
+  const { t } = useTranslation();
+  const count = (n: number) => n.toLocaleString(formattingLocale());
 
   const body = text.trim();
   const tooLong = body.length > MAX_BODY_CHARS;
@@ -91,21 +95,21 @@ export function Composer({
       data-audience={audience.kind}
     >
       {switchTabs.length > 1 && (
-        <div className="audience-switch" role="radiogroup" aria-label="Post to">
-          {switchTabs.map((t) => (
+        <div className="audience-switch" role="radiogroup" aria-label={t('composer.postTo')}>
+          {switchTabs.map((tab) => (
             <label
-              key={t.channel}
-              className={`audience-option audience-${audienceKind(t.channel)}`}
-              data-testid={`composer-switch-${t.channel}`}
+              key={tab.channel}
+              className={`audience-option audience-${audienceKind(tab.channel)}`}
+              data-testid={`composer-switch-${tab.channel}`}
             >
               <input
                 type="radio"
                 name={`${id}-channel`}
-                value={t.channel}
-                checked={t.channel === channel}
-                onChange={() => onSwitch(t.channel)}
+                value={tab.channel}
+                checked={tab.channel === channel}
+                onChange={() => onSwitch(tab.channel)}
               />
-              {switchLabels[t.channel]}
+              {t(switchKeys[tab.channel])}
             </label>
           ))}
         </div>
@@ -118,14 +122,14 @@ export function Composer({
         {audience.readers}
       </p>
       <label htmlFor={id} className="sr-only">
-        Message
+        {t('composer.label')}
       </label>
       <textarea
         id={id}
         ref={textarea}
         rows={1}
         value={text}
-        placeholder={`Message ${channelLabel}…`}
+        placeholder={t('composer.placeholder', { channel: channelLabel })}
         aria-describedby={`${id}-audience ${id}-hint`}
         aria-invalid={tooLong}
         data-testid="composer"
@@ -154,16 +158,16 @@ export function Composer({
             onClick={() => fileInput.current?.click()}
             data-testid="attach-button"
           >
-            <Icon name="paperclip" /> Attach
+            <Icon name="paperclip" /> {t('composer.attach')}
           </button>
           {withMacros && <MacroPicker disputeId={disputeId} onInsert={insert} />}
         </div>
         <span id={`${id}-hint`} className={`composer-hint${tooLong ? ' error' : ''}`}>
           {tooLong
-            ? `${body.length.toLocaleString()} / ${MAX_BODY_CHARS.toLocaleString()} characters: too long`
+            ? t('composer.tooLong', { count: count(body.length), max: count(MAX_BODY_CHARS) })
             : body.length > MAX_BODY_CHARS * 0.9
-              ? `${body.length.toLocaleString()} / ${MAX_BODY_CHARS.toLocaleString()}`
-              : 'Enter to send · Shift+Enter for a new line'}
+              ? `${count(body.length)} / ${count(MAX_BODY_CHARS)}`
+              : t('composer.hint')}
         </span>
         <button
           type="submit"

@@ -1,5 +1,6 @@
 import type { Dispute } from '@dispute-room/shared';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { reasonLabels } from '../../lib/disputes';
 import { formatMoney } from '../../lib/money';
 import { dateTimeLabel } from '../../lib/time';
@@ -11,34 +12,35 @@ import { useNameOf } from './useNames';
 export function DetailsPanel({ dispute }: { dispute: Dispute }) {
   const zone = useSession(selectZone);
   const nameOf = useNameOf();
+  const { t } = useTranslation();
   const claimantSeat = dispute.claimantId === dispute.clientId ? 'client' : 'freelancer';
   const respondentSeat = claimantSeat === 'client' ? 'freelancer' : 'client';
   const rows: [string, ReactNode][] = [
-    ['Reason', reasonLabels[dispute.reason]],
+    [t('details.reason'), reasonLabels[dispute.reason]],
     [
-      'Claimant',
+      t('details.claimant'),
       <>
-        <bdi>{nameOf(dispute.claimantId, claimantSeat)}</bdi> ({claimantSeat})
+        <bdi>{nameOf(dispute.claimantId, claimantSeat)}</bdi> ({t(`role.${claimantSeat}`)})
       </>,
     ],
     [
-      'Respondent',
+      t('details.respondent'),
       <>
-        <bdi>{nameOf(dispute.respondentId, respondentSeat)}</bdi> ({respondentSeat})
+        <bdi>{nameOf(dispute.respondentId, respondentSeat)}</bdi> ({t(`role.${respondentSeat}`)})
       </>,
     ],
-    ['Claim', formatMoney(dispute.claimCents, dispute.currency)],
-    ['Escrow', formatMoney(dispute.escrowCents, dispute.currency)],
-    ['Filed', dateTimeLabel(dispute.createdAt, zone)],
-    ['Response due', dateTimeLabel(dispute.respondBy, zone)],
+    [t('details.claim'), formatMoney(dispute.claimCents, dispute.currency)],
+    [t('details.escrow'), formatMoney(dispute.escrowCents, dispute.currency)],
+    [t('details.filed'), dateTimeLabel(dispute.createdAt, zone)],
+    [t('details.responseDue'), dateTimeLabel(dispute.respondBy, zone)],
   ];
   if (dispute.mediationEndsBy) {
-    rows.push(['Mediation ends', dateTimeLabel(dispute.mediationEndsBy, zone)]);
+    rows.push([t('details.mediationEnds'), dateTimeLabel(dispute.mediationEndsBy, zone)]);
   }
-  if (dispute.closedAt) rows.push(['Closed', dateTimeLabel(dispute.closedAt, zone)]);
+  if (dispute.closedAt) rows.push([t('details.closed'), dateTimeLabel(dispute.closedAt, zone)]);
   return (
     <div className="details-panel">
-      <h2 className="panel-subtitle">Description</h2>
+      <h2 className="panel-subtitle">{t('details.description')}</h2>
       <p className="description" dir="auto">
         <LinkifiedText text={dispute.description} />
       </p>
@@ -50,7 +52,7 @@ export function DetailsPanel({ dispute }: { dispute: Dispute }) {
           </div>
         ))}
       </dl>
-      <p className="muted small">Times are shown in {zone}.</p>
+      <p className="muted small">{t('details.zone', { zone })}</p>
     </div>
   );
 }

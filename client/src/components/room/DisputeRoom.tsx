@@ -1,5 +1,6 @@
 import { isTerminal, relationTo, type Channel, type Dispute } from '@dispute-room/shared';
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { disputesApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/http';
 import { audienceOf } from '../../lib/audience';
@@ -10,6 +11,7 @@ import { closeRoom, join, onDisputeUpdated, openRoom } from '../../realtime/room
 import { useDisputes } from '../../stores/disputes';
 import { useProposals } from '../../stores/proposals';
 import { useRoom } from '../../stores/room';
+import { navigate, useRouter } from '../../stores/router';
 import { selectUser, useSession } from '../../stores/session';
 import { useUploads } from '../../stores/uploads';
 import { Link } from '../Link';
@@ -32,11 +34,31 @@ type SideTab = 'details' | 'offers' | 'evidence';
 
 function useTabs(dispute: Dispute) {
   const user = useSession(selectUser);
+  // Tab labels are words of the interface's language: a switch makes new ones.
+  const { i18n } = useTranslation();
   const { clientId, freelancerId, mediatorId } = dispute;
   return useMemo(
     () => (user ? channelTabs(user, { clientId, freelancerId, mediatorId }) : []),
-    [user, clientId, freelancerId, mediatorId],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the language is a dependency
+    [user, clientId, freelancerId, mediatorId, i18n.language],
   );
+}
+
+/**
+ * A link into a channel (`?channel=internal`, as notifications and mails carry) opens that
+ * tab when the viewer may read it; the query is then dropped, so following the same link
+ * again later opens it again.
+ */
+function useChannelFromLink(dispute: Dispute, tabs: { channel: Channel }[]) {
+  const search = useRouter((s) => s.search);
+  const setActiveChannel = useRoom((s) => s.setActiveChannel);
+  useEffect(() => {
+    const wanted = new URLSearchParams(search).get('channel');
+    if (!wanted || tabs.length === 0) return;
+    const tab = tabs.find((t) => t.channel === wanted);
+    if (tab) setActiveChannel(tab.channel);
+    navigate(paths.dispute(dispute.id), { replace: true });
+  }, [search, tabs, dispute.id, setActiveChannel]);
 }
 
 /** The thread column: channel tabs, messages, typing, uploads and the composer. */
@@ -48,9 +70,11 @@ function Conversation({ dispute }: { dispute: Dispute }) {
   const stage = useUploads((s) => s.stage);
   const staged = useUploads((s) => (s.staged?.disputeId === dispute.id ? s.staged : null));
   const nameOf = useNameOf();
+  const { t } = useTranslation();
+  useChannelFromLink(dispute, tabs);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
-  const tab = tabs.find((t) => t.channel === activeChannel) ?? tabs[0];
+  const tab = tabs.find((candidate) => candidate.channel === activeChannel) ?? tabs[0];
   if (!tab || !user) return null;
 
   const closed = isTerminal(dispute.state);
@@ -60,7 +84,9 @@ function Conversation({ dispute }: { dispute: Dispute }) {
   const audienceFor = (channel: Channel) =>
     audienceOf(channel, relation, dispute, (id, role) => nameOf(id, role));
   const audience = audienceFor(tab.channel);
-  const stagedTab = staged ? tabs.find((t) => t.channel === staged.channel) : undefined;
+  const stagedTab = staged
+    ? tabs.find((candidate) => candidate.channel === staged.channel)
+    : undefined;
 
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
   const dropHandlers = canPost
@@ -112,21 +138,19 @@ function Conversation({ dispute }: { dispute: Dispute }) {
             channel={tab.channel}
             channelLabel={tab.label}
             audience={audience}
-            switchTabs={isMediator ? tabs.filter((t) => t.writable) : []}
+            switchTabs={isMediator ? tabs.filter((candidate) => candidate.writable) : []}
             onSwitch={setActiveChannel}
             withMacros={isMediator}
           />
         ) : (
           <p className="read-only-note" data-testid="read-only-note">
-            {closed
-              ? 'This dispute is closed. The conversation is kept as a record.'
-              : 'You can read this channel but not write in it.'}
+            {closed ? t('room.closedNote') : t('room.readOnlyNote')}
           </p>
         )}
       </div>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          Drop files to add them to {tab.label}
+          {t('room.drop', { channel: tab.label })}
         </div>
       )}
       {staged && stagedTab && (
@@ -158,45 +182,52 @@ function SidePanel({
   const activeChannel = useRoom((s) => s.activeChannel);
   const pendingOffers = useProposals((s) => s.items.filter((p) => p.status === 'pending').length);
   const selectedTab = useRef<HTMLButtonElement>(null);
+  const { t } = useTranslation();
   useEffect(() => {
     if (open) selectedTab.current?.focus();
     // Only when the drawer opens, not on every tab change.
   }, [open]);
   const sideTabs: { id: SideTab; label: string }[] = [
-    { id: 'details', label: 'Details' },
-    { id: 'offers', label: pendingOffers > 0 ? `Offers (${pendingOffers})` : 'Offers' },
-    { id: 'evidence', label: 'Evidence' },
+    { id: 'details', label: t('room.side.details') },
+    {
+      id: 'offers',
+      label:
+        pendingOffers > 0
+          ? t('room.side.offersCount', { count: pendingOffers })
+          : t('room.side.offers'),
+    },
+    { id: 'evidence', label: t('room.side.evidence') },
   ];
   return (
     <aside
       id="room-side"
       className={`room-side${open ? ' open' : ''}`}
-      aria-label="Dispute details"
+      aria-label={t('room.side.label')}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && open) onClose();
       }}
     >
       <div className="side-tabs">
-        <div className="side-tablist" role="tablist" aria-label="Dispute panels">
-          {sideTabs.map((t) => (
+        <div className="side-tablist" role="tablist" aria-label={t('room.side.tabs')}>
+          {sideTabs.map((side) => (
             <button
-              key={t.id}
-              ref={t.id === tab ? selectedTab : undefined}
+              key={side.id}
+              ref={side.id === tab ? selectedTab : undefined}
               type="button"
               role="tab"
-              id={`side-tab-${t.id}`}
+              id={`side-tab-${side.id}`}
               aria-controls="side-panel"
-              aria-selected={tab === t.id}
+              aria-selected={tab === side.id}
               className="side-tab"
-              data-testid={`side-tab-${t.id}`}
-              onClick={() => onTab(t.id)}
+              data-testid={`side-tab-${side.id}`}
+              onClick={() => onTab(side.id)}
             >
-              {t.label}
+              {side.label}
             </button>
           ))}
         </div>
         <button type="button" className="btn btn-ghost btn-small side-close" onClick={onClose}>
-          Close
+          {t('common.close')}
         </button>
       </div>
       <div
@@ -226,6 +257,7 @@ function RoomSummary({ dispute }: { dispute: Dispute }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const claimable = user?.role === 'mediator' && isInQueue(dispute);
+  const { t } = useTranslation();
 
   const claim = async () => {
     setBusy(true);
@@ -246,11 +278,7 @@ function RoomSummary({ dispute }: { dispute: Dispute }) {
       <div className="summary-body">
         <div className="card">
           <DetailsPanel dispute={dispute} />
-          <p className="muted">
-            {claimable
-              ? 'Claim this dispute to join the conversation with both parties.'
-              : 'You cannot read the conversation of this dispute.'}
-          </p>
+          <p className="muted">{claimable ? t('room.claimHint') : t('room.cannotRead')}</p>
           {error && (
             <p className="form-error" role="alert">
               {error}
@@ -264,7 +292,7 @@ function RoomSummary({ dispute }: { dispute: Dispute }) {
               data-testid="room-claim"
               onClick={() => void claim()}
             >
-              {busy ? 'Claiming…' : 'Claim dispute'}
+              {busy ? t('queue.claiming') : t('room.claim')}
             </button>
           )}
         </div>
@@ -280,6 +308,7 @@ export function DisputeRoom({ disputeId }: { disputeId: string }) {
   const dispute = useRoom((s) => (s.disputeId === disputeId ? s.dispute : null));
   const [sideOpen, setSideOpen] = useState(false);
   const [sideTab, setSideTab] = useState<SideTab>('details');
+  const { t } = useTranslation();
 
   useEffect(() => {
     void openRoom(disputeId);
@@ -289,26 +318,26 @@ export function DisputeRoom({ disputeId }: { disputeId: string }) {
   useEffect(() => {
     if (dispute) {
       const unread = totalUnread(dispute);
-      document.title = `${unread > 0 ? `(${unread}) ` : ''}${dispute.number} · The dispute room`;
+      document.title = `${unread > 0 ? `(${unread}) ` : ''}${dispute.number} · ${t('app.name')}`;
     }
     return () => {
-      document.title = 'The dispute room';
+      document.title = t('app.name');
     };
-  }, [dispute]);
+  }, [dispute, t]);
 
   if (!dispute) {
     if (status === 'error') {
       return (
         <div className="empty-state" role="alert">
-          <h2>Could not open this dispute</h2>
+          <h2>{t('room.couldNotOpen')}</h2>
           <p className="muted">{error}</p>
-          <Link to={paths.inbox}>Back to your disputes</Link>
+          <Link to={paths.inbox}>{t('common.backToDisputes')}</Link>
         </div>
       );
     }
     return (
       <div className="empty-state" role="status">
-        <span className="spinner" aria-hidden="true" /> Opening dispute…
+        <span className="spinner" aria-hidden="true" /> {t('room.opening')}
       </div>
     );
   }
@@ -329,7 +358,7 @@ export function DisputeRoom({ disputeId }: { disputeId: string }) {
       />
       {status === 'error' && (
         <div className="room-error" role="alert">
-          Live updates stopped: {error}{' '}
+          {t('room.liveStopped', { error })}{' '}
           <button
             type="button"
             className="link-button"
@@ -338,7 +367,7 @@ export function DisputeRoom({ disputeId }: { disputeId: string }) {
               join();
             }}
           >
-            Try again
+            {t('room.tryAgain')}
           </button>
         </div>
       )}

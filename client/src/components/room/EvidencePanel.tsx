@@ -1,5 +1,6 @@
 import type { Channel } from '@dispute-room/shared';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { usePreview } from '../../stores/preview';
 import { evidenceApi } from '../../api/endpoints';
 import type { ChannelTab } from '../../lib/channels';
@@ -32,12 +33,13 @@ export function EvidencePanel({
   const openPreview = usePreview((s) => s.open);
   const fileInput = useRef<HTMLInputElement>(null);
   const filterId = useId();
+  const { t } = useTranslation();
 
   useEffect(() => {
     void useEvidence.getState().load(disputeId, filter === 'all' ? undefined : filter);
   }, [disputeId, filter]);
 
-  const readable = useMemo(() => new Set(tabs.map((t) => t.channel)), [tabs]);
+  const readable = useMemo(() => new Set(tabs.map((tab) => tab.channel)), [tabs]);
   const items = useMemo(
     () =>
       Object.values(byId)
@@ -46,24 +48,25 @@ export function EvidencePanel({
     [byId, filter, readable],
   );
   const uploadChannel = filter === 'all' ? activeChannel : filter;
-  const uploadTab = tabs.find((t) => t.channel === uploadChannel);
-  const labelOf = (channel: Channel) => tabs.find((t) => t.channel === channel)?.label ?? channel;
+  const uploadTab = tabs.find((tab) => tab.channel === uploadChannel);
+  const labelOf = (channel: Channel) =>
+    tabs.find((tab) => tab.channel === channel)?.label ?? channel;
 
   return (
     <div className="evidence-panel" data-testid="evidence-panel">
       <div className="field inline">
         <label htmlFor={filterId} className="field-label">
-          Channel
+          {t('evidence.channel')}
         </label>
         <select
           id={filterId}
           value={filter}
           onChange={(e) => setFilter(e.target.value as Channel | 'all')}
         >
-          <option value="all">All channels</option>
-          {tabs.map((t) => (
-            <option key={t.channel} value={t.channel}>
-              {t.label}
+          <option value="all">{t('evidence.allChannels')}</option>
+          {tabs.map((tab) => (
+            <option key={tab.channel} value={tab.channel}>
+              {tab.label}
             </option>
           ))}
         </select>
@@ -87,9 +90,9 @@ export function EvidencePanel({
             className="btn btn-ghost btn-small"
             onClick={() => fileInput.current?.click()}
           >
-            Add evidence to <bdi>{uploadTab.label}</bdi>…
+            {t('evidence.addTo')} <bdi>{uploadTab.label}</bdi>…
           </button>
-          <p className="field-hint">Images, PDF, text, CSV, ZIP and Office files.</p>
+          <p className="field-hint">{t('evidence.types')}</p>
         </div>
       )}
 
@@ -98,7 +101,7 @@ export function EvidencePanel({
           {error}
         </p>
       )}
-      {items.length === 0 && status !== 'loading' && <p className="muted">No evidence yet.</p>}
+      {items.length === 0 && status !== 'loading' && <p className="muted">{t('evidence.none')}</p>}
       <ul className="evidence-list">
         {items.map((e) => (
           <li
@@ -116,7 +119,7 @@ export function EvidencePanel({
                 <img
                   className="evidence-thumb"
                   src={evidenceApi.contentUrl(e.id, true)}
-                  alt={`Preview of ${e.filename}`}
+                  alt={t('evidence.previewOf', { name: e.filename })}
                   loading="lazy"
                 />
               </button>
@@ -153,7 +156,7 @@ export function EvidencePanel({
                   data-testid="evidence-preview"
                   onClick={() => openPreview(e)}
                 >
-                  Preview
+                  {t('evidence.preview')}
                 </button>
               )}
             </div>

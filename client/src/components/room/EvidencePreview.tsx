@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { evidenceApi } from '../../api/endpoints';
 import { useModal } from '../../lib/useModal';
 import { usePreview } from '../../stores/preview';
@@ -15,12 +16,13 @@ function PreviewDialog({ onClose }: { onClose: () => void }) {
   const evidence = usePreview((s) => s.evidence)!;
   const dialog = useRef<HTMLDialogElement>(null);
   useModal(dialog);
+  const { t } = useTranslation();
   const src = evidenceApi.contentUrl(evidence.id, true);
   return (
     <dialog
       ref={dialog}
       className="preview-dialog"
-      aria-label={`Preview of ${evidence.filename}`}
+      aria-label={t('evidence.previewOf', { name: evidence.filename })}
       data-testid="evidence-preview-dialog"
       onClose={onClose}
       onClick={(e) => {
@@ -36,10 +38,10 @@ function PreviewDialog({ onClose }: { onClose: () => void }) {
           href={evidenceApi.contentUrl(evidence.id)}
           download={evidence.filename}
         >
-          Download
+          {t('evidence.download')}
         </a>
         <button type="button" className="btn btn-ghost btn-small" onClick={onClose} data-autofocus>
-          Close
+          {t('common.close')}
         </button>
       </div>
       <div className="preview-body">
@@ -48,8 +50,10 @@ function PreviewDialog({ onClose }: { onClose: () => void }) {
         ) : (
           <object data={src} type="application/pdf" aria-label={evidence.filename}>
             <p>
-              Your browser cannot show this PDF here.{' '}
-              <a href={evidenceApi.contentUrl(evidence.id)}>Download it</a>.
+              <Trans
+                i18nKey="evidence.noPdf"
+                components={{ a: <a href={evidenceApi.contentUrl(evidence.id)} /> }}
+              />
             </p>
           </object>
         )}

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { disputesApi } from '../../api/endpoints';
 import { ApiRequestError, errorMessage } from '../../api/http';
 
@@ -20,7 +21,7 @@ function rememberRated(userId: string, disputeId: string): void {
   }
 }
 
-const labels = ['Very poor', 'Poor', 'Okay', 'Good', 'Excellent'];
+const ratingKeys = ['veryPoor', 'poor', 'okay', 'good', 'excellent'];
 
 /** CSAT after a dispute ends: 1 to 5 and a comment, once (the server answers 409 after). */
 export function FeedbackPrompt({ disputeId, userId }: { disputeId: string; userId: string }) {
@@ -31,11 +32,13 @@ export function FeedbackPrompt({ disputeId, userId }: { disputeId: string; userI
   const [error, setError] = useState<string | null>(null);
   const name = useId();
   const commentId = useId();
+  const { t } = useTranslation();
+  const labels = ratingKeys.map((key) => t(`feedback.rating.${key}`));
 
   if (done) {
     return (
       <p className="feedback-thanks" data-testid="feedback-thanks" role="status">
-        Thanks for your feedback.
+        {t('feedback.thanks')}
       </p>
     );
   }
@@ -67,7 +70,7 @@ export function FeedbackPrompt({ disputeId, userId }: { disputeId: string; userI
   return (
     <form className="feedback-prompt" onSubmit={submit} data-testid="feedback-form">
       <fieldset>
-        <legend>How well was this dispute handled?</legend>
+        <legend>{t('feedback.question')}</legend>
         <div className="stars">
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} className={`star${n <= rating ? ' on' : ''}`} title={labels[n - 1]}>
@@ -89,17 +92,17 @@ export function FeedbackPrompt({ disputeId, userId }: { disputeId: string; userI
         </div>
       </fieldset>
       <label htmlFor={commentId} className="sr-only">
-        Comment (optional)
+        {t('feedback.comment')}
       </label>
       <input
         id={commentId}
-        placeholder="Anything to add? (optional)"
+        placeholder={t('feedback.placeholder')}
         maxLength={2000}
         value={comment}
         onChange={(e) => setComment(e.target.value)}
       />
       <button type="submit" className="btn btn-primary btn-small" disabled={rating < 1 || busy}>
-        {busy ? 'Submitting…' : 'Submit rating'}
+        {busy ? t('offers.submitting') : t('feedback.submit')}
       </button>
       {error && (
         <p className="form-error" role="alert">

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { macrosApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/http';
 import { useMacros } from '../../stores/macros';
@@ -21,6 +22,7 @@ export function MacroPicker({
   const root = useRef<HTMLDivElement>(null);
   const searchId = useId();
   const listId = useId();
+  const { t } = useTranslation();
 
   useEffect(() => {
     if (!open) return;
@@ -71,29 +73,31 @@ export function MacroPicker({
         data-testid="macros-button"
         onClick={() => setOpen((v) => !v)}
       >
-        Macros
+        {t('macros.button')}
       </button>
       {open && (
         <div className="macro-popover" id={listId}>
           <label htmlFor={searchId} className="sr-only">
-            Search macros
+            {t('macros.search')}
           </label>
           <input
             id={searchId}
             type="search"
-            placeholder="Search macros"
+            placeholder={t('macros.search')}
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             autoFocus
           />
-          {status === 'loading' && <p className="muted small">Loading…</p>}
+          {status === 'loading' && <p className="muted small">{t('app.loading')}</p>}
           {status === 'error' && <p className="form-error small">{loadError}</p>}
           {error && (
             <p className="form-error small" role="alert">
               {error}
             </p>
           )}
-          {status === 'ready' && shown.length === 0 && <p className="muted small">No macros.</p>}
+          {status === 'ready' && shown.length === 0 && (
+            <p className="muted small">{t('macros.none')}</p>
+          )}
           <ul className="macro-list">
             {shown.map((m) => (
               <li key={m.id}>

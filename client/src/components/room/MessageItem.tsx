@@ -1,5 +1,6 @@
 import type { Message } from '@dispute-room/shared';
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { roleLabel } from '../../lib/people';
 import { describeSystemMessage } from '../../lib/systemEvents';
 import { dateTimeLabel, timeLabel } from '../../lib/time';
@@ -44,6 +45,7 @@ export const MessageItem = memo(function MessageItem({
     'data-kind': message.kind,
     'data-message-id': message.id,
   };
+  const { t } = useTranslation();
   // A string, so the selector result compares by value.
   const attachedNames = useEvidence((s) =>
     message.evidenceIds.map((id) => s.byId[id]?.filename ?? '').join('\n'),
@@ -60,7 +62,11 @@ export const MessageItem = memo(function MessageItem({
   }
   const author = nameOf(message.authorId, message.authorRole);
   const role = message.authorRole ?? 'unknown';
-  const body = evidenceCaption(message, attachedNames);
+  // A proposal's terms are shown from the proposal itself, in the reader's language.
+  const body =
+    message.kind === 'proposal' && message.proposalId
+      ? ''
+      : evidenceCaption(message, attachedNames);
   return (
     <li
       className={`message kind-${message.kind}${grouped ? ' grouped' : ''}${mine ? ' mine' : ''}`}
@@ -98,14 +104,22 @@ export const MessageItem = memo(function MessageItem({
           <div className="message-body" dir="auto">
             <LinkifiedText text={body} />
             {message.editedAt && (
-              <span className="edited" title={`Edited ${dateTimeLabel(message.editedAt, zone)}`}>
+              <span
+                className="edited"
+                title={t('message.editedAt', { when: dateTimeLabel(message.editedAt, zone) })}
+              >
                 {' '}
-                (edited)
+                {t('message.edited')}
               </span>
             )}
           </div>
         )}
-        {message.proposalId && <ProposalReference proposalId={message.proposalId} />}
+        {message.proposalId && (
+          <ProposalReference
+            proposalId={message.proposalId}
+            storedText={message.kind === 'proposal' ? message.body : ''}
+          />
+        )}
         {message.evidenceIds.length > 0 && (
           <div className="attachments">
             {message.evidenceIds.map((id) => (
@@ -115,7 +129,7 @@ export const MessageItem = memo(function MessageItem({
         )}
         {seenBy && seenBy.length > 0 && (
           <div className="seen-by" data-testid="seen-by">
-            Seen by <Names names={seenBy} />
+            {t('message.seenBy')} <Names names={seenBy} />
           </div>
         )}
       </div>
@@ -133,6 +147,7 @@ export function PendingItem({
   role: string;
 }) {
   const removePending = useRoom((s) => s.removePending);
+  const { t } = useTranslation();
   return (
     <li
       className={`message mine pending ${pending.status}`}
@@ -149,7 +164,7 @@ export function PendingItem({
             <bdi>{author}</bdi>
           </span>
           <span className="pending-status">
-            {pending.status === 'sending' ? 'Sending…' : 'Not sent'}
+            {pending.status === 'sending' ? t('message.sending') : t('message.notSent')}
           </span>
         </div>
         <div className="message-body" dir="auto">
@@ -157,21 +172,21 @@ export function PendingItem({
         </div>
         {pending.status === 'failed' && (
           <div className="pending-actions" role="alert">
-            <span className="form-error">{pending.error ?? 'Could not send.'}</span>
+            <span className="form-error">{pending.error ?? t('message.couldNotSend')}</span>
             <button
               type="button"
               className="link-button"
               data-testid="retry-send"
               onClick={() => retryMessage(pending.clientMsgId)}
             >
-              Retry
+              {t('common.retry')}
             </button>
             <button
               type="button"
               className="link-button muted"
               onClick={() => removePending(pending.clientMsgId)}
             >
-              Discard
+              {t('message.discard')}
             </button>
           </div>
         )}

@@ -1,5 +1,6 @@
 import { relationTo, type Dispute, type Proposal } from '@dispute-room/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/http';
 import { formatMoney } from '../../lib/money';
 import { useDisputes } from '../../stores/disputes';
@@ -38,6 +39,7 @@ export function ProposalDecision({ proposal, dispute }: { proposal: Proposal; di
   const decide = useProposals((s) => s.decide);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   const apply = (updated: Dispute) => {
     useDisputes.getState().upsert(updated);
     useRoom.getState().setDispute(updated);
@@ -62,13 +64,11 @@ export function ProposalDecision({ proposal, dispute }: { proposal: Proposal; di
     <div className="proposal-decision">
       <div className="button-row">
         <ConfirmAction
-          label="Accept"
-          question={`Accept this split? The client receives ${client} and the freelancer ${freelancer}. ${
-            othersAccepted
-              ? 'The other party has accepted already: the dispute is resolved and the escrow paid out this way.'
-              : 'Once the other party accepts too, the dispute is resolved and the escrow paid out this way.'
-          }`}
-          confirmLabel={`Accept ${client} / ${freelancer}`}
+          label={t('offers.accept')}
+          question={`${t('offers.acceptQuestion', { client, freelancer })} ${t(
+            othersAccepted ? 'offers.acceptLast' : 'offers.acceptFirst',
+          )}`}
+          confirmLabel={t('offers.acceptConfirm', { client, freelancer })}
           tone="primary"
           small
           testId="proposal-accept"
@@ -81,7 +81,7 @@ export function ProposalDecision({ proposal, dispute }: { proposal: Proposal; di
           data-testid="proposal-reject"
           onClick={() => void reject()}
         >
-          Reject
+          {t('offers.reject')}
         </button>
       </div>
       {error && (

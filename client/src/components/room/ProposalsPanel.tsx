@@ -1,5 +1,6 @@
 import { relationTo, type Dispute, type Proposal } from '@dispute-room/shared';
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/http';
 import { centsToInput, formatMoney, isValidSplit, parseMoney } from '../../lib/money';
 import { roleInDispute } from '../../lib/people';
@@ -42,6 +43,7 @@ function ProposalForm({
   const [sent, setSent] = useState(false);
   const create = useProposals((s) => s.create);
   const ids = { slider: useId(), client: useId(), freelancer: useId(), note: useId() };
+  const { t } = useTranslation();
 
   const setClient = (cents: number) => {
     setClientCents(cents);
@@ -96,12 +98,14 @@ function ProposalForm({
 
   return (
     <form className="proposal-form card-inset stack" onSubmit={submit} data-testid="proposal-form">
-      <h2 className="panel-subtitle">{recommend ? 'Recommend a split' : 'Make an offer'}</h2>
+      <h2 className="panel-subtitle">
+        {recommend ? t('offers.recommendTitle') : t('offers.offerTitle')}
+      </h2>
       <p className="muted small">
-        Split the {formatMoney(escrow, dispute.currency)} in escrow between the two sides.
+        {t('offers.splitHint', { escrow: formatMoney(escrow, dispute.currency) })}
       </p>
       <label htmlFor={ids.slider} className="sr-only">
-        Client share
+        {t('offers.clientShare')}
       </label>
       <input
         id={ids.slider}
@@ -111,10 +115,13 @@ function ProposalForm({
         step={escrow >= 10_000 ? 100 : 1}
         value={clientCents}
         onChange={(e) => setClient(Number(e.target.value))}
-        aria-valuetext={`Client ${formatMoney(clientCents, dispute.currency)}, freelancer ${formatMoney(freelancerCents, dispute.currency)}`}
+        aria-valuetext={t('offers.valueText', {
+          client: formatMoney(clientCents, dispute.currency),
+          freelancer: formatMoney(freelancerCents, dispute.currency),
+        })}
       />
       <div className="split-inputs">
-        <Field id={ids.client} label="Client receives">
+        <Field id={ids.client} label={t('offers.clientReceives')}>
           <input
             id={ids.client}
             inputMode="decimal"
@@ -123,7 +130,7 @@ function ProposalForm({
             data-testid="proposal-client-amount"
           />
         </Field>
-        <Field id={ids.freelancer} label="Freelancer receives">
+        <Field id={ids.freelancer} label={t('offers.freelancerReceives')}>
           <input
             id={ids.freelancer}
             inputMode="decimal"
@@ -135,11 +142,11 @@ function ProposalForm({
       </div>
       {!valid && (
         <p className="field-hint error">
-          The two amounts must add up to {formatMoney(escrow, dispute.currency)}.
+          {t('offers.mustAddUp', { escrow: formatMoney(escrow, dispute.currency) })}
         </p>
       )}
       <label htmlFor={ids.note} className="field-label">
-        Note (optional)
+        {t('common.optionalNote')}
       </label>
       <textarea
         id={ids.note}
@@ -155,7 +162,7 @@ function ProposalForm({
       )}
       {sent && (
         <p className="form-success" role="status">
-          {recommend ? 'Recommendation made.' : 'Offer made.'}
+          {recommend ? t('offers.recommendationMade') : t('offers.offerMade')}
         </p>
       )}
       <div className="button-row">
@@ -165,7 +172,11 @@ function ProposalForm({
           disabled={!valid || busy}
           data-testid="proposal-submit"
         >
-          {busy ? 'Submitting…' : recommend ? 'Recommend this split' : 'Make this offer'}
+          {busy
+            ? t('offers.submitting')
+            : recommend
+              ? t('offers.recommendSubmit')
+              : t('offers.offerSubmit')}
         </button>
       </div>
     </form>
@@ -179,6 +190,7 @@ function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Disp
   const number = useProposalNumber(proposal.id);
   const canDecide = useCanDecide(proposal, dispute);
   const authorSeat = roleInDispute(proposal.authorId, dispute);
+  const { t } = useTranslation();
   const share = dispute.escrowCents > 0 ? (proposal.clientCents / dispute.escrowCents) * 100 : 50;
 
   return (
@@ -190,21 +202,25 @@ function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Disp
     >
       <div className="proposal-head">
         <span className="proposal-author">
-          {authorSeat === 'mediator' ? 'Recommendation' : 'Offer'}
-          {number !== null && ` #${number}`} by <bdi>{nameOf(proposal.authorId)}</bdi>
+          {t(authorSeat === 'mediator' ? 'offers.recommendationBy' : 'offers.offerBy', {
+            number: number !== null ? ` #${number}` : '',
+          })}{' '}
+          <bdi>{nameOf(proposal.authorId)}</bdi>
         </span>
-        <span className={`badge proposal-${proposal.status}`}>{proposal.status}</span>
+        <span className={`badge proposal-${proposal.status}`}>
+          {t(`offers.status.${proposal.status}`)}
+        </span>
       </div>
       <div className="split-bar" aria-hidden="true">
         <span className="split-client" style={{ width: `${share}%` }} />
       </div>
       <dl className="split-amounts">
         <div>
-          <dt>Client</dt>
+          <dt>{t('role.client')}</dt>
           <dd>{formatMoney(proposal.clientCents, dispute.currency)}</dd>
         </div>
         <div>
-          <dt>Freelancer</dt>
+          <dt>{t('role.freelancer')}</dt>
           <dd>{formatMoney(proposal.freelancerCents, dispute.currency)}</dd>
         </div>
       </dl>
@@ -218,8 +234,11 @@ function ProposalCard({ proposal, dispute }: { proposal: Proposal; dispute: Disp
         {proposal.acceptedBy.length > 0 && (
           <span data-testid="proposal-accepted-by">
             {' '}
-            · Accepted by{' '}
-            <Names names={proposal.acceptedBy.map((id) => nameOf(id))} separator=" and " />
+            · {t('offers.acceptedBy')}{' '}
+            <Names
+              names={proposal.acceptedBy.map((id) => nameOf(id))}
+              separator={t('common.listAnd')}
+            />
           </span>
         )}
       </p>
@@ -234,6 +253,7 @@ export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
   const status = useProposals((s) => s.status);
   const error = useProposals((s) => s.error);
   const user = useSession(selectUser);
+  const { t } = useTranslation();
 
   useEffect(() => {
     void useProposals.getState().load(dispute.id);
@@ -255,7 +275,7 @@ export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
       {awaiting && (
         <section aria-labelledby="awaiting-title" data-testid="proposal-awaiting">
           <h2 id="awaiting-title" className="panel-subtitle">
-            Waiting for your answer
+            {t('offers.awaiting')}
           </h2>
           <ul className="proposal-list">
             <ProposalCard proposal={awaiting} dispute={dispute} />
@@ -274,9 +294,9 @@ export function ProposalsPanel({ dispute }: { dispute: Dispute }) {
           {error}
         </p>
       )}
-      {status === 'ready' && items.length === 0 && <p className="muted">No offers yet.</p>}
+      {status === 'ready' && items.length === 0 && <p className="muted">{t('offers.none')}</p>}
       {history.length > 0 && (
-        <ul className="proposal-list" aria-label="Offers made">
+        <ul className="proposal-list" aria-label={t('offers.made')}>
           {history.map((p) => (
             <ProposalCard key={p.id} proposal={p} dispute={dispute} />
           ))}

@@ -1,4 +1,6 @@
 import { howDecided, type Dispute } from '@dispute-room/shared';
+import { useTranslation } from 'react-i18next';
+import { t as translate } from '../../i18n';
 import { describeOutcome } from '../../lib/outcome';
 import { dateTimeLabel } from '../../lib/time';
 import { selectZone, useSession } from '../../stores/session';
@@ -11,12 +13,17 @@ const NAME = '\uE000';
 export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
   const zone = useSession(selectZone);
   const nameOf = useNameOf();
+  const { t } = useTranslation();
   const outcome = dispute.outcome;
   const proposalNumber = useProposalNumber(outcome?.proposalId ?? null);
   if (!outcome) return null;
   const summary = describeOutcome(outcome, dispute.currency);
   // A name inside the sentence stays isolated (<bdi>) like every name shown to others.
-  const [before, after] = howDecided(outcome, { nameOf: () => NAME, proposalNumber }).split(NAME);
+  const [before, after] = howDecided(outcome, {
+    nameOf: () => NAME,
+    proposalNumber,
+    t: translate,
+  }).split(NAME);
   const how =
     after === undefined ? (
       before
@@ -37,7 +44,8 @@ export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
       <p className="resolution-title">{summary.title}</p>
       {summary.split && <p className="resolution-split">{summary.split}</p>}
       <p className="resolution-meta" data-testid="resolution-how">
-        {how} on {dateTimeLabel(outcome.decidedAt, zone)}.
+        {how}
+        {t('room.decidedOn', { when: dateTimeLabel(outcome.decidedAt, zone) })}
       </p>
       {outcome.note && (
         <p className="resolution-note">

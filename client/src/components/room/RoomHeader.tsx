@@ -1,4 +1,5 @@
 import { relationTo, type Dispute } from '@dispute-room/shared';
+import { Trans, useTranslation } from 'react-i18next';
 import { caucusOf } from '../../lib/channels';
 import { describeDeadline } from '../../lib/deadline';
 import { isOpsViewer } from '../../lib/people';
@@ -17,6 +18,7 @@ import { useNameOf } from './useNames';
 function Deadline({ dispute }: { dispute: Dispute }) {
   const now = useClock(selectNow);
   const zone = useSession(selectZone);
+  const { t } = useTranslation();
   const deadline = describeDeadline(dispute, new Date(now), zone);
   const remaining = deadline.at ? Date.parse(deadline.at) - now : 0;
   return (
@@ -27,7 +29,7 @@ function Deadline({ dispute }: { dispute: Dispute }) {
     >
       {deadline.label}
       {deadline.tone !== 'closed' && remaining > 0 && (
-        <span className="countdown" aria-label={`${countdown(remaining)} left`}>
+        <span className="countdown" aria-label={t('room.timeLeft', { time: countdown(remaining) })}>
           {countdown(remaining)}
         </span>
       )}
@@ -40,30 +42,31 @@ function People({ dispute }: { dispute: Dispute }) {
   const setActiveChannel = useRoom((s) => s.setActiveChannel);
   const nameOf = useNameOf();
   const user = useSession(selectUser);
+  const { t } = useTranslation();
   const isMediator = user ? relationTo(user, dispute) === 'assigned_mediator' : false;
   const seats = [
-    { seat: 'client' as const, label: 'Client', userId: dispute.clientId },
-    { seat: 'freelancer' as const, label: 'Freelancer', userId: dispute.freelancerId },
-    { seat: 'mediator' as const, label: 'Mediator', userId: dispute.mediatorId },
+    { seat: 'client' as const, label: t('role.client'), userId: dispute.clientId },
+    { seat: 'freelancer' as const, label: t('role.freelancer'), userId: dispute.freelancerId },
+    { seat: 'mediator' as const, label: t('role.mediator'), userId: dispute.mediatorId },
   ];
   return (
-    <ul className="people" aria-label="People in this dispute">
+    <ul className="people" aria-label={t('room.people')}>
       {seats.map(({ seat, label, userId }) => {
         const online = userId ? (presence[userId] ?? false) : undefined;
-        const name = userId ? nameOf(userId, seat) : 'Not assigned yet';
+        const name = userId ? nameOf(userId, seat) : t('room.notAssigned');
         return (
           <li key={seat} className="person" data-testid={`person-${seat}`}>
             <Avatar name={userId ? name : '?'} role={userId ? seat : null} online={online} />
             <span className="person-text">
               <span className="person-name">
                 <bdi>{name}</bdi>
-                {userId === user?.id && <span className="muted"> (you)</span>}
+                {userId === user?.id && <span className="muted"> {t('room.you')}</span>}
               </span>
               <span className="person-role">
                 {label}
                 {online !== undefined && (
                   <span className="sr-only" data-testid={`presence-${seat}`}>
-                    {online ? ', online' : ', offline'}
+                    {online ? t('room.online') : t('room.offline')}
                   </span>
                 )}
               </span>
@@ -75,7 +78,7 @@ function People({ dispute }: { dispute: Dispute }) {
                 data-testid={`open-caucus-${seat}`}
                 onClick={() => setActiveChannel(caucusOf(seat))}
               >
-                Private chat
+                {t('room.privateChat')}
               </button>
             )}
           </li>
@@ -95,11 +98,12 @@ export function RoomHeader({
   onToggleSide?: () => void;
 }) {
   const user = useSession(selectUser);
+  const { t } = useTranslation();
   return (
     <header className="room-header">
       <div className="room-header-main">
         <Link to={paths.inbox} className="back-link">
-          ← Disputes
+          <span className="flip-rtl">←</span> {t('room.back')}
         </Link>
         <div className="room-title-row">
           <span className="dispute-number" data-testid="dispute-number">
@@ -112,13 +116,19 @@ export function RoomHeader({
           <bdi>{dispute.contractTitle}</bdi>
         </h1>
         <p className="room-facts">
-          Claim <strong>{formatMoney(dispute.claimCents, dispute.currency)}</strong> of{' '}
-          {formatMoney(dispute.escrowCents, dispute.currency)} in escrow
+          <Trans
+            i18nKey="room.claimOfEscrow"
+            values={{
+              claim: formatMoney(dispute.claimCents, dispute.currency),
+              escrow: formatMoney(dispute.escrowCents, dispute.currency),
+            }}
+            components={{ strong: <strong /> }}
+          />
         </p>
         {user && isOpsViewer(user.role) && (
           <p className="room-facts">
             <Link to={paths.opsTranscript(dispute.id)} data-testid="room-transcript-link">
-              Full transcript and QA review
+              {t('room.transcriptLink')}
             </Link>
           </p>
         )}
@@ -132,8 +142,8 @@ export function RoomHeader({
           aria-controls="room-side"
           onClick={onToggleSide}
         >
-          <span className="side-toggle-long">Details, offers &amp; evidence</span>
-          <span className="side-toggle-short">Details</span>
+          <span className="side-toggle-long">{t('room.sideToggle')}</span>
+          <span className="side-toggle-short">{t('room.side.details')}</span>
         </button>
       )}
     </header>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Audience } from '../../lib/audience';
 import { useModal } from '../../lib/useModal';
 import { useUploads, type StagedFiles } from '../../stores/uploads';
@@ -27,13 +28,14 @@ function StagedFile({
 }) {
   const thumb = useThumbnail(file);
   const id = useId();
+  const { t } = useTranslation();
   return (
     <li className="staged-file" data-testid="staged-file">
       {thumb ? (
         <img className="staged-thumb" src={thumb} alt="" />
       ) : (
         <span className="staged-thumb staged-icon" aria-hidden="true">
-          {file.name.split('.').pop()?.toUpperCase().slice(0, 4) ?? 'FILE'}
+          {file.name.split('.').pop()?.toUpperCase().slice(0, 4) ?? t('evidence.kind.file')}
         </span>
       )}
       <div className="staged-text">
@@ -41,7 +43,7 @@ function StagedFile({
           <bdi>{file.name}</bdi> <span className="muted small">{formatBytes(file.size)}</span>
         </span>
         <label htmlFor={id} className="field-label">
-          Description of <bdi>{file.name}</bdi> (optional)
+          {t('evidence.descriptionOf')} <bdi>{file.name}</bdi> {t('evidence.optional')}
         </label>
         <input
           id={id}
@@ -76,6 +78,7 @@ export function StageEvidenceDialog({
   const [descriptions, setDescriptions] = useState<string[]>(() => staged.files.map(() => ''));
   const titleId = useId();
   const count = staged.files.length;
+  const { t } = useTranslation();
 
   const post = (event: FormEvent) => {
     event.preventDefault();
@@ -95,7 +98,7 @@ export function StageEvidenceDialog({
     >
       <form onSubmit={post} className="stack">
         <h2 id={titleId} className="dialog-title">
-          Post {count === 1 ? 'this file' : `these ${count} files`} to {channelLabel}?
+          {t('evidence.stageTitle', { count, channel: channelLabel })}
         </h2>
         <p className={`audience-line audience-${audience.kind}`} data-testid="stage-audience">
           {audience.readers}
@@ -113,15 +116,13 @@ export function StageEvidenceDialog({
             />
           ))}
         </ul>
-        <p className="muted small">
-          Evidence is permanent: once posted it stays in the dispute record and cannot be removed.
-        </p>
+        <p className="muted small">{t('evidence.permanent')}</p>
         <div className="button-row">
           <button type="submit" className="btn btn-primary" data-testid="stage-post">
-            Post to {channelLabel}
+            {t('evidence.postTo', { channel: channelLabel })}
           </button>
           <button type="button" className="btn btn-ghost" onClick={unstage}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

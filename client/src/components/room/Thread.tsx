@@ -1,5 +1,6 @@
 import type { Channel, Message } from '@dispute-room/shared';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { lastOwnMessage, seenBy } from '../../lib/receipts';
 import { visibleMessages } from '../../lib/thread';
 import { dayKey, dayLabel } from '../../lib/time';
@@ -36,6 +37,7 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
   const zone = useSession(selectZone);
   const now = useClock(selectNow);
   const nameOf = useNameOf();
+  const { t } = useTranslation();
 
   const visible = useMemo(() => visibleMessages(messages), [messages]);
   const pending = useMemo(
@@ -148,18 +150,18 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
         role="log"
         aria-live="polite"
         aria-relevant="additions"
-        aria-label={`${label} messages`}
+        aria-label={t('thread.messages', { channel: label })}
         data-testid="thread-log"
       >
         {status === 'joining' && visible.length === 0 && (
-          <p className="thread-note muted">Loading conversation…</p>
+          <p className="thread-note muted">{t('thread.loading')}</p>
         )}
         {status === 'joined' && empty && (
-          <p className="thread-note muted">No messages in {label} yet.</p>
+          <p className="thread-note muted">{t('thread.empty', { channel: label })}</p>
         )}
         <ol
           className="messages"
-          aria-label={`${label} conversation`}
+          aria-label={t('thread.conversation', { channel: label })}
           data-testid="thread"
           data-channel={channel}
         >
@@ -168,7 +170,7 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
             <PendingItem
               key={p.clientMsgId}
               pending={p}
-              author={user?.name ?? 'You'}
+              author={user?.name ?? t('thread.youName')}
               role={user?.role ?? 'unknown'}
             />
           ))}
@@ -176,7 +178,7 @@ export function Thread({ channel, label }: { channel: Channel; label: string }) 
       </div>
       {!atBottom && (
         <button type="button" className="jump-latest" onClick={scrollToBottom}>
-          ↓ Latest messages
+          ↓ {t('thread.latest')}
         </button>
       )}
     </div>

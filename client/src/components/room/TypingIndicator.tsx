@@ -1,5 +1,6 @@
 import type { Channel } from '@dispute-room/shared';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useRoom } from '../../stores/room';
 import { Names } from '../Names';
 import { useNameOf } from './useNames';
@@ -8,18 +9,19 @@ import { useNameOf } from './useNames';
 export function TypingIndicator({ channel }: { channel: Channel }) {
   const typing = useRoom((s) => s.typing);
   const nameOf = useNameOf();
+  const { t } = useTranslation();
   const [, setTick] = useState(0);
 
   // Re-render while notices are live so they disappear when they expire.
   useEffect(() => {
-    if (!Object.values(typing).some((t) => t.until > Date.now())) return;
+    if (!Object.values(typing).some((entry) => entry.until > Date.now())) return;
     const timer = window.setInterval(() => setTick((n) => n + 1), 1_000);
     return () => window.clearInterval(timer);
   }, [typing]);
 
   const now = Date.now();
   const names = Object.entries(typing)
-    .filter(([, t]) => t.channel === channel && t.until > now)
+    .filter(([, entry]) => entry.channel === channel && entry.until > now)
     .map(([userId]) => nameOf(userId));
   const typingNow = names.length > 0;
   return (
@@ -31,7 +33,8 @@ export function TypingIndicator({ channel }: { channel: Channel }) {
             <span />
             <span />
           </span>
-          <Names names={names} last=" and " /> {names.length === 1 ? 'is' : 'are'} typing…
+          <Names names={names} last={t('common.listAnd')} />{' '}
+          {t('typing.verb', { count: names.length })}
         </>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useUploads } from '../../stores/uploads';
 import { formatBytes } from './Attachments';
 
@@ -8,9 +9,10 @@ export function UploadTray({ disputeId }: { disputeId: string }) {
   const cancel = useUploads((s) => s.cancel);
   const dismiss = useUploads((s) => s.dismiss);
   const items = useMemo(() => all.filter((u) => u.disputeId === disputeId), [all, disputeId]);
+  const { t } = useTranslation();
   if (items.length === 0) return null;
   return (
-    <ul className="upload-tray" aria-label="Uploads">
+    <ul className="upload-tray" aria-label={t('upload.label')}>
       {items.map((u) => (
         <li
           key={u.id}
@@ -27,23 +29,23 @@ export function UploadTray({ disputeId }: { disputeId: string }) {
               <progress
                 max={1}
                 value={u.progress}
-                aria-label={`Uploading ${u.filename}`}
+                aria-label={t('upload.uploading', { name: u.filename })}
                 className="upload-progress"
               />
               <span className="small">{Math.round(u.progress * 100)}%</span>
               <button type="button" className="link-button" onClick={() => cancel(u.id)}>
-                Cancel
+                {t('common.cancel')}
               </button>
             </>
           )}
-          {u.status === 'done' && <span className="upload-done small">Uploaded</span>}
+          {u.status === 'done' && <span className="upload-done small">{t('upload.done')}</span>}
           {u.status === 'failed' && (
             <>
               <span className="form-error small" role="alert" data-testid="upload-error">
                 {u.error}
               </span>
               <button type="button" className="link-button" onClick={() => dismiss(u.id)}>
-                Dismiss
+                {t('upload.dismiss')}
               </button>
             </>
           )}
