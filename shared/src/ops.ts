@@ -147,7 +147,14 @@ export const deliverySchema = z.object({
 export type Delivery = z.infer<typeof deliverySchema>;
 
 /** The background job queues an admin can look into. */
-export const jobQueues = ['facts', 'webhooks', 'schedules', 'mail', 'reminders', 'rollups'] as const;
+export const jobQueues = [
+  'facts',
+  'webhooks',
+  'schedules',
+  'mail',
+  'reminders',
+  'rollups',
+] as const;
 export const jobQueueSchema = z.enum(jobQueues);
 
 /** `GET /api/admin/queues`: each background queue's counts and its failed jobs (dead letters). */

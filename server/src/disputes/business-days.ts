@@ -8,3 +8,6 @@ import { addBusinessDays } from 'date-fns';
 export function addBusinessDaysUtc(date: Date, n: number): Date {
   return new Date(addBusinessDays(date, n, { in: tz('UTC') }).getTime());
 }
+
+/** The UTC day of a time, as "2026-03-02": the key of day buckets and rollups. */
+export const dayOfUtc = (at: Date | number) => new Date(at).toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import type { ContractService } from '../contracts/service.js';
 import { newId } from '../db/ids.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { AppError, conflict, notFound, parse } from '../http/errors.js';
-import { addBusinessDaysUtc } from './business-days.js';
+import { addBusinessDaysUtc, dayOfUtc } from './business-days.js';
 import type { DisputeDoc, DisputeEventDoc } from './model.js';
 import type { DisputeStore } from './store.js';
 
@@ -68,6 +68,8 @@ export class DisputeFiling {
       updatedAt: now,
       closedAt: null,
       sortAt: now,
+      sortDay: dayOfUtc(now),
+      createdDay: dayOfUtc(now),
     };
     const event: DisputeEventDoc = {
       _id: `${id}:1`,

@@ -1,6 +1,7 @@
 import { addDays } from 'date-fns';
 import { isTerminal, type DisputeState } from '@dispute-room/shared';
 import { conflict } from '../http/errors.js';
+import { dayOfUtc } from './business-days.js';
 import type { DisputeDoc, DisputeEventData, DisputeEventType } from './model.js';
 
 /**
@@ -242,6 +243,7 @@ export function evolve(
   if (isTerminal(next.state)) {
     next.closedAt = e.at;
     next.sortAt = e.at;
+    next.sortDay = dayOfUtc(e.at);
     next.pending = null;
   }
   return next;

@@ -34,6 +34,10 @@ export interface DisputeDoc {
   closedAt: Date | null;
   /** closedAt, else createdAt: the order ops search lists disputes in. */
   sortAt: Date;
+  /** The UTC day of `sortAt`: ops search reads one day's bucket at a time (indexed equality). */
+  sortDay: string;
+  /** The UTC day of `createdAt`: staff lists read one day's filings at a time. */
+  createdDay: string;
 }
 
 export interface PendingProposal {
@@ -148,6 +152,8 @@ const disputeSchema = new Schema<DisputeDoc>(
     updatedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null, index: true },
     sortAt: { type: Date, required: true, index: true },
+    sortDay: { type: String, required: true, index: true },
+    createdDay: { type: String, required: true, index: true },
   },
   { versionKey: false, collection: 'disputes', minimize: false },
 );
@@ -222,6 +228,12 @@ const firstReplySchema = new Schema<{ _id: string; mediatorId: string; at: Date 
   { versionKey: false, collection: 'mediator_first_replies' },
 );
 
+/** `_id` = "first" | "last": the span of days that hold disputes (ops search walks within it). */
+const daySpanSchema = new Schema<{ _id: string; day: string }>(
+  { _id: { type: String, required: true }, day: { type: String, required: true } },
+  { versionKey: false, collection: 'dispute_day_span' },
+);
+
 export function disputeModels(conn: Connection) {
   return {
     disputes: model(conn, 'Dispute', disputeSchema),
@@ -231,6 +243,7 @@ export function disputeModels(conn: Connection) {
     numbers: model(conn, 'DisputeNumber', numberSchema),
     active: model(conn, 'ActiveDispute', activeSchema),
     firstReplies: model(conn, 'MediatorFirstReply', firstReplySchema),
+    daySpan: model(conn, 'DisputeDaySpan', daySpanSchema),
   };
 }
 

@@ -21,10 +21,14 @@ import { isDuplicateKey } from '../db/mongo.js';
 import { AppError, conflict, notFound, parse } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
+import { newestFirst } from './day-buckets.js';
 import { DisputeFiling } from './filing.js';
 import type { DisputeDoc, DisputeEventDoc, FeedbackDoc, ProposalDoc } from './model.js';
 import { toFeedback, toProposal, viewDispute, type ViewOptions, type Viewer } from './presenter.js';
 import type { DisputeStore } from './store.js';
+
+/** The most disputes a list answers (newest filing first). */
+const LIST_LIMIT = 500;
 
 /**
  * Disputes as the API sees them: reading, filing and the lifecycle commands (respond,
@@ -82,35 +86,61 @@ export class DisputeService {
     return this.view(dispute, user);
   }
 
+  /**
+   * The caller's list, newest filing first, at most LIST_LIMIT. Every read is an indexed
+   * equality FerretDB pushes down (no `$or`, no `null`): a party's or mediator's own disputes,
+   * the `mediation` queue (live disputes only), or, for staff, the latest days of filings.
+   */
   async list(user: User, query: unknown): Promise<Dispute[]> {
     const q = parse(listDisputesQuerySchema, query);
-    const filters: Record<string, unknown>[] = [];
+    const state = q.state ? { state: q.state } : {};
+    const unassigned = (d: DisputeDoc) => d.mediatorId === null;
+    const find = (filter: Record<string, unknown>) =>
+      this.models.disputes.find({ ...filter, ...state }).lean<DisputeDoc[]>();
+    let docs: DisputeDoc[];
     switch (user.role) {
       case 'client':
-      case 'freelancer':
+      case 'freelancer': {
         if (q.assigned === 'me') return [];
-        filters.push({ $or: [{ clientId: user.id }, { freelancerId: user.id }] });
-        if (q.assigned === 'none') filters.push({ mediatorId: null });
-        break;
-      case 'mediator': {
-        const queue = { state: 'mediation', mediatorId: null };
-        const mine = { mediatorId: user.id };
-        filters.push(
-          q.assigned === 'me' ? mine : q.assigned === 'none' ? queue : { $or: [queue, mine] },
-        );
+        const [asClient, asFreelancer] = await Promise.all([
+          find({ clientId: user.id }),
+          find({ freelancerId: user.id }),
+        ]);
+        docs = [...asClient, ...asFreelancer];
+        if (q.assigned === 'none') docs = docs.filter(unassigned);
         break;
       }
-      default:
+      case 'mediator': {
+        const queue = async () =>
+          q.state && q.state !== 'mediation'
+            ? []
+            : (await this.models.disputes.find({ state: 'mediation' }).lean<DisputeDoc[]>()).filter(
+                unassigned,
+              );
+        const mine = () => find({ mediatorId: user.id });
+        const parts = await Promise.all(
+          q.assigned === 'me' ? [mine()] : q.assigned === 'none' ? [queue()] : [queue(), mine()],
+        );
+        docs = parts.flat();
+        break;
+      }
+      default: {
         if (q.assigned === 'me') return [];
-        if (q.assigned === 'none') filters.push({ mediatorId: null });
+        const span = await this.deps.store.daySpan();
+        docs = await newestFirst({
+          by: 'createdAt',
+          from: Date.parse(span.last ?? ''),
+          until: Date.parse(span.first ?? ''),
+          want: LIST_LIMIT,
+          bucket: async (day) =>
+            (await find({ createdDay: day })).filter((d) => q.assigned !== 'none' || unassigned(d)),
+        });
+      }
     }
-    if (q.state) filters.push({ state: q.state });
-    const docs = await this.models.disputes
-      .find(filters.length ? { $and: filters } : {})
-      .sort({ createdAt: -1 })
-      .limit(500)
-      .lean<DisputeDoc[]>();
-    return Promise.all(docs.map((d) => this.view(d, user)));
+    const unique = [...new Map(docs.map((d) => [d._id, d])).values()]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, LIST_LIMIT);
+    return Promise.all(unique.map((d) => this.view(d, user)));
   }
 
   // ---- filing and commands ------------------------------------------------
@@ -297,12 +327,12 @@ export class DisputeService {
    * Returns how many transitions this call recorded.
    */
   async tick(now: Date): Promise<number> {
-    const candidates = await this.models.disputes
-      .find(
-        { state: { $in: ['open', 'mediation'] } },
-        { _id: 1, state: 1, respondBy: 1, mediationEndsBy: 1 },
-      )
-      .lean<Pick<DisputeDoc, '_id' | 'state' | 'respondBy' | 'mediationEndsBy'>[]>();
+    // Live disputes only, by two pushed-down equalities (`$in` is filtered in Go over all).
+    const live = (state: 'open' | 'mediation') =>
+      this.models.disputes
+        .find({ state }, { _id: 1, state: 1, respondBy: 1, mediationEndsBy: 1 })
+        .lean<Pick<DisputeDoc, '_id' | 'state' | 'respondBy' | 'mediationEndsBy'>[]>();
+    const candidates = (await Promise.all([live('open'), live('mediation')])).flat();
     let fired = 0;
     for (const c of candidates) {
       const due = c.state === 'open' ? c.respondBy : c.mediationEndsBy;
@@ -346,6 +376,11 @@ export class DisputeService {
   }
 
   /** For the transcript and ops: the event log in order. */
+  /** The first and last day that hold disputes (ops search walks within them). */
+  daySpan() {
+    return this.deps.store.daySpan();
+  }
+
   events(id: string): Promise<DisputeEventDoc[]> {
     return this.deps.store.events(id);
   }

@@ -7,6 +7,7 @@ import { jobIdOf, type Outbox, type OutboxDoc } from '../events/outbox.js';
 import { conflict, notFound } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
+import { dayOfUtc } from './business-days.js';
 import { decide, evolve, type Actor, type Command } from './lifecycle.js';
 import { disputeModels, type DisputeDoc, type DisputeEventDoc, type ProposalDoc } from './model.js';
 import { postSystemEntries } from './system-messages.js';
@@ -118,6 +119,7 @@ export class DisputeStore {
 
   /** A new dispute's first event and projection are stored: what follows, as for any event. */
   async filed(dispute: DisputeDoc, event: DisputeEventDoc): Promise<void> {
+    await this.widenDaySpan(dispute.sortDay);
     await postSystemEntries(this.deps, null, dispute, event);
     this.deps.events.publish('dispute.recorded', { prev: null, next: dispute, event });
   }
@@ -129,6 +131,7 @@ export class DisputeStore {
       next as never,
     );
     await this.projectProposals(prev, next, e);
+    if (next.sortDay !== prev.sortDay) await this.widenDaySpan(next.sortDay);
     if (isTerminal(next.state)) {
       await this.models.active.deleteOne({ _id: next.contractId, disputeId: next._id });
     }
@@ -191,6 +194,55 @@ export class DisputeStore {
     await this.deps.outbox.owe([owed]);
     await store();
     this.deps.events.publish('dispute.measured', { owed });
+  }
+
+  /**
+   * The first and last day that hold disputes (by `sortDay`), two reads by `_id`. Widening is a
+   * read and a write (FerretDB has no atomic min/max): two writers at once may leave the span
+   * a little narrow until the next widening or `pnpm reindex`, never wider than the data.
+   */
+  async daySpan(): Promise<{ first: string | null; last: string | null }> {
+    const [first, last] = await Promise.all(
+      ['first', 'last'].map((k) => this.models.daySpan.findById(k).lean<{ day: string }>()),
+    );
+    return { first: first?.day ?? null, last: last?.day ?? null };
+  }
+
+  async widenDaySpan(day: string): Promise<void> {
+    const span = await this.daySpan();
+    const put = (_id: string) =>
+      this.models.daySpan.collection.replaceOne({ _id } as never, { _id, day } as never, {
+        upsert: true,
+      });
+    if (!span.first || day < span.first) await put('first');
+    if (!span.last || day > span.last) await put('last');
+  }
+
+  /**
+   * `pnpm reindex`: every dispute's day buckets set from its times (disputes stored before the
+   * buckets existed get them) and the span of days recomputed. Returns how many were read.
+   */
+  async reindexDays(): Promise<number> {
+    let n = 0;
+    let first: string | null = null;
+    let last: string | null = null;
+    for await (const d of this.models.disputes.find().lean<DisputeDoc>().cursor()) {
+      const doc = d as DisputeDoc;
+      const sortDay = dayOfUtc(doc.sortAt);
+      const createdDay = dayOfUtc(doc.createdAt);
+      if (doc.sortDay !== sortDay || doc.createdDay !== createdDay)
+        await this.models.disputes.updateOne({ _id: doc._id }, { $set: { sortDay, createdDay } });
+      if (!first || createdDay < first) first = createdDay;
+      if (!last || sortDay > last) last = sortDay;
+      n += 1;
+    }
+    await this.models.daySpan.deleteMany({});
+    if (first && last)
+      await this.models.daySpan.insertMany([
+        { _id: 'first', day: first },
+        { _id: 'last', day: last },
+      ]);
+    return n;
   }
 
   /** For the transcript and ops: the event log in order. */

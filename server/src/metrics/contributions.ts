@@ -1,5 +1,8 @@
 import type { OutcomeKind } from '@dispute-room/shared';
+import { dayOfUtc as dayOf } from '../disputes/business-days.js';
 import type { DisputeDoc } from '../disputes/model.js';
+
+export { dayOf };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,9 +19,6 @@ export function binDuration(ms: number): number {
   const step = v < 2 * HOUR ? MINUTE : v < DAY ? 5 * MINUTE : v < 30 * DAY ? HOUR : DAY;
   return Math.floor(v / step) * step;
 }
-
-/** The UTC day a time falls on, as "2026-03-02": the key of its rollup. */
-export const dayOf = (at: Date | number) => new Date(at).toISOString().slice(0, 10);
 
 /** What one dispute adds to the rollup of one day (every field optional: only what fell on it). */
 export interface DayEntry {

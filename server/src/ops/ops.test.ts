@@ -171,6 +171,13 @@ describe('metrics on a set of disputes with known answers', () => {
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'validation_failed' } });
     }
+    // A cursor from the far future or a `from` far in the past walks only the days that hold
+    // disputes: answered at once, with the same pages.
+    const far = await search(`cursor=${encode([8.64e15, 'zzzzzzzzzzzzzzzzzzzzzzzz'])}&limit=100`);
+    expect(far.disputes.map((d) => d.id)).toEqual(
+      (await search('limit=100')).disputes.map((d) => d.id),
+    );
+    expect((await search('from=1970-01-01T00:00:00Z&q=no+such+words')).disputes).toEqual([]);
     expect((await w.mediator.get('/api/ops/disputes')).status).toBe(403);
   });
 });

@@ -18,6 +18,7 @@ import {
 import { requireRole } from '../auth/policy.js';
 import type { Context } from '../context.js';
 import type { DisputeDoc, FeedbackDoc, ProposalDoc } from '../disputes/model.js';
+import { newestFirst } from '../disputes/day-buckets.js';
 import { toProposal } from '../disputes/presenter.js';
 import type { DisputeService } from '../disputes/service.js';
 import { AppError, notFound, parse } from '../http/errors.js';
@@ -36,7 +37,28 @@ export interface EvidenceSource {
   forTranscript(disputeId: string): Promise<Evidence[]>;
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+type SearchQuery = z.infer<typeof opsSearchQuerySchema>;
+
+/**
+ * A search's filters: the equalities FerretDB can push down to PostgreSQL, and the rest
+ * (ranges on filing, text), checked in memory on the rows of one day's bucket.
+ */
+function searchFilter(q: SearchQuery) {
+  const equal: Record<string, string> = {};
+  if (q.state) equal.state = q.state;
+  if (q.mediatorId) equal.mediatorId = q.mediatorId;
+  // No $text on FerretDB: a case-insensitive substring of the searchable fields.
+  const needle = q.q?.toLocaleLowerCase();
+  const rest = (d: DisputeDoc) =>
+    (!q.outcome || d.outcome?.kind === q.outcome) &&
+    (!q.from || d.createdAt >= q.from) &&
+    (!q.to || d.createdAt < q.to) &&
+    (!needle ||
+      [d.number, d.contractTitle, d.description].some((f) =>
+        f.toLocaleLowerCase().includes(needle),
+      ));
+  return { equal, rest };
+}
 
 function encodeCursor(d: Pick<DisputeDoc, 'sortAt' | '_id'>): string {
   return Buffer.from(JSON.stringify([d.sortAt.getTime(), d._id])).toString('base64url');
@@ -101,29 +123,29 @@ export class OpsService {
   }> {
     requireRole(user, 'ops', 'admin');
     const q = parse(opsSearchQuerySchema, query);
-    const and: Record<string, unknown>[] = [];
-    if (q.state) and.push({ state: q.state });
-    if (q.outcome) and.push({ 'outcome.kind': q.outcome });
-    if (q.mediatorId) and.push({ mediatorId: q.mediatorId });
-    if (q.from || q.to) {
-      and.push({
-        createdAt: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) },
-      });
-    }
-    if (q.q) {
-      // No $text on FerretDB: an escaped, case-insensitive regex over the searchable fields.
-      const re = { $regex: escapeRegex(q.q), $options: 'i' };
-      and.push({ $or: [{ number: re }, { contractTitle: re }, { description: re }] });
-    }
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      and.push({ $or: [{ sortAt: { $lt: c.at } }, { sortAt: c.at, _id: { $lt: c.id } }] });
-    }
-    const docs = await this.deps.disputes.models.disputes
-      .find(and.length ? { $and: and } : {})
-      .sort({ sortAt: -1, _id: -1 })
-      .limit(q.limit + 1)
-      .lean<DisputeDoc[]>();
+    const match = searchFilter(q);
+    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    const span = await this.deps.disputes.daySpan();
+    const docs = await newestFirst({
+      by: 'sortAt',
+      // Within the days that hold disputes: a cursor or `from` outside them walks nothing extra.
+      from: Math.min(cursor ? cursor.at.getTime() : Infinity, Date.parse(span.last ?? '')),
+      // sortAt is never before createdAt: a `from` on filing bounds the days to walk too.
+      until: Math.max(q.from?.getTime() ?? -Infinity, Date.parse(span.first ?? '')),
+      want: q.limit + 1,
+      bucket: async (day) => {
+        const rows = await this.deps.disputes.models.disputes
+          .find({ sortDay: day, ...match.equal })
+          .lean<DisputeDoc[]>();
+        return rows.filter(
+          (d) =>
+            match.rest(d) &&
+            (!cursor ||
+              d.sortAt < cursor.at ||
+              (d.sortAt.getTime() === cursor.at.getTime() && d._id < cursor.id)),
+        );
+      },
+    });
     const page = docs.slice(0, q.limit);
     // Every mediator by name, so results and the mediator filter never show a bare id.
     const mediators = await this.deps.users.model

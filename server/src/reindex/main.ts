@@ -7,6 +7,8 @@ import { loadConfig } from '../config.js';
 await runCommand('reindex', loadConfig(), async (server) => {
   const started = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  say('day buckets of disputes (ops search, staff lists) …');
+  say(`  ${await server.domain.store.reindexDays()} disputes`);
   say('rebuilding the dashboard rollups …');
   const n = await server.domain.rollups.rebuild((done) => say(`  ${done} disputes`));
   say(`rollups: ${n} disputes in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dispute } from '@dispute-room/shared';
+import type { RunningServer } from '../server.js';
+import { startTestServer, stopTestServer } from '../../test/harness.js';
+import {
+  disputeInMediation,
+  fileDispute,
+  makeWorld,
+  newContract,
+  type World,
+} from '../../test/world.js';
+import type { ApiClient } from '../../test/api-client.js';
+
+const clock = {
+  t: new Date('2026-06-01T09:00:00Z'),
+  now() {
+    return new Date(this.t);
+  },
+};
+const later = (hours: number) => (clock.t = new Date(clock.t.getTime() + hours * 3_600_000));
+
+let server: RunningServer;
+let w: World;
+beforeAll(async () => {
+  server = await startTestServer({ clock });
+  w = await makeWorld(server);
+});
+afterAll(() => stopTestServer(server));
+
+const ids = async (who: ApiClient, query = '') => {
+  const res = await who.get(`/api/disputes${query}`);
+  expect(res.status).toBe(200);
+  return (res.body.disputes as Dispute[]).map((d) => d.id);
+};
+
+describe('dispute lists', () => {
+  it('show each role exactly its disputes, newest filing first, across days', async () => {
+    // Filed over several days, so the staff list walks more than one day's bucket.
+    const open = await fileDispute(w, w.client, await newContract(w));
+    later(30);
+    const queued = await fileDispute(w, w.freelancer, await newContract(w));
+    await w.client.post(`/api/disputes/${queued.id}/respond`, { accept: false });
+    later(50);
+    const mine = await disputeInMediation(w, await newContract(w));
+    later(26);
+    const others = await fileDispute(w, w.client, await newContract(w));
+    await w.freelancer.post(`/api/disputes/${others.id}/respond`, { accept: false });
+    await w.otherMediator.post(`/api/disputes/${others.id}/assign`);
+    later(1);
+    const closed = await fileDispute(w, w.client, await newContract(w));
+    await w.client.post(`/api/disputes/${closed.id}/withdraw`);
+
+    const newestFirst = [closed.id, others.id, mine.id, queued.id, open.id];
+    expect(await ids(w.client)).toEqual(newestFirst);
+    expect(await ids(w.freelancer)).toEqual(newestFirst);
+    expect(await ids(w.stranger)).toEqual([]);
+    expect(await ids(w.client, '?state=open')).toEqual([open.id]);
+    expect(await ids(w.client, '?assigned=none')).toEqual([closed.id, queued.id, open.id]);
+    expect(await ids(w.client, '?assigned=me')).toEqual([]);
+
+    // A mediator: the unassigned mediation queue and their own, never another's.
+    expect(await ids(w.mediator)).toEqual([mine.id, queued.id]);
+    expect(await ids(w.mediator, '?assigned=none')).toEqual([queued.id]);
+    expect(await ids(w.mediator, '?assigned=me')).toEqual([mine.id]);
+    expect(await ids(w.mediator, '?state=resolved')).toEqual([]);
+    expect(await ids(w.otherMediator, '?assigned=me')).toEqual([others.id]);
+
+    // Staff: everything, newest first; filters apply.
+    expect(await ids(w.ops)).toEqual(newestFirst);
+    expect(await ids(w.ops, '?state=mediation')).toEqual([others.id, mine.id, queued.id]);
+    expect(await ids(w.ops, '?assigned=none')).toEqual([closed.id, queued.id, open.id]);
+    expect(await ids(w.ops, '?assigned=me')).toEqual([]);
+
+    // Disputes stored before the day buckets existed get them from `pnpm reindex`.
+    const { models } = server.domain.store;
+    await models.disputes.updateMany({}, { $unset: { sortDay: 1, createdDay: 1 } });
+    await models.daySpan.deleteMany({});
+    expect(await ids(w.ops)).toEqual([]);
+    expect(await server.domain.store.reindexDays()).toBe(5);
+    expect(await ids(w.ops)).toEqual(newestFirst);
+    expect(
+      (await w.ops.get('/api/ops/disputes?limit=2')).body.disputes.map((d: Dispute) => d.id),
+    ).toEqual([closed.id, others.id]);
+  });
+});
