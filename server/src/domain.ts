@@ -12,6 +12,7 @@ import { listenJobs } from './listeners/jobs.js';
 import { listenNotifications } from './listeners/notifications.js';
 import { Jobs } from './jobs/queues.js';
 import { HistoryService } from './history/service.js';
+import { SettlementService } from './settlements/service.js';
 import { MacroService } from './macros/service.js';
 import { Rollups } from './metrics/rollups.js';
 import { RepliesByEmail } from './mail/inbound.js';
@@ -80,7 +81,14 @@ export function createDomain(ctx: Context) {
       return new Set(sockets.map((s) => (s.data as { user: { id: string } }).user.id));
     },
   });
-  const reminders = new Reminders(ctx, { store, outbox, jobs, notifications });
+  const reminders = new Reminders(ctx, {
+    store,
+    outbox,
+    jobs,
+    notifications,
+    staff: (role) => users.idsWithRole(role),
+  });
+  const settlements = new SettlementService(ctx, { disputes, store });
   /** Durable follow-ups of every dispute event: a `facts` job each, by name. */
   const factListeners: Record<string, (eventId: string) => Promise<void>> = {
     webhooks: (eventId) => webhooks.deliveriesFor(eventId),
@@ -122,6 +130,7 @@ export function createDomain(ctx: Context) {
     reminders,
     rollups,
     history,
+    settlements,
     mail,
     replies,
     factListeners,

@@ -19,6 +19,7 @@ import { createDomain, type Domain } from './domain.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { historyRoutes } from './history/routes.js';
+import { settlementRoutes } from './settlements/routes.js';
 import { createApp } from './http/app.js';
 import { guardRequestBodies, slowClientOptions } from './http/slow-clients.js';
 import { createLogger, type Logger } from './logger.js';
@@ -96,6 +97,7 @@ export async function startServer({
       userRoutes(domain.users),
       contractRoutes(domain.contracts),
       historyRoutes(domain.history),
+      settlementRoutes(domain.settlements),
       disputeRoutes(domain.disputes, domain.thread),
       evidenceRoutes(domain.evidence),
       macroRoutes(domain.macros),

@@ -44,6 +44,29 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 
 const channelCounts = z.partialRecord(channelSchema, z.number().int());
 
+export const settlementStatuses = ['pending', 'paid', 'failed'] as const;
+export const settlementStatusSchema = z.enum(settlementStatuses);
+export type SettlementStatus = z.infer<typeof settlementStatusSchema>;
+
+/** The payout of a split, made by the marketplace and confirmed here. */
+export const settlementSchema = z.object({
+  status: settlementStatusSchema,
+  clientCents: z.number().int(),
+  freelancerCents: z.number().int(),
+  /** The same for every attempt at this payout: the marketplace de-duplicates by it. */
+  idempotencyKey: z.string(),
+  reference: z.string().nullable(),
+  updatedAt: isoDateSchema,
+});
+export type Settlement = z.infer<typeof settlementSchema>;
+
+/** `POST /api/disputes/:id/settlement`: the marketplace reports the payout's fate. */
+export const reportSettlementBodySchema = z.strictObject({
+  status: z.enum(['paid', 'failed']),
+  reference: z.string().trim().min(1).max(200),
+});
+export type ReportSettlementBody = z.infer<typeof reportSettlementBodySchema>;
+
 export const disputeSchema = z.object({
   id: z.string(),
   number: z.string(),
@@ -63,6 +86,8 @@ export const disputeSchema = z.object({
   respondBy: isoDateSchema,
   mediationEndsBy: isoDateSchema.nullable(),
   outcome: outcomeSchema.nullable(),
+  /** Set when resolved with a split; null otherwise. */
+  settlement: settlementSchema.nullable(),
   heads: channelCounts,
   unread: channelCounts,
   createdAt: isoDateSchema,

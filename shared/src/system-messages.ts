@@ -110,6 +110,13 @@ const registry: Record<string, SystemMessageType> = {
     render: (e, ctx, t) =>
       str(e.userId) ? t('system.proposalRejected', { name: ctx.nameOf(String(e.userId)) }) : null,
   },
+  // The marketplace confirmed the payout of the split (POST /api/disputes/:id/settlement).
+  settlement_paid: {
+    render: (e, ctx, t) => `${t('system.settlementPaid')}${split(e, ctx, t)}`,
+  },
+  settlement_failed: {
+    render: (e, _ctx, t) => t('system.settlementFailed', { reference: str(e.reference) ?? '—' }),
+  },
 };
 
 /** The registered wording of a system event, or null (unknown type, or too little to say). */

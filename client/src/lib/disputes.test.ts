@@ -28,6 +28,7 @@ function dispute(over: Partial<Dispute>): Dispute {
     respondBy: '2025-03-10T00:00:00.000Z',
     mediationEndsBy: '2025-04-10T00:00:00.000Z',
     outcome: null,
+    settlement: null,
     heads: {},
     unread: {},
     createdAt: '2025-03-01T00:00:00.000Z',

@@ -24,7 +24,8 @@ export type Command =
     }
   | { type: 'accept_proposal'; proposalId: string }
   | { type: 'reject_proposal'; proposalId: string }
-  | { type: 'deadline' };
+  | { type: 'deadline' }
+  | { type: 'report_settlement'; status: 'paid' | 'failed'; reference: string };
 
 export interface Decision {
   type: DisputeEventType;
@@ -48,6 +49,7 @@ export const allowedFrom: Record<Command['type'], readonly DisputeState[]> = {
   accept_proposal: ['open', 'mediation'],
   reject_proposal: ['open', 'mediation'],
   deadline: ['open', 'mediation'],
+  report_settlement: ['resolved'],
 };
 
 export type Actor = { id: string; isParty: boolean } | { id: 'system'; isParty: false };
@@ -127,6 +129,25 @@ export function decide(
     case 'reject_proposal':
       assertPending(d, cmd.proposalId);
       return same('proposal_rejected', { proposalId: cmd.proposalId });
+    case 'report_settlement': {
+      const s = d.settlement;
+      if (!s)
+        throw conflict('this dispute has no payout to confirm (it was not resolved with a split)');
+      // The marketplace repeating itself (a retried request) changes nothing.
+      if (s.status === cmd.status && s.reference === cmd.reference) return null;
+      // Paid is final: money that left cannot be reported as failed or paid again differently.
+      // A failed payout may be retried and then reported paid (or failed again, anew).
+      if (s.status === 'paid') {
+        throw conflict('the payout is already confirmed as paid', {
+          status: s.status,
+          reference: s.reference,
+        });
+      }
+      return same('settlement_reported', {
+        settlementStatus: cmd.status,
+        reference: cmd.reference,
+      });
+    }
     case 'deadline': {
       if (d.state === 'open' && d.respondBy <= now) {
         return {
@@ -157,6 +178,9 @@ function assertPending(d: DisputeDoc, proposalId: string) {
   }
   return d.pending;
 }
+
+/** The one idempotency key of a dispute's payout: the marketplace de-duplicates by it. */
+export const settlementKey = (disputeId: string) => `dispute-${disputeId}-payout`;
 
 /** Claimant gets the claim, respondent the rest of the escrow. */
 function claimSplit(d: DisputeDoc) {
@@ -237,10 +261,41 @@ export function evolve(
           ? { kind: 'default', ...claimSplit(d), proposalId: null, ...decided, decidedBy: 'system' }
           : { kind: 'escalated', ...noSplit, ...decided, decidedBy: 'system' };
       break;
+    case 'settlement_reported':
+      if (d.settlement && e.data.settlementStatus) {
+        next.settlement = {
+          ...d.settlement,
+          status: e.data.settlementStatus,
+          reference: e.data.reference ?? null,
+          updatedAt: e.at,
+        };
+        next.settlementStatus = e.data.settlementStatus;
+      }
+      break;
     case 'filed':
       break;
   }
-  if (isTerminal(next.state)) {
+  // Resolved with a split: the payout is the marketplace's to make, and to confirm.
+  const split = next.outcome;
+  if (
+    next.state === 'resolved' &&
+    d.state !== 'resolved' &&
+    typeof split?.clientCents === 'number' &&
+    typeof split.freelancerCents === 'number'
+  ) {
+    next.settlement = {
+      status: 'pending',
+      clientCents: split.clientCents,
+      freelancerCents: split.freelancerCents,
+      idempotencyKey: settlementKey(d._id),
+      reference: null,
+      createdAt: e.at,
+      updatedAt: e.at,
+    };
+    next.settlementStatus = 'pending';
+  }
+  // Only the transition into a terminal state closes it (a payout confirmed later does not).
+  if (isTerminal(next.state) && !isTerminal(d.state)) {
     next.closedAt = e.at;
     next.sortAt = e.at;
     next.sortDay = dayOfUtc(e.at);

@@ -1,5 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DisputeState, Outcome, ProposalStatus, Reason } from '@dispute-room/shared';
+import type {
+  DisputeState,
+  Outcome,
+  ProposalStatus,
+  Reason,
+  SettlementStatus,
+} from '@dispute-room/shared';
 
 /**
  * The current state of a dispute: a projection of its event log (DisputeEventDoc),
@@ -28,6 +34,13 @@ export interface DisputeDoc {
   /** The one pending proposal, folded from the log: what acceptances are checked against. */
   pending: PendingProposal | null;
   outcome: (Omit<Outcome, 'decidedAt'> & { decidedAt: Date }) | null;
+  /** The payout of a resolved split, confirmed by the marketplace; absent or null otherwise. */
+  settlement?: SettlementDoc | null;
+  /**
+   * `settlement.status` at the top level: pending payouts are found by an indexed equality
+   * (FerretDB reads a whole collection to filter on a nested field).
+   */
+  settlementStatus?: SettlementStatus | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -38,6 +51,17 @@ export interface DisputeDoc {
   sortDay: string;
   /** The UTC day of `createdAt`: staff lists read one day's filings at a time. */
   createdDay: string;
+}
+
+export interface SettlementDoc {
+  status: SettlementStatus;
+  clientCents: number;
+  freelancerCents: number;
+  idempotencyKey: string;
+  reference: string | null;
+  /** When the dispute was resolved with this split: a payout pending 24 h after is overdue. */
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface PendingProposal {
@@ -57,7 +81,8 @@ export type DisputeEventType =
   | 'proposed'
   | 'proposal_accepted'
   | 'proposal_rejected'
-  | 'deadline';
+  | 'deadline'
+  | 'settlement_reported';
 
 export interface DisputeEventData {
   accept?: boolean;
@@ -69,6 +94,8 @@ export interface DisputeEventData {
   resolves?: boolean;
   deadline?: 'respond' | 'mediation';
   mediationEndsBy?: Date;
+  settlementStatus?: 'paid' | 'failed';
+  reference?: string;
 }
 
 /**
@@ -147,6 +174,8 @@ const disputeSchema = new Schema<DisputeDoc>(
     everAssigned: { type: Boolean, default: false },
     pending: { type: Schema.Types.Mixed, default: null },
     outcome: { type: outcomeSchema, default: null },
+    settlement: { type: Schema.Types.Mixed, default: null },
+    settlementStatus: { type: String, default: null, index: true },
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true, index: true },
     updatedAt: { type: Date, required: true },

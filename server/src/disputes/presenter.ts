@@ -5,10 +5,23 @@ import {
   type Dispute,
   type Feedback,
   type Proposal,
+  type Settlement,
   type User,
 } from '@dispute-room/shared';
 import type { ChannelLog } from '../messages/service.js';
-import type { DisputeDoc, FeedbackDoc, ProposalDoc } from './model.js';
+import type { DisputeDoc, FeedbackDoc, ProposalDoc, SettlementDoc } from './model.js';
+
+function presentSettlement(s: SettlementDoc | null | undefined): Settlement | null {
+  if (!s) return null;
+  return {
+    status: s.status,
+    clientCents: s.clientCents,
+    freelancerCents: s.freelancerCents,
+    idempotencyKey: s.idempotencyKey,
+    reference: s.reference,
+    updatedAt: new Date(s.updatedAt).toISOString(),
+  };
+}
 
 /** Whoever a view is shaped for: a user, or a role standing for a whole audience (queues, staff). */
 export type Viewer = User | { id: string; role: User['role'] };
@@ -50,6 +63,7 @@ export function presentDispute(
     outcome: d.outcome
       ? { ...d.outcome, decidedAt: new Date(d.outcome.decidedAt).toISOString() }
       : null,
+    settlement: presentSettlement(d.settlement),
     heads,
     unread,
     createdAt: d.createdAt.toISOString(),

@@ -117,6 +117,31 @@ export function systemEntriesFor(
     }
     case 'deadline':
       return [changed('deadline', { deadline: e.data.deadline ?? null })];
+    case 'settlement_reported': {
+      const s = next.settlement;
+      if (!s) return [];
+      // The parties see the money go out; a failed payout is staff's to chase.
+      return e.data.settlementStatus === 'paid'
+        ? [
+            {
+              channel: 'joint',
+              kind: 'system',
+              event: {
+                type: 'settlement_paid',
+                clientCents: s.clientCents,
+                freelancerCents: s.freelancerCents,
+                currency: next.currency,
+              },
+            },
+          ]
+        : [
+            {
+              channel: 'internal',
+              kind: 'system',
+              event: { type: 'settlement_failed', reference: e.data.reference ?? null },
+            },
+          ];
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { formatDistanceStrict } from 'date-fns';
+import type { NotificationKind, Role } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc } from '../disputes/model.js';
 import type { DisputeStore } from '../disputes/store.js';
@@ -8,6 +9,8 @@ import type { NotificationService } from './service.js';
 import { disputeUrl } from './who.js';
 
 const HOUR = 3_600_000;
+/** A payout still pending this long after the resolution is overdue (ops are told). */
+export const SETTLEMENT_DUE_MS = 24 * HOUR;
 
 /** A deadline of the contract that people are reminded of (`deadline_soon`). */
 export interface DeadlineRule {
@@ -21,6 +24,15 @@ export interface DeadlineRule {
   before: readonly number[];
   /** Whom it concerns, read when the reminder goes out (a mediator may have joined since). */
   concerns(d: DisputeDoc): string[];
+  /** Everyone with this role too (staff, looked up when it goes out). */
+  audience?: Role;
+  /** What the notification is; `deadline_soon` unless said. */
+  kind?: NotificationKind;
+  /**
+   * Told once the time has come and the dispute still waits (`before: [0]`), even when it
+   * came while nothing ran: an overdue payout is worth saying late, a passed deadline is not.
+   */
+  overdue?: boolean;
   title(d: DisputeDoc, left: string): string;
   body(d: DisputeDoc, due: Date): string;
 }
@@ -52,6 +64,23 @@ export const deadlineRules: readonly DeadlineRule[] = [
     body: (d, due) =>
       `Without a settlement by ${utc(due)}, "${d.contractTitle}" goes to arbitration.`,
   },
+  {
+    // The marketplace has not confirmed the payout of a resolved split within a day: ops chase it.
+    name: 'settlement.overdue',
+    at: (d) =>
+      d.settlement
+        ? new Date(new Date(d.settlement.createdAt).getTime() + SETTLEMENT_DUE_MS)
+        : null,
+    pending: (d) => d.settlement?.status === 'pending',
+    before: [0],
+    overdue: true,
+    kind: 'settlement',
+    concerns: () => [],
+    audience: 'ops',
+    title: (d) => `${d.number}: payout not confirmed after 24 h`,
+    body: (d) =>
+      `The marketplace has not confirmed the payout of "${d.contractTitle}" (key ${d.settlement?.idempotencyKey ?? ''}).`,
+  },
 ];
 
 export interface PlannedReminder {
@@ -81,7 +110,7 @@ export function reminderPlan(
   const plan: PlannedReminder[] = [];
   for (const rule of rules) {
     const due = rule.pending(d) ? rule.at(d) : null;
-    if (!due || due.getTime() <= now.getTime()) continue;
+    if (!due || (!rule.overdue && due.getTime() <= now.getTime())) continue;
     const offsets = [...rule.before].sort((a, b) => b - a);
     const ahead = offsets.filter((b) => due.getTime() - b > now.getTime());
     const behind = offsets.filter((b) => !ahead.includes(b));
@@ -123,6 +152,8 @@ export class Reminders {
       outbox: Outbox;
       jobs: Jobs;
       notifications: NotificationService;
+      /** The ids of everyone with a role (a rule's `audience`). */
+      staff: (role: Role) => Promise<string[]>;
     },
   ) {}
 
@@ -198,12 +229,17 @@ export class Reminders {
     const rule = deadlineRules.find((r) => r.name === data.deadline);
     const now = this.ctx.clock.now();
     const due = new Date(Number(data.due));
-    if (d && rule && this.stands(d, data) && due.getTime() > now.getTime()) {
+    // A delayed job may wake a moment early by the domain clock; an overdue rule allows for it.
+    const timely = rule?.overdue
+      ? due.getTime() <= now.getTime() + 1_000
+      : due.getTime() > now.getTime();
+    if (d && rule && this.stands(d, data) && timely) {
       const left = formatDistanceStrict(due, now, { roundingMethod: 'round' });
-      for (const userId of new Set(rule.concerns(d))) {
+      const audience = rule.audience ? await this.deps.staff(rule.audience) : [];
+      for (const userId of new Set([...rule.concerns(d), ...audience])) {
         await this.deps.notifications.notify({
           userId,
-          kind: 'deadline_soon',
+          kind: rule.kind ?? 'deadline_soon',
           disputeId: d._id,
           channel: 'joint',
           title: rule.title(d, left),

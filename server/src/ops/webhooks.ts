@@ -217,12 +217,26 @@ export class WebhookService {
     }
   }
 
-  /** What the receiver gets: the dispute as the event left it. */
+  /**
+   * What the receiver gets: the dispute as the event left it; `dispute.resolved` with a split
+   * also carries the split and the payout's idempotency key (for the marketplace to pay once).
+   */
   private payload(e: DisputeEventDoc, event: WebhookEvent, d: DisputeDoc): string {
+    const payout = event === 'dispute.resolved' ? d.settlement : null;
     return JSON.stringify({
       id: `${e._id}:${event}`,
       event,
       occurredAt: e.at.toISOString(),
+      ...(payout
+        ? {
+            split: {
+              clientCents: payout.clientCents,
+              freelancerCents: payout.freelancerCents,
+              currency: d.currency,
+            },
+            idempotencyKey: payout.idempotencyKey,
+          }
+        : {}),
       dispute: {
         id: d._id,
         number: d.number,

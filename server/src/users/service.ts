@@ -191,6 +191,12 @@ export class UserService {
     return this.model.findOne({ email }).lean();
   }
 
+  /** Everyone with a role (an indexed equality): staff a notification goes to. */
+  async idsWithRole(role: Role): Promise<string[]> {
+    const docs = await this.model.find({ role }, { _id: 1 }).lean();
+    return docs.map((d) => String(d._id));
+  }
+
   async anyWithRole(role: Role): Promise<boolean> {
     return (await this.model.exists({ role })) !== null;
   }
