@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DayRange } from '../../lib/dateRange';
 import { Field } from '../Field';
 
@@ -6,8 +7,8 @@ import { Field } from '../Field';
 export function DateRangeFields({
   range,
   onChange,
-  fromLabel = 'From',
-  toLabel = 'To',
+  fromLabel,
+  toLabel,
   testId,
 }: {
   range: DayRange;
@@ -16,11 +17,12 @@ export function DateRangeFields({
   toLabel?: string;
   testId?: string;
 }) {
+  const { t } = useTranslation();
   const fromId = useId();
   const toId = useId();
   return (
     <>
-      <Field id={fromId} label={<>{fromLabel}</>}>
+      <Field id={fromId} label={<>{fromLabel ?? t('settings.from')}</>}>
         <input
           id={fromId}
           type="date"
@@ -30,7 +32,7 @@ export function DateRangeFields({
           data-testid={testId ? `${testId}-from` : undefined}
         />
       </Field>
-      <Field id={toId} label={<>{toLabel}</>}>
+      <Field id={toId} label={<>{toLabel ?? t('dashboard.to')}</>}>
         <input
           id={toId}
           type="date"

@@ -9,6 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { useTranslation } from 'react-i18next';
 import { formatShare, outcomeColors, type OutcomeSlice, type WeekPoint } from '../../lib/metrics';
 
 const openedColor = '#4f46e5';
@@ -17,11 +18,12 @@ const resolvedColor = '#0d9488';
 /** Outcomes of the disputes closed in the range, as a donut. */
 export function OutcomeChart({ slices }: { slices: OutcomeSlice[] }) {
   const data = slices.map((s) => ({ ...s, fill: outcomeColors[s.kind] }));
+  const { t } = useTranslation();
   return (
     <PieChart
       responsive
       style={{ width: '100%', height: 220 }}
-      title="Outcome mix"
+      title={t('dashboard.mix')}
       desc={slices.map((s) => `${s.label}: ${s.count}`).join(', ')}
     >
       <Pie
@@ -45,13 +47,14 @@ export function OutcomeChart({ slices }: { slices: OutcomeSlice[] }) {
 
 /** Disputes opened and resolved per ISO week. */
 export function WeeklyChart({ points }: { points: WeekPoint[] }) {
+  const { t } = useTranslation();
   return (
     <BarChart
       responsive
       style={{ width: '100%', height: 260 }}
       data={points}
       margin={{ top: 8, right: 8, bottom: 0, left: -16 }}
-      title="Disputes opened and resolved per week"
+      title={t('dashboard.weeklyHint')}
     >
       <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e7ec" />
       <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={8} />
@@ -59,20 +62,20 @@ export function WeeklyChart({ points }: { points: WeekPoint[] }) {
       <Tooltip
         labelFormatter={(_label, payload) => {
           const point = payload?.[0]?.payload as WeekPoint | undefined;
-          return point ? `Week of ${point.label} (${point.week})` : '';
+          return point ? t('dashboard.weekOf', { label: point.label, week: point.week }) : '';
         }}
       />
       <Legend wrapperStyle={{ fontSize: 12 }} />
       <Bar
         dataKey="opened"
-        name="Opened"
+        name={t('dashboard.opened')}
         fill={openedColor}
         radius={[3, 3, 0, 0]}
         isAnimationActive={false}
       />
       <Bar
         dataKey="resolved"
-        name="Resolved"
+        name={t('dashboard.resolved')}
         fill={resolvedColor}
         radius={[3, 3, 0, 0]}
         isAnimationActive={false}

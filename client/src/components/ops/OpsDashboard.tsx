@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isOrdered, lastDays, readDayRange, type DayRange } from '../../lib/dateRange';
 import {
   formatCsat,
@@ -43,14 +44,15 @@ function ChartFallback({ height }: { height: number }) {
 }
 
 function OutcomeLegend({ slices }: { slices: OutcomeSlice[] }) {
+  const { t } = useTranslation();
   return (
     <table className="chart-table outcome-legend" data-testid="outcome-mix">
-      <caption className="sr-only">Outcome mix</caption>
+      <caption className="sr-only">{t('dashboard.mix')}</caption>
       <thead className="sr-only">
         <tr>
-          <th scope="col">Outcome</th>
-          <th scope="col">Disputes</th>
-          <th scope="col">Share</th>
+          <th scope="col">{t('dashboard.outcome')}</th>
+          <th scope="col">{t('nav.disputes')}</th>
+          <th scope="col">{t('dashboard.share')}</th>
         </tr>
       </thead>
       <tbody>
@@ -74,16 +76,17 @@ function OutcomeLegend({ slices }: { slices: OutcomeSlice[] }) {
 }
 
 function WeeklyTable({ points }: { points: WeekPoint[] }) {
+  const { t } = useTranslation();
   return (
     <details className="chart-details">
-      <summary>Show the weekly numbers as a table</summary>
+      <summary>{t('dashboard.asTable')}</summary>
       <div className="table-scroll">
         <table className="chart-table" data-testid="weekly-table">
           <thead>
             <tr>
-              <th scope="col">Week</th>
-              <th scope="col">Opened</th>
-              <th scope="col">Resolved</th>
+              <th scope="col">{t('dashboard.week')}</th>
+              <th scope="col">{t('dashboard.opened')}</th>
+              <th scope="col">{t('dashboard.resolved')}</th>
             </tr>
           </thead>
           <tbody>
@@ -111,6 +114,7 @@ export function OpsDashboard() {
   const metrics = useMetrics((s) => s.metrics);
   const status = useMetrics((s) => s.status);
   const error = useMetrics((s) => s.error);
+  const { t } = useTranslation();
 
   const defaults = lastDays(new Date(now), zone);
   const asked = readDayRange(new URLSearchParams(search));
@@ -133,42 +137,47 @@ export function OpsDashboard() {
 
   const tiles: Tile[] = metrics
     ? [
-        { key: 'opened', label: 'Opened', value: String(metrics.opened), hint: 'Disputes filed' },
+        {
+          key: 'opened',
+          label: t('dashboard.opened'),
+          value: String(metrics.opened),
+          hint: t('dashboard.openedHint'),
+        },
         {
           key: 'resolved',
-          label: 'Resolved',
+          label: t('dashboard.resolved'),
           value: String(metrics.resolved),
-          hint: 'Closed as resolved',
+          hint: t('dashboard.resolvedHint'),
         },
         {
           key: 'self-resolved',
-          label: 'Self-resolved',
+          label: t('dashboard.selfResolved'),
           value: formatShare(metrics.selfResolvedShare),
-          hint: 'Of resolved, with no mediator ever assigned',
+          hint: t('dashboard.selfResolvedHint'),
         },
         {
           key: 'first-reply',
-          label: 'First mediator reply',
+          label: t('dashboard.firstReply'),
           value: humanDuration(metrics.medianFirstMediatorReplyMs),
-          hint: 'Median, from entering mediation',
+          hint: t('dashboard.firstReplyHint'),
         },
         {
           key: 'time-to-resolution',
-          label: 'Time to resolution',
+          label: t('dashboard.timeToResolution'),
           value: humanDuration(metrics.medianTimeToResolutionMs),
-          hint: 'Median, from filing to resolved',
+          hint: t('dashboard.timeToResolutionHint'),
         },
         {
           key: 'deadline-breaches',
-          label: 'Deadline breaches',
+          label: t('dashboard.breaches'),
           value: String(metrics.deadlineBreaches),
-          hint: 'Response or mediation deadlines that ran out',
+          hint: t('dashboard.breachesHint'),
         },
         {
           key: 'csat',
-          label: 'Mean CSAT',
+          label: t('dashboard.csat'),
           value: formatCsat(metrics.meanCsat),
-          hint: 'Parties’ ratings, 1 to 5',
+          hint: t('dashboard.csatHint'),
         },
       ]
     : [];
@@ -177,18 +186,16 @@ export function OpsDashboard() {
     <div className="page wide ops-page" data-testid="ops-dashboard">
       <header className="page-header ops-header">
         <div>
-          <h1>Dashboard</h1>
-          <p className="muted">
-            How disputes went in the chosen days ({zone}). Weeks are ISO weeks in UTC.
-          </p>
+          <h1>{t('nav.dashboard')}</h1>
+          <p className="muted">{t('dashboard.intro', { zone })}</p>
         </div>
       </header>
 
-      <section className="ops-toolbar card" aria-label="Date range">
+      <section className="ops-toolbar card" aria-label={t('dashboard.range')}>
         <div className="range-fields">
           <DateRangeFields range={{ from, to }} onChange={setRange} testId="metrics-range" />
         </div>
-        <div className="button-row" role="group" aria-label="Quick ranges">
+        <div className="button-row" role="group" aria-label={t('dashboard.quick')}>
           {presets.map((days) => {
             const preset = lastDays(new Date(now), zone, days);
             const active = preset.from === from && preset.to === to;
@@ -200,45 +207,45 @@ export function OpsDashboard() {
                 aria-pressed={active}
                 onClick={() => setRange(preset)}
               >
-                Last {days} days
+                {t('dashboard.lastDays', { count: days })}
               </button>
             );
           })}
         </div>
         {status === 'loading' && (
           <span className="muted small" role="status">
-            <span className="spinner" aria-hidden="true" /> Updating…
+            <span className="spinner" aria-hidden="true" /> {t('dashboard.updating')}
           </span>
         )}
       </section>
 
       {!ordered && (
         <p className="form-error" role="alert">
-          The start date is after the end date.
+          {t('dashboard.unordered')}
         </p>
       )}
       {status === 'error' && (
         <p className="form-error" role="alert">
-          Could not load the metrics: {error}{' '}
+          {t('dashboard.loadError', { error })}{' '}
           <button
             type="button"
             className="link-button"
             onClick={() => void useMetrics.getState().load({ from, to }, zone)}
           >
-            Retry
+            {t('common.retry')}
           </button>
         </p>
       )}
-      {!metrics && status === 'loading' && <p className="muted">Loading metrics…</p>}
+      {!metrics && status === 'loading' && <p className="muted">{t('dashboard.loading')}</p>}
 
       {metrics && (
         <>
           <dl className="metric-tiles" aria-busy={status === 'loading'}>
-            {tiles.map((t) => (
-              <div key={t.key} className="metric-tile" data-testid={`metric-${t.key}`}>
-                <dt>{t.label}</dt>
-                <dd className="metric-value">{t.value}</dd>
-                <dd className="metric-hint">{t.hint}</dd>
+            {tiles.map((tile) => (
+              <div key={tile.key} className="metric-tile" data-testid={`metric-${tile.key}`}>
+                <dt>{tile.label}</dt>
+                <dd className="metric-value">{tile.value}</dd>
+                <dd className="metric-hint">{tile.hint}</dd>
               </div>
             ))}
           </dl>
@@ -246,11 +253,11 @@ export function OpsDashboard() {
           <div className="chart-grid">
             <section className="card chart-card" aria-labelledby="outcome-mix-title">
               <h2 id="outcome-mix-title" className="card-title">
-                Outcome mix
+                {t('dashboard.mix')}
               </h2>
-              <p className="muted small">Disputes closed in the range, by how they ended.</p>
+              <p className="muted small">{t('dashboard.mixHint')}</p>
               {slices.length === 0 ? (
-                <p className="muted empty-line">No dispute closed in this range.</p>
+                <p className="muted empty-line">{t('dashboard.noneClosed')}</p>
               ) : (
                 <div className="outcome-chart">
                   <Suspense fallback={<ChartFallback height={220} />}>
@@ -262,11 +269,11 @@ export function OpsDashboard() {
             </section>
             <section className="card chart-card" aria-labelledby="weekly-title">
               <h2 id="weekly-title" className="card-title">
-                Weekly trend
+                {t('dashboard.weekly')}
               </h2>
-              <p className="muted small">Disputes opened and resolved per week.</p>
+              <p className="muted small">{t('dashboard.weeklyHint')}</p>
               {weeks.length === 0 ? (
-                <p className="muted empty-line">No weeks in this range.</p>
+                <p className="muted empty-line">{t('dashboard.noWeeks')}</p>
               ) : (
                 <>
                   <Suspense fallback={<ChartFallback height={260} />}>

@@ -1,5 +1,6 @@
 import { disputeStates, outcomeKinds, type Dispute } from '@dispute-room/shared';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isOrdered } from '../../lib/dateRange';
 import { stateLabels } from '../../lib/disputes';
 import { outcomeKindLabels } from '../../lib/metrics';
@@ -30,6 +31,7 @@ function ResultRow({ dispute, names }: { dispute: Dispute; names: Record<string,
   const closed = dispute.closedAt !== null;
   const at = dispute.closedAt ?? dispute.createdAt;
   const mediator = dispute.mediatorId;
+  const { t } = useTranslation();
   return (
     <tr data-testid="ops-result" data-dispute-id={dispute.id}>
       <td>
@@ -54,13 +56,13 @@ function ResultRow({ dispute, names }: { dispute: Dispute; names: Record<string,
       </td>
       <td>
         {mediator ? (
-          <bdi>{names[mediator] ?? 'Former mediator'}</bdi>
+          <bdi>{names[mediator] ?? t('search.formerMediator')}</bdi>
         ) : (
-          <span className="muted">None</span>
+          <span className="muted">{t('search.noMediator')}</span>
         )}
       </td>
       <td className="cell-time">
-        <span className="muted small">{closed ? 'Closed' : 'Filed'}</span>{' '}
+        <span className="muted small">{closed ? t('details.closed') : t('details.filed')}</span>{' '}
         <time dateTime={at} title={dateTimeLabel(at, zone)}>
           {dateTimeLabel(at, zone)}
         </time>
@@ -98,6 +100,7 @@ export function OpsSearchPage() {
     setDraft(applied);
   }
   const [formError, setFormError] = useState<string | null>(null);
+  const { t } = useTranslation();
   const ids = {
     q: useId(),
     state: useId(),
@@ -111,11 +114,11 @@ export function OpsSearchPage() {
 
   const apply = (next: OpsFilters) => {
     if (next.mediatorId.trim() && !isMediatorId(next.mediatorId.trim())) {
-      setFormError('A mediator id has only letters, digits, "-" and "_".');
+      setFormError(t('search.badMediator'));
       return;
     }
     if (!isOrdered(next)) {
-      setFormError('The “filed from” day is after the “filed to” day.');
+      setFormError(t('search.unordered'));
       return;
     }
     setFormError(null);
@@ -142,26 +145,31 @@ export function OpsSearchPage() {
   return (
     <div className="page wide ops-page" data-testid="ops-search">
       <header className="page-header">
-        <h1>Search disputes</h1>
-        <p className="muted">Newest closed (else filed) first. Times in {zone}.</p>
+        <h1>{t('search.title')}</h1>
+        <p className="muted">{t('search.intro', { zone })}</p>
       </header>
 
-      <form className="ops-filters card" onSubmit={onSubmit} role="search" aria-label="Disputes">
+      <form
+        className="ops-filters card"
+        onSubmit={onSubmit}
+        role="search"
+        aria-label={t('nav.disputes')}
+      >
         <div className="field filter-q">
           <label htmlFor={ids.q} className="field-label">
-            Text
+            {t('search.text')}
           </label>
           <input
             id={ids.q}
             type="search"
-            placeholder="Number, contract title or description"
+            placeholder={t('search.placeholder')}
             maxLength={200}
             value={draft.q}
             onChange={(e) => update({ q: e.target.value })}
             data-testid="ops-filter-q"
           />
         </div>
-        <Field id={ids.state} label="State">
+        <Field id={ids.state} label={t('search.state')}>
           <select
             id={ids.state}
             value={draft.state ?? ''}
@@ -170,7 +178,7 @@ export function OpsSearchPage() {
             }
             data-testid="ops-filter-state"
           >
-            <option value="">Any state</option>
+            <option value="">{t('search.anyState')}</option>
             {disputeStates.map((s) => (
               <option key={s} value={s}>
                 {stateLabels[s]}
@@ -178,7 +186,7 @@ export function OpsSearchPage() {
             ))}
           </select>
         </Field>
-        <Field id={ids.outcome} label="Outcome">
+        <Field id={ids.outcome} label={t('dashboard.outcome')}>
           <select
             id={ids.outcome}
             value={draft.outcome ?? ''}
@@ -187,7 +195,7 @@ export function OpsSearchPage() {
             }
             data-testid="ops-filter-outcome"
           >
-            <option value="">Any outcome</option>
+            <option value="">{t('search.anyOutcome')}</option>
             {outcomeKinds.map((k) => (
               <option key={k} value={k}>
                 {outcomeKindLabels[k]}
@@ -195,34 +203,36 @@ export function OpsSearchPage() {
             ))}
           </select>
         </Field>
-        <Field id={ids.mediator} label="Mediator">
+        <Field id={ids.mediator} label={t('role.mediator')}>
           <select
             id={ids.mediator}
             value={chosenMediator}
             onChange={(e) => update({ mediatorId: e.target.value }, true)}
             data-testid="ops-filter-mediator"
           >
-            <option value="">Any mediator</option>
+            <option value="">{t('search.anyMediator')}</option>
             {mediatorList.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
               </option>
             ))}
             {chosenMediator && !mediatorList.some((m) => m.id === chosenMediator) && (
-              <option value={chosenMediator}>{names[chosenMediator] ?? 'Former mediator'}</option>
+              <option value={chosenMediator}>
+                {names[chosenMediator] ?? t('search.formerMediator')}
+              </option>
             )}
           </select>
         </Field>
         <DateRangeFields
           range={{ from: draft.from, to: draft.to }}
           onChange={(range) => update(range)}
-          fromLabel="Filed from"
-          toLabel="Filed to"
+          fromLabel={t('search.filedFrom')}
+          toLabel={t('search.filedTo')}
           testId="ops-filter"
         />
         <div className="button-row filter-actions">
           <button type="submit" className="btn btn-primary" data-testid="ops-search-submit">
-            Search
+            {t('nav.search')}
           </button>
           {(hasOpsFilters(applied) || hasOpsFilters(draft)) && (
             <button
@@ -234,7 +244,7 @@ export function OpsSearchPage() {
                 navigate(paths.opsSearch);
               }}
             >
-              Clear filters
+              {t('search.clear')}
             </button>
           )}
         </div>
@@ -247,32 +257,32 @@ export function OpsSearchPage() {
 
       <div className="results-status" role="status" aria-live="polite">
         {loading
-          ? 'Searching…'
+          ? t('search.searching')
           : status === 'error'
             ? ''
             : disputes.length === 0
               ? hasOpsFilters(applied)
-                ? 'No dispute matches these filters.'
-                : 'No disputes yet.'
-              : `${disputes.length} dispute${disputes.length === 1 ? '' : 's'}${nextCursor ? ' shown, more available' : ''}`}
+                ? t('search.noMatch')
+                : t('list.none')
+              : t(nextCursor ? 'search.countMore' : 'search.count', { count: disputes.length })}
       </div>
       {status === 'error' && (
         <p className="form-error" role="alert">
-          Could not search: {error}
+          {t('search.error', { error })}
         </p>
       )}
 
       {disputes.length > 0 && (
-        <div className="table-scroll card flush" tabIndex={0} aria-label="Search results">
+        <div className="table-scroll card flush" tabIndex={0} aria-label={t('search.results')}>
           <table className="ops-table" data-testid="ops-results">
             <thead>
               <tr>
-                <th scope="col">Dispute</th>
-                <th scope="col">Contract</th>
-                <th scope="col">State</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Mediator</th>
-                <th scope="col">Closed / filed</th>
+                <th scope="col">{t('search.dispute')}</th>
+                <th scope="col">{t('file.contract')}</th>
+                <th scope="col">{t('search.state')}</th>
+                <th scope="col">{t('dashboard.outcome')}</th>
+                <th scope="col">{t('role.mediator')}</th>
+                <th scope="col">{t('search.closedFiled')}</th>
               </tr>
             </thead>
             <tbody>
@@ -293,7 +303,7 @@ export function OpsSearchPage() {
             onClick={() => void useOpsSearch.getState().loadMore()}
             data-testid="ops-load-more"
           >
-            {status === 'loadingMore' ? 'Loading…' : 'Load more'}
+            {status === 'loadingMore' ? t('app.loading') : t('search.more')}
           </button>
         </div>
       )}

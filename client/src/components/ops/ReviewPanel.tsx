@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/http';
 import { parseReviewForm, reviewBy } from '../../lib/review';
 import { dateTimeLabel } from '../../lib/time';
@@ -20,6 +21,7 @@ export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const ids = { score: useId(), notes: useId(), hint: useId() };
+  const { t } = useTranslation();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -47,20 +49,20 @@ export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
       {mine && (
         <div className="your-review card-inset" data-testid="your-review">
           <p className="record-head">
-            <span className="record-name">Your review</span>
+            <span className="record-name">{t('review.yours')}</span>
             <span className="review-score" data-testid="your-review-score">
               {mine.score}/100
             </span>
           </p>
           {mine.notes && <p className="record-text">{mine.notes}</p>}
           <p className="muted small">
-            {mine.updatedAt !== mine.createdAt ? 'Updated' : 'Written'}{' '}
+            {mine.updatedAt !== mine.createdAt ? t('review.updated') : t('review.written')}{' '}
             {dateTimeLabel(mine.updatedAt, zone)}
           </p>
         </div>
       )}
       <form className="review-form stack" onSubmit={submit} data-testid="review-form" noValidate>
-        <Field id={ids.score} label="QA score (0–100)">
+        <Field id={ids.score} label={t('review.score')}>
           <input
             id={ids.score}
             type="number"
@@ -76,10 +78,10 @@ export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
             data-testid="review-score"
           />
           <span id={ids.hint} className="field-hint">
-            How well the mediation was run: tone, neutrality, speed, use of caucus.
+            {t('review.scoreHint')}
           </span>
         </Field>
-        <Field id={ids.notes} label="Notes">
+        <Field id={ids.notes} label={t('review.notes')}>
           <textarea
             id={ids.notes}
             rows={3}
@@ -96,7 +98,7 @@ export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
         )}
         {saved && (
           <p className="form-success" role="status">
-            Review saved.
+            {t('review.saved')}
           </p>
         )}
         <button
@@ -105,12 +107,12 @@ export function ReviewPanel({ transcript, zone, nameOf }: TranscriptViewProps) {
           disabled={busy}
           data-testid="review-submit"
         >
-          {busy ? 'Saving…' : mine ? 'Replace your review' : 'Save review'}
+          {busy ? t('review.saving') : mine ? t('review.replace') : t('review.save')}
         </button>
       </form>
       {others.length > 0 && (
         <>
-          <h3 className="panel-subtitle other-reviews-title">Other reviews</h3>
+          <h3 className="panel-subtitle other-reviews-title">{t('review.others')}</h3>
           <ul className="record-list">
             {others.map((r) => (
               <li key={r.id} className="record-item" data-testid="transcript-review">

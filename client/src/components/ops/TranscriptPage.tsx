@@ -1,5 +1,6 @@
 import type { Transcript } from '@dispute-room/shared';
 import { useEffect, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { opsApi } from '../../api/endpoints';
 import { reasonLabels } from '../../lib/disputes';
 import { formatMoney } from '../../lib/money';
@@ -19,6 +20,7 @@ import { type TranscriptViewProps, useTranscriptNames } from './useTranscriptNam
 
 function ChainBanner({ chain }: { chain: Transcript['chain'] }) {
   const status = describeChain(chain);
+  const { t } = useTranslation();
   return (
     <div
       className={`chain-banner ${status.verified ? 'verified' : 'broken'}`}
@@ -31,7 +33,7 @@ function ChainBanner({ chain }: { chain: Transcript['chain'] }) {
       </span>
       <div>
         <p className="chain-label">
-          <span className="sr-only">Hash chain: </span>
+          <span className="sr-only">{t('transcript.chain')} </span>
           {status.label}
         </p>
         <p className="chain-detail">{status.detail}</p>
@@ -43,17 +45,19 @@ function ChainBanner({ chain }: { chain: Transcript['chain'] }) {
 function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
   const d = transcript.dispute;
   const lastQuery = useOpsSearch((s) => s.lastQuery);
+  const { t } = useTranslation();
   const outcome = d.outcome ? describeOutcome(d.outcome, d.currency) : null;
-  const seat = (id: string) => (id === d.claimantId ? 'claimant' : 'respondent');
-  const people: [string, string | null, string][] = [
-    ['Client', d.clientId, seat(d.clientId)],
-    ['Freelancer', d.freelancerId, seat(d.freelancerId)],
-    ['Mediator', d.mediatorId, ''],
+  const seat = (id: string) =>
+    id === d.claimantId ? t('transcript.claimant') : t('transcript.respondent');
+  const people: ['client' | 'freelancer' | 'mediator', string | null, string][] = [
+    ['client', d.clientId, seat(d.clientId)],
+    ['freelancer', d.freelancerId, seat(d.freelancerId)],
+    ['mediator', d.mediatorId, ''],
   ];
   return (
     <header className="transcript-header">
       <Link to={`${paths.opsSearch}${lastQuery}`} className="back-link">
-        ← Search
+        <span className="flip-rtl">←</span> {t('nav.search')}
       </Link>
       <div className="room-title-row">
         <span className="dispute-number" data-testid="transcript-number">
@@ -69,29 +73,36 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
       <h1 className="room-title">
         <bdi>{d.contractTitle}</bdi>
       </h1>
-      <ul className="parties" aria-label="People">
-        {people.map(([label, id, role]) => (
-          <li key={label} data-testid={`transcript-${label.toLowerCase()}`}>
-            <span className="muted">{label}</span>{' '}
-            <strong>{id ? <bdi>{nameOf(id, label.toLowerCase())}</bdi> : 'None'}</strong>
+      <ul className="parties" aria-label={t('transcript.people')}>
+        {people.map(([seatRole, id, role]) => (
+          <li key={seatRole} data-testid={`transcript-${seatRole}`}>
+            <span className="muted">{t(`role.${seatRole}`)}</span>{' '}
+            <strong>{id ? <bdi>{nameOf(id, seatRole)}</bdi> : t('search.noMediator')}</strong>
             {role && <span className="muted small"> ({role})</span>}
           </li>
         ))}
       </ul>
       <p className="room-facts">
-        {reasonLabels[d.reason]} · claim <strong>{formatMoney(d.claimCents, d.currency)}</strong> of{' '}
-        {formatMoney(d.escrowCents, d.currency)} · filed {dateTimeLabel(d.createdAt, zone)}
-        {d.closedAt && ` · closed ${dateTimeLabel(d.closedAt, zone)}`}
+        <Trans
+          i18nKey="transcript.facts"
+          values={{
+            reason: reasonLabels[d.reason],
+            claim: formatMoney(d.claimCents, d.currency),
+            escrow: formatMoney(d.escrowCents, d.currency),
+            filed: dateTimeLabel(d.createdAt, zone),
+          }}
+          components={{ strong: <strong /> }}
+        />
+        {d.closedAt && ` · ${t('transcript.closedAt', { when: dateTimeLabel(d.closedAt, zone) })}`}
       </p>
       {outcome && d.outcome && (
         <p className="room-facts">
           {outcome.split && <>{outcome.split} · </>}
-          decided{' '}
           {d.outcome.decidedBy === 'system' ? (
-            'automatically'
+            t('transcript.decidedAutomatically')
           ) : (
             <>
-              by <bdi>{nameOf(d.outcome.decidedBy)}</bdi>
+              {t('transcript.decidedBy')} <bdi>{nameOf(d.outcome.decidedBy)}</bdi>
             </>
           )}{' '}
           {dateTimeLabel(d.outcome.decidedAt, zone)}
@@ -105,7 +116,7 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
       )}
       <div className="button-row transcript-actions">
         <Link to={paths.dispute(d.id)} className="btn btn-ghost btn-small" data-testid="open-room">
-          Open the live room
+          {t('transcript.openRoom')}
         </Link>
         <a
           className="btn btn-ghost btn-small"
@@ -113,7 +124,7 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
           download
           data-testid="export-json"
         >
-          Export JSON
+          {t('transcript.exportJson')}
         </a>
         <a
           className="btn btn-ghost btn-small"
@@ -121,7 +132,7 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
           download
           data-testid="export-html"
         >
-          Export HTML
+          {t('transcript.exportHtml')}
         </a>
         <a
           className="btn btn-ghost btn-small"
@@ -130,7 +141,7 @@ function TranscriptHeader({ transcript, zone, nameOf }: TranscriptViewProps) {
           rel="noopener"
           data-testid="export-print"
         >
-          Printable page
+          {t('transcript.print')}
         </a>
       </div>
     </header>
@@ -168,6 +179,7 @@ export function TranscriptPage({ disputeId }: { disputeId: string }) {
   const status = useTranscript((s) => s.status);
   const error = useTranscript((s) => s.error);
   const nameOf = useTranscriptNames(current);
+  const { t: say } = useTranslation();
 
   useEffect(() => {
     void useTranscript.getState().load(disputeId);
@@ -177,7 +189,7 @@ export function TranscriptPage({ disputeId }: { disputeId: string }) {
     if (status === 'error') {
       return (
         <div className="empty-state" role="alert">
-          <h2>Could not load the transcript</h2>
+          <h2>{say('transcript.loadError')}</h2>
           <p className="muted">{error}</p>
           <div className="button-row">
             <button
@@ -185,9 +197,9 @@ export function TranscriptPage({ disputeId }: { disputeId: string }) {
               className="btn btn-ghost"
               onClick={() => void useTranscript.getState().load(disputeId)}
             >
-              Retry
+              {say('common.retry')}
             </button>
-            <Link to={paths.opsSearch}>Back to search</Link>
+            <Link to={paths.opsSearch}>{say('transcript.backToSearch')}</Link>
           </div>
         </div>
       );
@@ -195,7 +207,7 @@ export function TranscriptPage({ disputeId }: { disputeId: string }) {
     return (
       <div className="splash" role="status">
         <span className="spinner" aria-hidden="true" />
-        Loading transcript…
+        {say('transcript.loading')}
       </div>
     );
   }
@@ -208,35 +220,43 @@ export function TranscriptPage({ disputeId }: { disputeId: string }) {
       <ChainBanner chain={t.chain} />
       {status === 'error' && (
         <p className="form-error" role="alert">
-          Could not refresh the transcript: {error}
+          {say('transcript.refreshError', { error })}
         </p>
       )}
       <div className="transcript-layout">
         <Section
           id="transcript-messages"
-          title="Messages, all channels"
+          title={say('transcript.messages')}
           count={t.messages.length}
           className="transcript-main"
         >
-          <p className="muted small">Times in {zone}.</p>
+          <p className="muted small">{say('transcript.times', { zone })}</p>
           <TranscriptTimeline {...props} />
         </Section>
         <div className="transcript-side">
-          <Section id="transcript-qa" title="QA review">
+          <Section id="transcript-qa" title={say('transcript.qa')}>
             <ReviewPanel key={t.dispute.id} {...props} />
           </Section>
-          <Section id="transcript-csat" title="Feedback (CSAT)" count={t.feedback.length}>
+          <Section id="transcript-csat" title={say('transcript.csat')} count={t.feedback.length}>
             <FeedbackRecord {...props} />
           </Section>
-          <Section id="transcript-evidence" title="Evidence" count={t.evidence.length}>
+          <Section
+            id="transcript-evidence"
+            title={say('room.side.evidence')}
+            count={t.evidence.length}
+          >
             <EvidenceRecord {...props} />
           </Section>
-          <Section id="transcript-proposals" title="Proposals" count={t.proposals.length}>
+          <Section
+            id="transcript-proposals"
+            title={say('transcript.proposals')}
+            count={t.proposals.length}
+          >
             <ProposalsRecord {...props} />
           </Section>
         </div>
       </div>
-      <Section id="transcript-audit" title="Audit trail" count={t.audit.length}>
+      <Section id="transcript-audit" title={say('transcript.audit')} count={t.audit.length}>
         <AuditRecord {...props} />
       </Section>
     </div>

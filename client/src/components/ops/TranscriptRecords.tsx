@@ -1,5 +1,6 @@
 import type { Transcript } from '@dispute-room/shared';
 import { evidenceApi } from '../../api/endpoints';
+import { t } from '../../i18n';
 import { stateLabels } from '../../lib/disputes';
 import { formatMoney } from '../../lib/money';
 import { dateTimeLabel } from '../../lib/time';
@@ -17,7 +18,8 @@ interface RecordProps {
 
 /** Every evidence file with its full sha256, to check a copy against. */
 export function EvidenceRecord({ transcript, zone, nameOf }: RecordProps) {
-  if (transcript.evidence.length === 0) return <p className="muted">No evidence.</p>;
+  if (transcript.evidence.length === 0)
+    return <p className="muted">{t('transcript.noEvidence')}</p>;
   return (
     <ul className="record-list">
       {transcript.evidence.map((e) => (
@@ -49,7 +51,7 @@ export function EvidenceRecord({ transcript, zone, nameOf }: RecordProps) {
 
 export function ProposalsRecord({ transcript, zone, nameOf }: RecordProps) {
   const { proposals, dispute } = transcript;
-  if (proposals.length === 0) return <p className="muted">No offers or recommendations.</p>;
+  if (proposals.length === 0) return <p className="muted">{t('transcript.noProposals')}</p>;
   return (
     <ul className="record-list">
       {proposals.map((p) => (
@@ -58,11 +60,13 @@ export function ProposalsRecord({ transcript, zone, nameOf }: RecordProps) {
             <span className="record-name">
               <bdi>{nameOf(p.authorId)}</bdi>
             </span>
-            <span className={`badge proposal-${p.status}`}>{p.status}</span>
+            <span className={`badge proposal-${p.status}`}>{t(`offers.status.${p.status}`)}</span>
           </div>
           <p>
-            Client {formatMoney(p.clientCents, dispute.currency)} · Freelancer{' '}
-            {formatMoney(p.freelancerCents, dispute.currency)}
+            {t('offers.terms', {
+              client: formatMoney(p.clientCents, dispute.currency),
+              freelancer: formatMoney(p.freelancerCents, dispute.currency),
+            })}
           </p>
           {p.note && (
             <p className="record-text">
@@ -73,7 +77,7 @@ export function ProposalsRecord({ transcript, zone, nameOf }: RecordProps) {
             {dateTimeLabel(p.createdAt, zone)}
             {p.acceptedBy.length > 0 && (
               <>
-                {' · accepted by '}
+                {` · ${t('transcript.acceptedBy')} `}
                 <Names names={p.acceptedBy.map((id) => nameOf(id))} />
               </>
             )}
@@ -87,7 +91,8 @@ export function ProposalsRecord({ transcript, zone, nameOf }: RecordProps) {
 const stars = (rating: number) => '★'.repeat(rating) + '☆'.repeat(Math.max(0, 5 - rating));
 
 export function FeedbackRecord({ transcript, zone, nameOf }: RecordProps) {
-  if (transcript.feedback.length === 0) return <p className="muted">No party has rated it.</p>;
+  if (transcript.feedback.length === 0)
+    return <p className="muted">{t('transcript.noFeedback')}</p>;
   return (
     <ul className="record-list">
       {transcript.feedback.map((f) => (
@@ -96,7 +101,7 @@ export function FeedbackRecord({ transcript, zone, nameOf }: RecordProps) {
             <span className="record-name">
               <bdi>{nameOf(f.userId)}</bdi>
             </span>
-            <span className="stars-text" aria-label={`${f.rating} out of 5`}>
+            <span className="stars-text" aria-label={t('transcript.stars', { rating: f.rating })}>
               {stars(f.rating)}
             </span>
           </div>
@@ -115,23 +120,23 @@ export function FeedbackRecord({ transcript, zone, nameOf }: RecordProps) {
 /** The dispute's event log: every state change and action, who and when. */
 export function AuditRecord({ transcript, zone, nameOf }: RecordProps) {
   const { audit, dispute } = transcript;
-  if (audit.length === 0) return <p className="muted">No audit entries.</p>;
+  if (audit.length === 0) return <p className="muted">{t('transcript.noAudit')}</p>;
   const formatters = {
     nameOf: (id: string) => nameOf(id),
     money: (cents: number) => formatMoney(cents, dispute.currency),
     time: (iso: string) => dateTimeLabel(iso, zone),
   };
   return (
-    <div className="table-scroll" tabIndex={0} aria-label="Audit trail">
+    <div className="table-scroll" tabIndex={0} aria-label={t('transcript.audit')}>
       <table className="ops-table audit-table" data-testid="transcript-audit">
         <thead>
           <tr>
             <th scope="col">#</th>
-            <th scope="col">When</th>
-            <th scope="col">Event</th>
-            <th scope="col">By</th>
-            <th scope="col">State</th>
-            <th scope="col">Details</th>
+            <th scope="col">{t('transcript.when')}</th>
+            <th scope="col">{t('audit.event')}</th>
+            <th scope="col">{t('transcript.by')}</th>
+            <th scope="col">{t('search.state')}</th>
+            <th scope="col">{t('room.side.details')}</th>
           </tr>
         </thead>
         <tbody>
@@ -142,7 +147,9 @@ export function AuditRecord({ transcript, zone, nameOf }: RecordProps) {
                 <td className="muted">{a.version}</td>
                 <td className="cell-time">{dateTimeLabel(a.at, zone)}</td>
                 <td>{humanizeType(a.type)}</td>
-                <td>{a.actorId === 'system' ? 'System' : <bdi>{nameOf(a.actorId)}</bdi>}</td>
+                <td>
+                  {a.actorId === 'system' ? t('role.system') : <bdi>{nameOf(a.actorId)}</bdi>}
+                </td>
                 <td className="cell-state">
                   {a.from === a.to
                     ? stateLabels[a.from]

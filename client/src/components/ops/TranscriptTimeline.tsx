@@ -7,6 +7,7 @@ import {
 } from '@dispute-room/shared';
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import { evidenceApi } from '../../api/endpoints';
+import { t } from '../../i18n';
 import { staffChannelLabel } from '../../lib/channels';
 import { formatMoney } from '../../lib/money';
 import { roleLabel } from '../../lib/people';
@@ -44,7 +45,7 @@ function EvidenceRefs({ ids, ctx }: { ids: string[]; ctx: EntryContext }) {
         return (
           <li key={id}>
             <a href={evidenceApi.contentUrl(id)} download={e?.filename ?? true}>
-              <bdi>{e?.filename ?? 'Attachment'}</bdi>
+              <bdi>{e?.filename ?? t('evidence.attachment')}</bdi>
             </a>
             {e && <span className="hash small"> sha256 {e.sha256.slice(0, 12)}…</span>}
           </li>
@@ -59,8 +60,11 @@ function ProposalRef({ proposalId, ctx }: { proposalId: string; ctx: EntryContex
   if (!p) return null;
   return (
     <p className="entry-proposal small">
-      Offer: client {formatMoney(p.clientCents, ctx.currency)} · freelancer{' '}
-      {formatMoney(p.freelancerCents, ctx.currency)} · <span className="muted">{p.status}</span>
+      {t('transcript.offer', {
+        client: formatMoney(p.clientCents, ctx.currency),
+        freelancer: formatMoney(p.freelancerCents, ctx.currency),
+      })}{' '}
+      · <span className="muted">{t(`offers.status.${p.status}`)}</span>
     </p>
   );
 }
@@ -84,15 +88,12 @@ const TranscriptEntry = memo(function TranscriptEntry({
   const marker = (
     <span className="entry-marker">
       <ChannelChip channel={m.channel} />
-      <span className="entry-seq" aria-label={`sequence ${m.seq}`}>
+      <span className="entry-seq" aria-label={t('transcript.sequence', { seq: m.seq })}>
         #{m.seq}
       </span>
       {unverified && (
-        <span
-          className="unverified-tag"
-          title="After the point where this channel's hash chain breaks"
-        >
-          unverified
+        <span className="unverified-tag" title={t('transcript.unverifiedHint')}>
+          {t('transcript.unverified')}
         </span>
       )}
     </span>
@@ -130,7 +131,9 @@ const TranscriptEntry = memo(function TranscriptEntry({
       <li className={className} {...common}>
         {head}
         <p className="entry-edit-note muted small">
-          Edited {original ? `#${original.seq}` : 'an earlier entry'} to:
+          {original
+            ? t('transcript.editedSeq', { seq: original.seq })
+            : t('transcript.editedEarlier')}
         </p>
         <div className="entry-body" dir="auto">
           <LinkifiedText text={m.body} />
@@ -146,7 +149,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
       {head}
       {edited ? (
         <div className="entry-edited">
-          <p className="entry-version-label">Original</p>
+          <p className="entry-version-label">{t('transcript.original')}</p>
           <div className="entry-body" dir="auto">
             <LinkifiedText text={m.originalBody ?? m.body} />
           </div>
@@ -154,7 +157,7 @@ const TranscriptEntry = memo(function TranscriptEntry({
             edits.map((e) => (
               <div key={e.id} className="entry-version">
                 <p className="entry-version-label">
-                  Edit #{e.seq} · {dateTimeLabel(e.createdAt, ctx.zone)}
+                  {t('transcript.edit', { seq: e.seq, when: dateTimeLabel(e.createdAt, ctx.zone) })}
                 </p>
                 <div className="entry-body" dir="auto">
                   <LinkifiedText text={e.body} />
@@ -164,7 +167,10 @@ const TranscriptEntry = memo(function TranscriptEntry({
           ) : (
             <div className="entry-version">
               <p className="entry-version-label">
-                Now reads{m.editedAt ? ` · edited ${dateTimeLabel(m.editedAt, ctx.zone)}` : ''}
+                {t('transcript.nowReads')}
+                {m.editedAt
+                  ? ` · ${t('transcript.editedAt', { when: dateTimeLabel(m.editedAt, ctx.zone) })}`
+                  : ''}
               </p>
               <div className="entry-body" dir="auto">
                 <LinkifiedText text={m.body} />
@@ -248,7 +254,7 @@ export function TranscriptTimeline({ transcript, zone, nameOf }: TranscriptViewP
   return (
     <div className="transcript-timeline">
       {present.length > 1 && (
-        <div className="filter-chips flat" role="group" aria-label="Show channels">
+        <div className="filter-chips flat" role="group" aria-label={t('transcript.showChannels')}>
           {present.map((c) => (
             <button
               key={c}
@@ -264,13 +270,13 @@ export function TranscriptTimeline({ transcript, zone, nameOf }: TranscriptViewP
         </div>
       )}
       {messages.length === 0 ? (
-        <p className="muted empty-line">No entries in any channel.</p>
+        <p className="muted empty-line">{t('transcript.noEntries')}</p>
       ) : items.length === 0 ? (
-        <p className="muted empty-line">Every channel is hidden.</p>
+        <p className="muted empty-line">{t('transcript.allHidden')}</p>
       ) : (
         <ol
           className="entries"
-          aria-label="All channels, by time"
+          aria-label={t('transcript.byTime')}
           data-testid="transcript-timeline"
         >
           {items}
