@@ -7,7 +7,8 @@ describe('loadConfig', () => {
     expect(config.PORT).toBe(3000);
     expect(config.MONGODB_URI).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
-    expect(config.FERRETDB_HANDLER).toBe('sqlite');
+    expect(config.FERRETDB_HANDLER).toBe('auto');
+    expect(config.FERRETDB_POSTGRESQL_URL).toBeUndefined();
     expect(config.sessionSecret).toMatch(/^dev-only/);
   });
 

@@ -17,8 +17,15 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,63}$/)
     .default('dispute_room'),
   DATA_DIR: z.string().min(1).optional(),
-  FERRETDB_HANDLER: z.enum(['sqlite', 'postgresql']).default('sqlite'),
-  FERRETDB_POSTGRESQL_URL: z.string().default('postgres://postgres@127.0.0.1:5432/ferretdb'),
+  /**
+   * The embedded FerretDB's backend. auto: a private PostgreSQL when its server binaries are
+   * installed (or FERRETDB_POSTGRESQL_URL's), SQLite otherwise.
+   */
+  FERRETDB_HANDLER: z.enum(['auto', 'sqlite', 'postgresql']).default('auto'),
+  /** A PostgreSQL of yours for the embedded FerretDB; unset: the private one it starts. */
+  FERRETDB_POSTGRESQL_URL: z.string().optional(),
+  /** PostgreSQL's server binaries (initdb, postgres); unset: Debian's newest. */
+  POSTGRES_BIN_DIR: z.string().min(1).optional(),
   EMBEDDED_RESTART_ATTEMPTS: int(0, 1000).default(10),
 
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { childPids } from '../test/chaos/procs.js';
+import { findPostgresBinaries } from './db/embedded-postgres.js';
 import { DEMO_PASSWORD } from './seed/demo.js';
 
 function isAlive(pid: number): boolean {
@@ -77,10 +78,13 @@ describe('the server process on its embedded defaults', () => {
 
         const ferretPids = childPids(first.child.pid!, 'ferretdb-');
         const redisPids = childPids(first.child.pid!, 'redis-server');
+        // The private PostgreSQL under FerretDB, where Debian's server binaries are installed.
+        const postgresPids = childPids(first.child.pid!, '/bin/postgres');
         expect(ferretPids.length).toBe(1);
         expect(redisPids.length).toBe(1);
+        expect(postgresPids.length).toBe(findPostgresBinaries(join(dataDir, 'postgres')) ? 1 : 0);
         expect(await stopMain(first.child)).toBe(0);
-        expect([...ferretPids, ...redisPids].some(isAlive)).toBe(false);
+        expect([...ferretPids, ...redisPids, ...postgresPids].some(isAlive)).toBe(false);
 
         // Same data directory: the data is still there and nothing is seeded twice.
         const second = startMain(dataDir);

@@ -24,7 +24,12 @@ async function main() {
   // An embedded database that cannot be brought back ends the process at once, non-zero, so
   // whatever supervises it restarts the whole server instead of leaving one that answers 503
   // forever (a graceful stop would only wait on writes that can no longer land).
-  const { uri, embedded } = await openDatabase(given, log, () => process.exit(1));
+  const {
+    uri,
+    embedded,
+    handler: ferretdbHandler,
+    summary: database,
+  } = await openDatabase(given, log, () => process.exit(1));
   const { config: withRedis, embedded: embeddedRedis } = await openRedis(given, log, () =>
     process.exit(1),
   ).catch(async (err: unknown) => {
@@ -41,7 +46,6 @@ async function main() {
   if (offset)
     log.warn({ offsetMs: offset }, 'CLOCK_OFFSET_MS is set: the server runs ahead of real time');
   const clock = offset ? { now: () => new Date(Date.now() + offset) } : undefined;
-  const ferretdbHandler = embedded ? config.FERRETDB_HANDLER : undefined;
   const server = await startServer({ config, mongoUri: uri, log, clock, ferretdbHandler }).catch(
     async (err: unknown) => {
       await embedded?.stop();
@@ -56,6 +60,7 @@ async function main() {
   }
   log.info(`the dispute room is listening on ${server.url}`);
   process.stdout.write(`\n  The dispute room is up: ${server.url}\n`);
+  process.stdout.write(`  Data: ${database}\n`);
   if (catcher) process.stdout.write(`  Mail it sends (no SMTP_URL): ${catcher.webUrl}\n`);
   process.stdout.write('\n');
 

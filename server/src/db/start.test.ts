@@ -75,6 +75,11 @@ describe('a database that cannot be reached at start', () => {
       'cannot start: FERRETDB_POSTGRESQL_URL: PostgreSQL at 127.0.0.1:1 (user "postgres") cannot be used: connection refused',
     ],
     [
+      'FERRETDB_HANDLER=postgresql without a URL or PostgreSQL server binaries',
+      { FERRETDB_HANDLER: 'postgresql', POSTGRES_BIN_DIR: '/nonexistent/bin' },
+      "cannot start: FERRETDB_HANDLER=postgresql without FERRETDB_POSTGRESQL_URL starts a private PostgreSQL: POSTGRES_BIN_DIR=/nonexistent/bin holds no runnable initdb and postgres (Debian's come with:  sudo apt-get install -y postgresql)",
+    ],
+    [
       'an unreachable MONGODB_URI',
       { MONGODB_URI: 'mongodb://someone:secret@127.0.0.1:1/' },
       /^cannot start: the database at mongodb:\/\/127\.0\.0\.1:1\/ cannot be reached: .*ECONNREFUSED 127\.0\.0\.1:1/,

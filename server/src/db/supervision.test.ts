@@ -8,7 +8,11 @@ import { childPids, ServerProcess } from '../../test/chaos/procs.js';
 import { dropRedisPrefix } from '../../test/chaos/scenario.js';
 import { DEMO_PASSWORD } from '../seed/demo.js';
 
-/** The server process on its embedded database (as `pnpm start` runs it), in a fresh data dir. */
+/**
+ * The server process on its embedded database (as `pnpm start` runs it), in a fresh data dir,
+ * on the SQLite handler: FerretDB's own data directory is what these tests take away (the
+ * private PostgreSQL's supervision is in embedded-postgres.test.ts).
+ */
 async function embeddedServer(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'supervised-'));
   const redisPrefix = `supervised:${randomBytes(4).toString('hex')}:`;
@@ -19,6 +23,7 @@ async function embeddedServer(env: Record<string, string> = {}) {
     SEED_DEMO: 'true',
     LOG_LEVEL: 'info',
     CLIENT_DIST: '/nonexistent',
+    FERRETDB_HANDLER: 'sqlite',
     ...env,
   });
   cleanups.push(async () => {
