@@ -16,6 +16,7 @@ import {
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { chainEntryOf, chainHash } from '@dispute-room/server/src/messages/chain.ts';
 import { bucketKey, messageKey, type MessageDoc } from '@dispute-room/server/src/messages/model.ts';
+import { dayOfUtc } from '@dispute-room/server/src/disputes/business-days.ts';
 import { Api, say, spawnTs, untilHealthy, type Proc } from './lib.ts';
 
 /**
@@ -82,11 +83,13 @@ function disputeDocs(i: number, cast: Cast, now: number) {
   const freelancerId = pick(cast.freelancers, i * 7 + 3);
   const createdAt = new Date(now - ((i * 9973) % 365) * DAY - (i % 86_400) * 1000);
   const roll = i % 10;
-  // Two in three answered; of the rest, most mediated; a few still open.
+  // Two in three answered; of the rest, most mediated; a few still open. Only recent ones
+  // can still be live (a respond deadline is days away, mediation ends within 30 days).
+  const live = now - createdAt.getTime() < 35 * DAY;
   const state: DisputeState =
-    roll < 1
+    roll < 1 && live
       ? 'open'
-      : roll < 2
+      : roll < 2 && live
         ? 'mediation'
         : roll < 3
           ? 'withdrawn'
@@ -96,7 +99,7 @@ function disputeDocs(i: number, cast: Cast, now: number) {
   const mediated = state !== 'open' && roll >= 1 && roll !== 2 && roll % 3 !== 0;
   const mediatorId = mediated ? pick(cast.mediators, i) : null;
   const closedAt = ['resolved', 'withdrawn', 'arbitration'].includes(state)
-    ? new Date(createdAt.getTime() + (1 + (i % 20)) * DAY)
+    ? new Date(Math.min(createdAt.getTime() + (1 + (i % 20)) * DAY, now - 60_000))
     : null;
   const kind: OutcomeKind | null =
     state === 'resolved'
@@ -170,6 +173,8 @@ function disputeDocs(i: number, cast: Cast, now: number) {
     updatedAt: closedAt ?? started,
     closedAt,
     sortAt: closedAt ?? createdAt,
+    sortDay: dayOfUtc(closedAt ?? createdAt),
+    createdDay: dayOfUtc(createdAt),
   };
   const contract = {
     _id: contractId,
@@ -302,24 +307,41 @@ async function generate(db: Db, n: number, passwordHash: string): Promise<Cast> 
   return cast;
 }
 
+const serverEnv = (mongoUri: string, dbName: string) => ({
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'bench-only-session-secret-not-for-production',
+  MONGODB_URI: mongoUri,
+  MONGODB_DB: dbName,
+  REDIS_URL,
+  REDIS_PREFIX: `scale:${dbName}:`,
+  LOG_LEVEL: 'warn',
+  SEED_DEMO: 'false',
+  SWEEP_INTERVAL_MS: '0',
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  MESSAGE_LIMIT_PER_MIN: '1000000',
+  JOIN_LIMIT_PER_MIN: '1000000',
+  LOGIN_FAILURES_PER_ACCOUNT_IP: '1000000',
+});
+
+/**
+ * The read models of the written history, by `pnpm reindex`: the same projection code the
+ * live path runs after each event, so the documents are those a year of traffic would leave.
+ */
+async function reindex(mongoUri: string, dbName: string): Promise<void> {
+  const proc = spawnTs(join(here, '..', 'server', 'src', 'reindex', 'main.ts'), {
+    ...serverEnv(mongoUri, dbName),
+    PORT: '0',
+  });
+  const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
+  if (code !== 0) throw new Error(`pnpm reindex exited with ${code}`);
+}
+
 async function startServer(mongoUri: string, dbName: string): Promise<{ proc: Proc; url: string }> {
   const port = await getPort();
   const proc = spawnTs(join(here, '..', 'server', 'src', 'main.ts'), {
-    NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-only-session-secret-not-for-production',
-    MONGODB_URI: mongoUri,
-    MONGODB_DB: dbName,
-    REDIS_URL,
-    REDIS_PREFIX: `scale:${dbName}:`,
+    ...serverEnv(mongoUri, dbName),
     PORT: String(port),
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'false',
-    SWEEP_INTERVAL_MS: '0',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    MESSAGE_LIMIT_PER_MIN: '1000000',
-    JOIN_LIMIT_PER_MIN: '1000000',
-    LOGIN_FAILURES_PER_ACCOUNT_IP: '1000000',
   });
   const url = `http://127.0.0.1:${port}`;
   await untilHealthy(url, 120_000);
@@ -476,7 +498,12 @@ async function main() {
           .findOne({ email: 'hash-donor@scale.test' })) as unknown as { passwordHash: string };
         const t = performance.now();
         await generate(db, n, donor.passwordHash);
-        say(`  written in ${Math.round((performance.now() - t) / 1000)} s; timing requests…`);
+        say(`  written in ${Math.round((performance.now() - t) / 1000)} s; read models…`);
+        const r = performance.now();
+        await reindex(ferret.uri, dbName);
+        say(
+          `  read models built in ${Math.round((performance.now() - r) / 1000)} s; timing requests…`,
+        );
         server = await startServer(ferret.uri, dbName);
         results[handler][n] = await measure(server.url, db);
         console.table(results[handler][n]);

@@ -23,6 +23,7 @@ import { NotificationService } from './notifications/service.js';
 import { Reminders } from './notifications/reminders.js';
 import { Notifier } from './notifications/who.js';
 import { QueueAdmin } from './ops/queues-admin.js';
+import { SearchWords } from './ops/search-words.js';
 import { OpsService } from './ops/service.js';
 import { WebhookService } from './ops/webhooks.js';
 import { Hub, rooms } from './realtime/hub.js';
@@ -48,10 +49,12 @@ export function createDomain(ctx: Context) {
   const thread = new ThreadService(ctx, { disputes, log, users, evidence, events });
   const macros = new MacroService(ctx, { disputes, users });
   const rollups = new Rollups(ctx, { store });
+  const words = new SearchWords(ctx.conn, { store });
   const history = new HistoryService(ctx, { contracts, disputes, users });
   const ops = new OpsService(ctx, {
     disputes,
     rollups,
+    words,
     history,
     log,
     users,
@@ -94,6 +97,7 @@ export function createDomain(ctx: Context) {
     webhooks: (eventId) => webhooks.deliveriesFor(eventId),
     notifications: (eventId) => notifier.forEvent(eventId),
     reminders: (eventId) => reminders.forEvent(eventId),
+    search: (eventId) => words.forEvent(eventId),
     rollups: async (eventId) => {
       const e = await store.event(eventId);
       if (e) await rollups.refresh(e.disputeId);
@@ -129,6 +133,7 @@ export function createDomain(ctx: Context) {
     notifier,
     reminders,
     rollups,
+    words,
     history,
     settlements,
     mail,

@@ -76,3 +76,29 @@ export function isDuplicateKey(err: unknown): boolean {
     (err as { code: unknown }).code === 11000
   );
 }
+
+/** The write errors of an unordered bulk insert, one or many as the drivers report them. */
+export function writeErrorsOf(err: unknown): { code?: number }[] {
+  const raw = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+  return Array.isArray(raw) ? raw : raw ? [raw] : [];
+}
+
+/**
+ * Inserts those of `docs` whose unique keys are new (unordered: one duplicate does not stop
+ * the rest); anything but duplicates fails. Returns how many were already there.
+ */
+export async function insertNew(
+  collection: { insertMany(docs: never[], opts: { ordered: false }): Promise<unknown> },
+  docs: object[],
+): Promise<number> {
+  if (docs.length === 0) return 0;
+  try {
+    await collection.insertMany(docs as never[], { ordered: false });
+    return 0;
+  } catch (err) {
+    const errors = writeErrorsOf(err);
+    if (errors.length === 0 && isDuplicateKey(err)) return 1;
+    if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
+    return errors.length;
+  }
+}

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from '../db/mongo.js';
+import { insertNew } from '../db/mongo.js';
 
 /**
  * Work owed after a fact: one entry per job that must run, written before the fact itself is
@@ -69,14 +69,7 @@ export class Outbox {
 
   /** Owes these jobs (repeats are no-ops). */
   async owe(docs: OutboxDoc[]): Promise<void> {
-    if (docs.length === 0) return;
-    try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-    } catch (err) {
-      const errors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
-      const onlyDuplicates = errors?.every((e) => e.code === 11000) ?? isDuplicateKey(err);
-      if (!onlyDuplicates) throw err;
-    }
+    await insertNew(this.model.collection, docs);
   }
 
   async settle(jobId: string): Promise<void> {

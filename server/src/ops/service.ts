@@ -27,6 +27,7 @@ import { toMessage } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
 import type { Rollups } from '../metrics/rollups.js';
 import { opsModels, type ReviewDoc } from './model.js';
+import { searchableWords, wordsOf, type SearchWords } from './search-words.js';
 
 /** The conversation before the dispute, in order, and its hash. */
 export interface HistorySource {
@@ -47,17 +48,19 @@ function searchFilter(q: SearchQuery) {
   const equal: Record<string, string> = {};
   if (q.state) equal.state = q.state;
   if (q.mediatorId) equal.mediatorId = q.mediatorId;
-  // No $text on FerretDB: a case-insensitive substring of the searchable fields.
-  const needle = q.q?.toLocaleLowerCase();
-  const rest = (d: DisputeDoc) =>
-    (!q.outcome || d.outcome?.kind === q.outcome) &&
-    (!q.from || d.createdAt >= q.from) &&
-    (!q.to || d.createdAt < q.to) &&
-    (!needle ||
-      [d.number, d.contractTitle, d.description].some((f) =>
-        f.toLocaleLowerCase().includes(needle),
-      ));
-  return { equal, rest };
+  // No $text on FerretDB: whole words of the number, title and description, every one given.
+  const words = q.q ? wordsOf(q.q) : [];
+  const rest = (d: DisputeDoc) => {
+    if (q.outcome && d.outcome?.kind !== q.outcome) return false;
+    if ((q.from && d.createdAt < q.from) || (q.to && d.createdAt >= q.to)) return false;
+    if (words.length === 0) return true;
+    const has = new Set(searchableWords(d));
+    return words.every((w) => has.has(w));
+  };
+  const all = (d: DisputeDoc) => Object.entries(equal).every(([k, v]) => d[k as 'state'] === v);
+  // A text search reads the disputes that have its longest word, day by day.
+  const word = words.length ? words.reduce((a, b) => (b.length > a.length ? b : a)) : null;
+  return { equal, rest, all, word, nothing: Boolean(q.q) && words.length === 0 };
 }
 
 function encodeCursor(d: Pick<DisputeDoc, 'sortAt' | '_id'>): string {
@@ -103,10 +106,19 @@ export class OpsService {
       users: UserService;
       evidence: EvidenceSource;
       rollups: Rollups;
+      words: SearchWords;
       history: HistorySource;
     },
   ) {
     this.models = opsModels(ctx.conn);
+  }
+
+  /** The disputes of a day that have a word (by the word index, then each by `_id`). */
+  private async disputesWith(word: string, day: string): Promise<DisputeDoc[]> {
+    const ids = await this.deps.words.idsOn(word, day);
+    const docs = await Promise.all(ids.map((id) => this.deps.disputes.load(id)));
+    // The index may lag a closing by a moment: keep only disputes still on that day.
+    return docs.filter((d): d is DisputeDoc => d !== null && d.sortDay === day);
   }
 
   private staffView(d: DisputeDoc): Promise<Dispute> {
@@ -134,9 +146,13 @@ export class OpsService {
       until: Math.max(q.from?.getTime() ?? -Infinity, Date.parse(span.first ?? '')),
       want: q.limit + 1,
       bucket: async (day) => {
-        const rows = await this.deps.disputes.models.disputes
-          .find({ sortDay: day, ...match.equal })
-          .lean<DisputeDoc[]>();
+        const rows = match.nothing
+          ? []
+          : match.word
+            ? (await this.disputesWith(match.word, day)).filter(match.all)
+            : await this.deps.disputes.models.disputes
+                .find({ sortDay: day, ...match.equal })
+                .lean<DisputeDoc[]>();
         return rows.filter(
           (d) =>
             match.rest(d) &&

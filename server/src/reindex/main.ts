@@ -9,6 +9,8 @@ await runCommand('reindex', loadConfig(), async (server) => {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say('day buckets of disputes (ops search, staff lists) …');
   say(`  ${await server.domain.store.reindexDays()} disputes`);
+  say('words of ops text search …');
+  say(`  ${await server.domain.words.rebuild()} disputes`);
   say('rebuilding the dashboard rollups …');
   const n = await server.domain.rollups.rebuild((done) => say(`  ${done} disputes`));
   say(`rollups: ${n} disputes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
