@@ -443,7 +443,7 @@ async function measure(url: string, db: Db) {
       ops.req('GET', '/api/ops/disputes?state=resolved&outcome=settlement&limit=25'),
     ),
     'ops search (text)': await timeIt(() =>
-      ops.req('GET', '/api/ops/disputes?q=milestone%2042&limit=25'),
+      ops.req('GET', '/api/ops/disputes?q=brief%2042&limit=25'),
     ),
     'ops search (a later page)': await timeIt(() =>
       ops.req(

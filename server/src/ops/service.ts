@@ -58,9 +58,10 @@ function searchFilter(q: SearchQuery) {
     return words.every((w) => has.has(w));
   };
   const all = (d: DisputeDoc) => Object.entries(equal).every(([k, v]) => d[k as 'state'] === v);
-  // A text search reads the disputes that have its longest word, day by day.
-  const word = words.length ? words.reduce((a, b) => (b.length > a.length ? b : a)) : null;
-  return { equal, rest, all, word, nothing: Boolean(q.q) && words.length === 0 };
+  // A text search reads, day by day, the ids of the disputes that have each of its (longest,
+  // up to 3) words, and only the disputes in all of them.
+  const keyWords = [...words].sort((a, b) => b.length - a.length).slice(0, 3);
+  return { equal, rest, all, keyWords, nothing: Boolean(q.q) && words.length === 0 };
 }
 
 function encodeCursor(d: Pick<DisputeDoc, 'sortAt' | '_id'>): string {
@@ -113,9 +114,13 @@ export class OpsService {
     this.models = opsModels(ctx.conn);
   }
 
-  /** The disputes of a day that have a word (by the word index, then each by `_id`). */
-  private async disputesWith(word: string, day: string): Promise<DisputeDoc[]> {
-    const ids = await this.deps.words.idsOn(word, day);
+  /** The disputes of a day that have every one of `words` (by the word index, then by `_id`). */
+  private async disputesWith(words: string[], day: string): Promise<DisputeDoc[]> {
+    const lists = await Promise.all(words.map((w) => this.deps.words.idsOn(w, day)));
+    const ids = lists.reduce((a, b) => {
+      const inB = new Set(b);
+      return a.filter((id) => inB.has(id));
+    });
     const docs = await Promise.all(ids.map((id) => this.deps.disputes.load(id)));
     // The index may lag a closing by a moment: keep only disputes still on that day.
     return docs.filter((d): d is DisputeDoc => d !== null && d.sortDay === day);
@@ -148,8 +153,8 @@ export class OpsService {
       bucket: async (day) => {
         const rows = match.nothing
           ? []
-          : match.word
-            ? (await this.disputesWith(match.word, day)).filter(match.all)
+          : match.keyWords.length
+            ? (await this.disputesWith(match.keyWords, day)).filter(match.all)
             : await this.deps.disputes.models.disputes
                 .find({ sortDay: day, ...match.equal })
                 .lean<DisputeDoc[]>();
