@@ -21,7 +21,7 @@ export interface OutboxDoc {
 const outboxSchema = new Schema<OutboxDoc>(
   {
     _id: { type: String, required: true },
-    queue: { type: String, required: true },
+    queue: { type: String, required: true, index: true },
     name: { type: String, required: true },
     data: { type: Schema.Types.Mixed, required: true },
     at: { type: Date, required: true },
@@ -76,9 +76,15 @@ export class Outbox {
     await this.model.deleteOne({ _id: jobId });
   }
 
-  /** Everything still owed that was owed before `before`, oldest first. */
-  async owedBefore(before: Date): Promise<OutboxDoc[]> {
-    const docs = await this.model.find().lean<OutboxDoc[]>();
+  /**
+   * Everything still owed to these queues that was owed before `before`, oldest first: one
+   * pushed-down equality per queue, so the reminders owed for days are not read with the
+   * jobs owed for seconds.
+   */
+  async owedBefore(before: Date, queues: readonly string[]): Promise<OutboxDoc[]> {
+    const docs = (
+      await Promise.all(queues.map((queue) => this.model.find({ queue }).lean<OutboxDoc[]>()))
+    ).flat();
     return docs.filter((d) => d.at < before).sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 }

@@ -43,12 +43,21 @@ export async function enqueueOwed(deps: Deps, owed: OutboxDoc): Promise<void> {
   await deps.jobs.add('facts', owed.name, owed.data, { jobId: owed._id, ...factJobOptions });
 }
 
+/** Queues whose owed jobs run within moments of their fact, repaired every OUTBOX_REPAIR_MS. */
+const promptQueues = ['facts', 'webhooks', 'rollups'] as const;
+/** Reminders stay owed until their time (days): read this many times less often. */
+const TIMERS_REPAIR_FACTOR = 20;
+
 /**
  * Jobs owed in the outbox whose BullMQ job is missing (Redis flushed or lost, or a crash
  * between storing a fact and enqueuing its jobs) are enqueued again. Returns how many.
  */
-export async function repairOutbox(deps: Deps, minAgeMs: number): Promise<number> {
-  const owed = await deps.outbox.owedBefore(new Date(Date.now() - minAgeMs));
+export async function repairOutbox(
+  deps: Deps,
+  minAgeMs: number,
+  queues: readonly string[] = [...promptQueues, 'reminders'],
+): Promise<number> {
+  const owed = await deps.outbox.owedBefore(new Date(Date.now() - minAgeMs), queues);
   for (const doc of owed) await enqueueOwed(deps, doc);
   return owed.length;
 }
@@ -101,9 +110,10 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
       if (job.name === 'deadline-sweep') {
         const fired = await disputes.tick(ctx.clock.now());
         if (fired) ctx.log.info({ fired }, 'deadlines applied');
-      } else if (job.name === 'outbox-repair') {
-        const repaired = await repairOutbox(deps, ctx.config.OUTBOX_REPAIR_AGE_MS);
-        if (repaired) ctx.log.info({ repaired }, 'owed jobs enqueued again');
+      } else if (job.name === 'outbox-repair' || job.name === 'timers-repair') {
+        const queues = job.name === 'outbox-repair' ? promptQueues : ['reminders'];
+        const repaired = await repairOutbox(deps, ctx.config.OUTBOX_REPAIR_AGE_MS, queues);
+        if (repaired) ctx.log.info({ repaired, queues }, 'owed jobs enqueued again');
       }
     },
     { concurrency: 1 },
@@ -112,6 +122,11 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
   const schedule = async () => {
     await jobs.every('schedules', 'deadline-sweep', ctx.config.SWEEP_INTERVAL_MS);
     await jobs.every('schedules', 'outbox-repair', ctx.config.OUTBOX_REPAIR_MS);
+    await jobs.every(
+      'schedules',
+      'timers-repair',
+      ctx.config.OUTBOX_REPAIR_MS * TIMERS_REPAIR_FACTOR,
+    );
   };
   await schedule();
   const timer = setInterval(() => {
