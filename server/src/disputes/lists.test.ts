@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispute } from '@dispute-room/shared';
+import { buildMissingReadModels } from '../jobs/processors.js';
 import type { RunningServer } from '../server.js';
 import { startTestServer, stopTestServer } from '../../test/harness.js';
 import {
@@ -77,6 +78,12 @@ describe('dispute lists', () => {
     await models.daySpan.deleteMany({});
     expect(await ids(w.ops)).toEqual([]);
     expect(await server.domain.store.reindexDays()).toBe(5);
+    expect(await ids(w.ops)).toEqual(newestFirst);
+    // …and, at start, a database that has disputes but no buckets gets them by itself, once.
+    await models.disputes.updateMany({}, { $unset: { sortDay: 1, createdDay: 1 } });
+    await models.daySpan.deleteMany({});
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(false);
     expect(await ids(w.ops)).toEqual(newestFirst);
     expect(
       (await w.ops.get('/api/ops/disputes?limit=2')).body.disputes.map((d: Dispute) => d.id),

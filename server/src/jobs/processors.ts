@@ -3,7 +3,9 @@ import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
 import type { MailService } from '../mail/service.js';
 import type { Outbox, OutboxDoc } from '../events/outbox.js';
+import type { DisputeStore } from '../disputes/store.js';
 import type { Rollups } from '../metrics/rollups.js';
+import type { SearchWords } from '../ops/search-words.js';
 import type { ReminderData, Reminders } from '../notifications/reminders.js';
 import type { WebhookService } from '../ops/webhooks.js';
 import { backoffMs } from '../ops/webhooks.js';
@@ -31,6 +33,8 @@ interface Deps {
   mail: MailService;
   reminders: Reminders;
   rollups: Rollups;
+  store: DisputeStore;
+  words: SearchWords;
   /** The durable follow-ups of dispute events, by the name their jobs carry. */
   factListeners: Record<string, (eventId: string) => Promise<void>>;
 }
@@ -60,6 +64,36 @@ export async function repairOutbox(
   const owed = await deps.outbox.owedBefore(new Date(Date.now() - minAgeMs), queues);
   for (const doc of owed) await enqueueOwed(deps, doc);
   return owed.length;
+}
+
+/**
+ * A database from before the read models (disputes, but no span of days) gets them built once,
+ * in the background, by one instance: what `pnpm reindex` does. Until then ops search, staff
+ * lists and the dashboard show less than there is.
+ */
+export async function buildMissingReadModels(
+  ctx: Context,
+  deps: Pick<Deps, 'store' | 'words' | 'rollups'>,
+): Promise<boolean> {
+  const span = await deps.store.daySpan();
+  if (span.first) return false;
+  if (!(await deps.store.models.disputes.exists({}))) return false;
+  const claimed = await ctx.redis.main.set(
+    `${ctx.config.REDIS_PREFIX}read-models:building`,
+    ctx.instanceId,
+    'EX',
+    3_600,
+    'NX',
+  );
+  if (!claimed) return false;
+  ctx.log.info('disputes stored before the read models: building them (as pnpm reindex)');
+  const started = Date.now();
+  await deps.words.rebuild();
+  await deps.rollups.rebuild();
+  // Last: the span is what says the buckets are there.
+  const n = await deps.store.reindexDays();
+  ctx.log.info({ disputes: n, ms: Date.now() - started }, 'read models built');
+  return true;
 }
 
 /**
@@ -135,5 +169,8 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
   timer.unref();
   // At start too: whatever this instance (or a lost Redis) left owed.
   await repairOutbox(deps, ctx.config.OUTBOX_REPAIR_AGE_MS);
+  void buildMissingReadModels(ctx, deps).catch((err: unknown) =>
+    ctx.log.error({ err }, 'could not build the read models; run pnpm reindex'),
+  );
   return () => clearInterval(timer);
 }
