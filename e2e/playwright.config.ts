@@ -8,6 +8,10 @@ import getPort from 'get-port';
 // which the workers inherit.
 process.env.E2E_PORT ??= String(await getPort());
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'dispute-room-e2e-'));
+// A marketplace page of its own origin embeds the room (tests/embed.spec.ts); it signs its
+// users on with this test-only secret.
+process.env.E2E_HOST_PORT ??= String(await getPort());
+process.env.E2E_SSO_SECRET ??= `e2e-only-sso-secret-${process.env.E2E_PORT}-not-for-production`;
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 // Each run gets a fresh embedded database.
@@ -55,6 +59,10 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // The mail catcher's page on a free port (several runs may share a machine).
       MAIL_CATCHER_PORT: '0',
+      SSO_JWT_SECRET: process.env.E2E_SSO_SECRET,
+      SSO_ISSUER: 'https://market.e2e.test',
+      SSO_AUDIENCE: 'dispute-room',
+      EMBED_ORIGINS: `http://127.0.0.1:${process.env.E2E_HOST_PORT}`,
     },
   },
 });

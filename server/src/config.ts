@@ -112,6 +112,8 @@ export const envSchema = z.object({
   SSO_ROLES: z.string().default(''),
   /** Origins whose pages may frame `/embed/disputes/:id` (comma-separated). */
   EMBED_ORIGINS: z.string().default(''),
+  /** The dev-only demo marketplace of `pnpm start` (development, no SSO set): its port. */
+  DEMO_HOST_PORT: int(0, 65535).default(3001),
 
   EVIDENCE_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
   EVIDENCE_TYPES: z.string().default('png,jpg,gif,webp,pdf,txt,csv,zip,docx,xlsx'),

@@ -4,6 +4,7 @@ import { RedisMissingError } from './db/embedded-redis.js';
 import { openDatabase } from './db/open.js';
 import { openRedis } from './db/open-redis.js';
 import { createLogger } from './logger.js';
+import { openDemoMarketplace } from './embed/demo-host.js';
 import { openMail } from './mail/catcher.js';
 import { printDemoCredentials, seedDemo } from './seed/demo.js';
 import { seedsDemoAtStart } from './seed/seeding.js';
@@ -36,7 +37,15 @@ async function main() {
     await embedded?.stop();
     throw err;
   });
-  const { config, catcher } = await openMail(withRedis, log).catch(async (err: unknown) => {
+  const { config: withMail, catcher } = await openMail(withRedis, log).catch(
+    async (err: unknown) => {
+      await embeddedRedis?.stop();
+      await embedded?.stop();
+      throw err;
+    },
+  );
+  const { config, demo } = await openDemoMarketplace(withMail, log).catch(async (err: unknown) => {
+    await catcher?.stop();
     await embeddedRedis?.stop();
     await embedded?.stop();
     throw err;
@@ -51,9 +60,11 @@ async function main() {
       await embedded?.stop();
       await embeddedRedis?.stop();
       await catcher?.stop();
+      await demo?.stop();
       throw err;
     },
   );
+  demo?.attach(server);
   if (seedsDemoAtStart(config, embedded !== null)) {
     const accounts = await seedDemo(server.domain, log);
     if (accounts) printDemoCredentials(accounts);
@@ -62,6 +73,11 @@ async function main() {
   process.stdout.write(`\n  The dispute room is up: ${server.url}\n`);
   process.stdout.write(`  Data: ${database}\n`);
   if (catcher) process.stdout.write(`  Mail it sends (no SMTP_URL): ${catcher.webUrl}\n`);
+  if (demo) {
+    process.stdout.write(
+      `  Demo marketplace with the room embedded (DEV ONLY, public sign-on secret): ${demo.url}\n`,
+    );
+  }
   process.stdout.write('\n');
 
   let shuttingDown = false;
@@ -75,6 +91,7 @@ async function main() {
     await embeddedRedis?.stop();
     await embedded?.stop();
     await catcher?.stop();
+    await demo?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

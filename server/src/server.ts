@@ -16,6 +16,7 @@ import { SsoVerifier } from './auth/sso.js';
 import { contractRoutes } from './contracts/routes.js';
 import { connectMongo, detectFlavor, ensureIndexes } from './db/mongo.js';
 import { createDomain, type Domain } from './domain.js';
+import { embedRoutes } from './embed/routes.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { historyRoutes } from './history/routes.js';
@@ -89,6 +90,7 @@ export async function startServer({
     domain.tokens,
     new SsoVerifier(ctx),
   );
+  const clientDist = config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist');
   const app = createApp(ctx, {
     beforeApi: [session, authenticate, csrfGuard(ctx)],
     api: [
@@ -105,7 +107,8 @@ export async function startServer({
       notificationRoutes(domain.notifications),
       inboundRoutes(domain.replies),
     ],
-    clientDist: config.CLIENT_DIST ?? join(repoRoot(), 'client', 'dist'),
+    clientDist,
+    pages: [embedRoutes(config, clientDist)].filter((r): r is NonNullable<typeof r> => r !== null),
   });
   const httpServer = createServer(slowClientOptions(config), app);
   const io: IO = new SocketServer(httpServer, {

@@ -16,3 +16,4 @@ export * from './system-messages.js';
 export * from './outcomes.js';
 export * from './history.js';
 export * from './i18n/index.js';
+export * from './embed.js';

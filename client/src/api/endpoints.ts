@@ -14,6 +14,7 @@ import type {
   Proposal,
   QueueSummary,
   Review,
+  SsoResponse,
   Transcript,
   User,
   escalateBodySchema,
@@ -40,6 +41,8 @@ export const authApi = {
   me: () => request<{ user: User }>('GET', '/api/auth/me'),
   login: (body: LoginBody) => request<{ user: User }>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  /** The marketplace's sign-on token for a session token (the embedded room). */
+  sso: (token: string) => request<SsoResponse>('POST', '/api/auth/sso', { token }),
 };
 
 export const disputesApi = {

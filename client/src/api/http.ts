@@ -41,12 +41,32 @@ export function onUnauthorized(listener: (() => void) | null): void {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+let bearer: string | null = null;
+
+/**
+ * A sign-on session token (the embedded room): sent as `Authorization: Bearer` on every call
+ * and given to the socket, so nothing depends on cookies (blocked in third-party frames).
+ * Held in memory only: it never reaches storage or a URL.
+ */
+export function setBearerToken(token: string | null): void {
+  bearer = token;
+}
+
+export function bearerToken(): string | null {
+  return bearer;
+}
+
+/** The headers that authenticate a call made outside `request` (uploads). */
+export function authHeaders(): Record<string, string> {
+  return bearer ? { Authorization: `Bearer ${bearer}` } : {};
+}
+
 /**
  * A same-origin JSON call with the session cookie. Always relative URLs: the server
  * refuses state changes from other origins.
  */
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {

@@ -1,7 +1,7 @@
 import type { Channel, Evidence } from '@dispute-room/shared';
 import { describeUploadError } from '../lib/uploadErrors';
 import { evidenceApi } from './endpoints';
-import { ApiRequestError, toApiError } from './http';
+import { ApiRequestError, authHeaders, toApiError } from './http';
 
 export interface UploadHandle {
   done: Promise<Evidence>;
@@ -26,6 +26,7 @@ export function uploadEvidence(
     form.append('file', file, file.name);
     xhr.open('POST', evidenceApi.uploadUrl(disputeId));
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
     xhr.responseType = 'text';
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);

@@ -2,6 +2,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@dispute-room/s
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
 import { authApi } from '../api/endpoints';
+import { bearerToken } from '../api/http';
 import { socketOptions } from './socketOptions';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -29,7 +30,9 @@ export function getSocket(): RoomSocket | null {
  */
 export function openSocket(): RoomSocket {
   if (socket) return socket;
-  const s: RoomSocket = io(socketOptions);
+  // A sign-on session (the embedded room) authenticates the socket by its token, not a cookie.
+  const token = bearerToken();
+  const s: RoomSocket = io(token ? { ...socketOptions, auth: { token } } : socketOptions);
   let everConnected = false;
   const setStatus = (status: ConnectionStatus) => useConnection.setState({ status });
   const checkSessionThenReconnect = () => {

@@ -41,7 +41,13 @@ const requireBodyType: express.RequestHandler = (req, _res, next) => {
  */
 export function createApp(
   ctx: Context,
-  opts: { api: Router[]; beforeApi?: express.RequestHandler[]; clientDist?: string },
+  opts: {
+    api: Router[];
+    beforeApi?: express.RequestHandler[];
+    clientDist?: string;
+    /** Pages served before the client's own (the embeddable room). */
+    pages?: Router[];
+  },
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -116,6 +122,7 @@ export function createApp(
   api.use(apiNotFound);
   app.use('/api', api);
 
+  for (const pages of opts.pages ?? []) app.use(pages);
   if (opts.clientDist) {
     const client = clientRoutes(opts.clientDist);
     if (client) app.use(client);

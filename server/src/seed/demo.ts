@@ -34,6 +34,21 @@ const people = [
 type Key = (typeof people)[number]['key'];
 
 /**
+ * The demo users the dev-only demo marketplace signs on (embed/demo-host.ts): their ids in
+ * that marketplace are their `externalId` here.
+ */
+export const demoMarketplaceUsers = {
+  client: { ...people[1], externalId: 'demo-client' },
+  freelancer: { ...people[2], externalId: 'demo-freelancer' },
+  mediator: { ...people[3], externalId: 'demo-agent' },
+} as const;
+
+const externalIdOf = (key: Key): string | undefined =>
+  key === 'client' || key === 'freelancer' || key === 'mediator'
+    ? demoMarketplaceUsers[key].externalId
+    : undefined;
+
+/**
  * A living demo: one user per role, two contracts, and one dispute in each state, made
  * through the same services a user would go through. Runs only on an empty database.
  */
@@ -53,6 +68,7 @@ export async function seedDemo(
           role: p.role,
           timezone: p.timezone,
           password: DEMO_PASSWORD,
+          ...(externalIdOf(p.key) ? { externalId: externalIdOf(p.key) } : {}),
         });
   }
   const { contracts, disputes, thread, macros } = domain;
@@ -69,6 +85,31 @@ export async function seedDemo(
     freelancerId: u.freelancer.id,
     escrowCents: 1_200_000,
     currency: 'EUR',
+    externalId: 'demo-contract-app',
+    category: 'mobile development',
+  });
+  // What the client and the freelancer said on the marketplace before the dispute.
+  const before = [
+    [
+      'client',
+      'Kick-off: the spec PDF is attached on the contract page. Notifications are in section 4.',
+    ],
+    [
+      'freelancer',
+      'Got it. I read section 4 as email notifications; push needs certificates and a backend.',
+    ],
+    ['client', 'We also need an admin panel to moderate posts. Can you fit it into sprint 2?'],
+    ['freelancer', 'An admin panel was not in the estimate. I can quote it separately.'],
+    ['client', 'It has to be in the MVP. And push, please, our users expect it.'],
+    ['freelancer', 'Then the milestone needs more time or budget. I will pause until we agree.'],
+  ] as const;
+  await domain.history.import(u.admin, app.id, {
+    messages: before.map(([who, body], i) => ({
+      externalId: `demo-msg-${i + 1}`,
+      authorExternalId: demoMarketplaceUsers[who].externalId,
+      body,
+      sentAt: new Date(Date.now() - (before.length - i) * 6 * 3_600_000).toISOString(),
+    })),
   });
   const say = (who: User, id: string, channel: string, body: string) =>
     thread.send(who, id, {
