@@ -5,6 +5,8 @@ interface RouterState {
   pathname: string;
   search: string;
   route: Route;
+  /** Counts navigations: following the same link again is a new visit. */
+  visit: number;
   navigate(to: string, options?: { replace?: boolean }): void;
 }
 
@@ -16,13 +18,14 @@ function read() {
 /** The location as state: a tiny history-API router. */
 export const useRouter = create<RouterState>()((set) => ({
   ...read(),
+  visit: 0,
   navigate(to, options) {
     const current = `${window.location.pathname}${window.location.search}`;
     if (to !== current) {
       if (options?.replace) window.history.replaceState(null, '', to);
       else window.history.pushState(null, '', to);
     }
-    set(read());
+    set((s) => ({ ...read(), visit: s.visit + 1 }));
   },
 }));
 

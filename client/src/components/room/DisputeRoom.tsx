@@ -11,7 +11,7 @@ import { closeRoom, join, onDisputeUpdated, openRoom } from '../../realtime/room
 import { useDisputes } from '../../stores/disputes';
 import { useProposals } from '../../stores/proposals';
 import { useRoom } from '../../stores/room';
-import { navigate, useRouter } from '../../stores/router';
+import { useRouter } from '../../stores/router';
 import { selectUser, useSession } from '../../stores/session';
 import { useUploads } from '../../stores/uploads';
 import { Link } from '../Link';
@@ -46,19 +46,23 @@ function useTabs(dispute: Dispute) {
 
 /**
  * A link into a channel (`?channel=internal`, as notifications and mails carry) opens that
- * tab when the viewer may read it; the query is then dropped, so following the same link
- * again later opens it again.
+ * tab once per visit, as soon as the viewer may read it (a party's private channel appears
+ * only with a mediator); a channel they may not read is ignored.
  */
-function useChannelFromLink(dispute: Dispute, tabs: { channel: Channel }[]) {
+function useChannelFromLink(tabs: { channel: Channel }[]) {
   const search = useRouter((s) => s.search);
+  const visit = useRouter((s) => s.visit);
   const setActiveChannel = useRoom((s) => s.setActiveChannel);
+  const applied = useRef<string | null>(null);
   useEffect(() => {
+    const key = `${visit}|${search}`;
+    if (applied.current === key) return;
     const wanted = new URLSearchParams(search).get('channel');
-    if (!wanted || tabs.length === 0) return;
-    const tab = tabs.find((t) => t.channel === wanted);
+    const tab = wanted ? tabs.find((t) => t.channel === wanted) : undefined;
+    if (wanted && !tab) return;
+    applied.current = key;
     if (tab) setActiveChannel(tab.channel);
-    navigate(paths.dispute(dispute.id), { replace: true });
-  }, [search, tabs, dispute.id, setActiveChannel]);
+  }, [search, visit, tabs, setActiveChannel]);
 }
 
 /** The thread column: channel tabs, messages, typing, uploads and the composer. */
@@ -71,7 +75,7 @@ function Conversation({ dispute }: { dispute: Dispute }) {
   const staged = useUploads((s) => (s.staged?.disputeId === dispute.id ? s.staged : null));
   const nameOf = useNameOf();
   const { t } = useTranslation();
-  useChannelFromLink(dispute, tabs);
+  useChannelFromLink(tabs);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const tab = tabs.find((candidate) => candidate.channel === activeChannel) ?? tabs[0];
