@@ -9,6 +9,8 @@ import './styles/list.css';
 import './styles/room.css';
 import './styles/ops.css';
 import './styles/embed.css';
+import './styles/history.css';
+import './styles/settlements.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

@@ -103,6 +103,26 @@ async function setUp(admin: APIRequestContext) {
     },
   });
   const contractId = ((await contract.json()) as { contract: { id: string } }).contract.id;
+  // What they said on the marketplace before the dispute.
+  const history = await admin.post(`/api/contracts/${contractId}/history`, {
+    data: {
+      messages: [
+        {
+          externalId: 'h1',
+          authorExternalId: client.sub,
+          body: 'Can you deliver by Friday?',
+          sentAt: '2026-11-02T09:00:00Z',
+        },
+        {
+          externalId: 'h2',
+          authorExternalId: freelancer.sub,
+          body: 'Friday works for me.',
+          sentAt: '2026-11-02T09:05:00Z',
+        },
+      ],
+    },
+  });
+  expect(await history.json()).toEqual({ imported: 2, skipped: 0 });
   // The client, signed on server to server, files the dispute with its bearer session.
   const sso = await admin.post('/api/auth/sso', { data: { token: mint(client) } });
   const { sessionToken } = (await sso.json()) as { sessionToken: string; user: User };
@@ -148,6 +168,11 @@ test('a marketplace page on another site embeds the room, signs in by postMessag
     const room = frame.getByTestId('dispute-room');
     await expect(room).toBeVisible();
     await expect(frame.getByText('Not as agreed.')).toBeVisible();
+    const prior = frame.getByTestId('prior-conversation');
+    await expect(prior.getByTestId('prior-message')).toHaveText([
+      /Can you deliver by Friday\?/,
+      /Friday works for me\./,
+    ]);
 
     await expect
       .poll(async () => (await events(page)).map((e) => e.type))

@@ -13,6 +13,7 @@ import type {
   Metrics,
   Proposal,
   QueueSummary,
+  HistoryPage,
   Review,
   SsoResponse,
   Transcript,
@@ -82,6 +83,35 @@ export const proposalsApi = {
     request<{ proposal: Proposal; dispute: Dispute }>(
       'POST',
       `${disputePath(disputeId)}/proposals/${id(proposalId)}/reject`,
+    ),
+};
+
+/** A payout the marketplace has not confirmed 24 h after the resolution. */
+export interface OverdueSettlement {
+  disputeId: string;
+  number: string;
+  clientCents: number;
+  freelancerCents: number;
+  currency: string;
+  idempotencyKey: string;
+  dueAt: string;
+}
+
+export const opsSettlementsApi = {
+  overdue: () =>
+    request<{ settlements: OverdueSettlement[] }>('GET', '/api/ops/settlements/overdue'),
+};
+
+/** The conversation before the dispute; pages run backward from the latest (`before`). */
+export const historyApi = {
+  page: (disputeId: string, params: { before?: string | null; limit?: number }) =>
+    request<HistoryPage>(
+      'GET',
+      `${disputePath(disputeId)}/history${query({
+        latest: params.before ? undefined : 'true',
+        before: params.before,
+        limit: params.limit,
+      })}`,
     ),
 };
 

@@ -17,6 +17,7 @@ import { useMetrics } from '../../stores/metrics';
 import { navigate, useRouter } from '../../stores/router';
 import { selectZone, useSession } from '../../stores/session';
 import { DateRangeFields } from './DateRangeFields';
+import { OverdueSettlements } from './OverdueSettlements';
 
 // The chart library is only downloaded by those who open the dashboard.
 const OutcomeChart = lazy(() => import('./OpsCharts').then((m) => ({ default: m.OutcomeChart })));
@@ -237,6 +238,7 @@ export function OpsDashboard() {
         </p>
       )}
       {!metrics && status === 'loading' && <p className="muted">{t('dashboard.loading')}</p>}
+      <OverdueSettlements />
 
       {metrics && (
         <>

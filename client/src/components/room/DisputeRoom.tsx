@@ -21,6 +21,7 @@ import { Composer } from './Composer';
 import { DetailsPanel } from './DetailsPanel';
 import { EvidencePanel } from './EvidencePanel';
 import { EvidencePreview } from './EvidencePreview';
+import { PriorConversation } from './PriorConversation';
 import { ProposalsPanel } from './ProposalsPanel';
 import { ResolutionBanner } from './ResolutionBanner';
 import { RoomHeader } from './RoomHeader';
@@ -132,6 +133,9 @@ function Conversation({ dispute }: { dispute: Dispute }) {
         id={panelId(tab.channel)}
         aria-labelledby={tabId(tab.channel)}
       >
+        {tab.channel === 'joint' && (
+          <PriorConversation disputeId={dispute.id} canQuote={isMediator && canPost} />
+        )}
         <Thread key={`thread-${tab.channel}`} channel={tab.channel} label={tab.label} />
         <TypingIndicator channel={tab.channel} />
         <UploadTray disputeId={dispute.id} />
