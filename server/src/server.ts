@@ -170,6 +170,7 @@ export async function startServer({
       await domain.log.close();
       stopSchedules();
       await domain.jobs.close();
+      await domain.rollups.close();
       domain.mail.close();
       domain.lists.shutdown();
       // Stop accepting, then close sockets (io.close also closes the HTTP server).

@@ -171,6 +171,8 @@ describe('the dashboard rollups', () => {
             const from = new Date(start.getTime() - 2 * 24 * HOUR + offsetMin * 60_000);
             ranges.push([from, new Date(from.getTime() + lengthMin * 60_000 + 60_000)]);
           }
+          // Whole months, whole days around them and two partial edge days.
+          ranges.push([new Date('2026-04-20T13:00:00Z'), new Date('2026-07-03T08:30:00Z')]);
           ranges.push([new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')]);
           for (const [from, to] of ranges) {
             expect(
@@ -189,6 +191,7 @@ describe('the dashboard rollups', () => {
     // `pnpm reindex` from nothing gives the same days.
     await server.domain.rollups.models.tallies.deleteMany({});
     await server.domain.rollups.models.entries.deleteMany({});
+    await server.domain.rollups.models.months.deleteMany({});
     expect((await metricsOver(...ranges.at(-1)!)).opened).toBe(0);
     await server.domain.rollups.rebuild();
     expect(await Promise.all(ranges.map(([from, to]) => metricsOver(from, to)))).toEqual(before);
