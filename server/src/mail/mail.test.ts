@@ -53,8 +53,10 @@ async function prefer(who: ApiClient, prefs: Partial<Preferences>) {
 describe('preferences', () => {
   it('default to digest, 15 minutes, no quiet hours, en; bad ones are refused and change nothing', async () => {
     const who = w.ops;
+    // localeChosen: false until the user saves one (clients show the browser's language).
     expect((await who.get('/api/me/preferences')).body).toEqual({
       preferences: { email: 'digest', digestMinutes: 15, quietHours: null, locale: 'en' },
+      localeChosen: false,
     });
     for (const bad of [
       { email: 'sometimes', digestMinutes: 15, quietHours: null, locale: 'en' },
@@ -73,11 +75,14 @@ describe('preferences', () => {
     }
     expect((await who.get('/api/me/preferences')).body.preferences.email).toBe('digest');
     await prefer(who, { email: 'off', quietHours: { start: '22:00', end: '07:00' }, locale: 'de' });
-    expect((await who.get('/api/me/preferences')).body.preferences).toEqual({
-      email: 'off',
-      digestMinutes: 15,
-      quietHours: { start: '22:00', end: '07:00' },
-      locale: 'de',
+    expect((await who.get('/api/me/preferences')).body).toEqual({
+      preferences: {
+        email: 'off',
+        digestMinutes: 15,
+        quietHours: { start: '22:00', end: '07:00' },
+        locale: 'de',
+      },
+      localeChosen: true,
     });
   });
 
@@ -265,5 +270,27 @@ describe('email', () => {
       to: who.user!.email,
     });
     expect(mailsTo(who).filter((m) => m.subject === 'Never')).toHaveLength(0);
+  });
+
+  it('a mail is framed in its recipient’s language', async () => {
+    await prefer(w.freelancer, { email: 'immediate', locale: 'de' });
+    try {
+      const d = await fileDispute(w, w.client, await newContract(w));
+      await vi.waitFor(
+        () => expect(mailsTo(w.freelancer).some((m) => m.subject?.includes(d.number))).toBe(true),
+        { timeout: 15_000, interval: 50 },
+      );
+      const mail = mailsTo(w.freelancer).find((m) => m.subject?.includes(d.number))!;
+      expect(mail.html).toContain('Streitfall öffnen');
+      expect(mail.html).not.toContain('Open the dispute');
+      expect(mail.text).toContain(
+        'Diese E-Mails ändern oder abbestellen: https://disputes.example.test/settings/notifications',
+      );
+      expect(mail.text).toContain(
+        `Streitfall öffnen: https://disputes.example.test/disputes/${d.id}`,
+      );
+    } finally {
+      await prefer(w.freelancer, { email: 'digest', locale: 'en' });
+    }
   });
 });

@@ -3,8 +3,10 @@ import { createTransport, type Transporter } from 'nodemailer';
 import {
   readableChannels,
   relationTo,
+  translatorFor,
   type Channel,
   type NotificationKind,
+  type Translate,
   type User,
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
@@ -14,7 +16,7 @@ import type { Jobs } from '../jobs/queues.js';
 import type { ChannelLog } from '../messages/service.js';
 import type { DigestDoc, NotificationDoc } from '../notifications/model.js';
 import type { NotificationService } from '../notifications/service.js';
-import { channelNames, disputeUrl, windowStart } from '../notifications/who.js';
+import { disputeUrl, windowStart } from '../notifications/who.js';
 import type { UserService } from '../users/service.js';
 import { quietUntil } from './quiet-hours.js';
 import { REPLY_TOKEN_DAYS, ReplyTokens } from './reply-token.js';
@@ -143,8 +145,9 @@ export class MailService {
       throw new DelayedError();
     }
     const format = timeFormat(prefs.locale, user.timezone);
-    if (notificationId) await this.sendNotification(job, user, notificationId, format);
-    else if (digestId) await this.sendDigest(job, user, digestId, format);
+    const t = translatorFor(prefs.locale);
+    if (notificationId) await this.sendNotification(job, user, notificationId, format, t);
+    else if (digestId) await this.sendDigest(job, user, digestId, format, t);
   }
 
   private async sendNotification(
@@ -152,13 +155,14 @@ export class MailService {
     user: User,
     id: string,
     format: (d: Date) => string,
+    t: Translate,
   ): Promise<void> {
     const n = await this.deps.notifications.byId(id);
     if (!n || n.mailedAt) return;
     const replyable = replyableKinds.includes(n.kind) && Boolean(this.ctx.config.REPLY_DOMAIN);
     const mail = await notificationMail(
       { title: n.title, body: n.body, when: format(n.createdAt), url: this.link(n.url) },
-      { settingsUrl: this.settingsUrl, replyable },
+      { settingsUrl: this.settingsUrl, replyable, t },
     );
     await this.send(job, user, mail, replyable ? n._id : null);
     await this.deps.notifications.models.notifications.updateOne(
@@ -172,6 +176,7 @@ export class MailService {
     user: User,
     id: string,
     format: (d: Date) => string,
+    t: Translate,
   ): Promise<void> {
     const digests = this.deps.notifications.models.digests;
     const digest = await digests.findById(id).lean<DigestDoc>();
@@ -186,11 +191,13 @@ export class MailService {
       docs.filter((d): d is NotificationDoc => d !== null),
       { start: digest.windowStart, end },
       format,
+      t,
     );
     if (groups.length > 0) {
       const mail = await digestMail(groups, {
         settingsUrl: this.settingsUrl,
         window: `${format(digest.windowStart)} – ${format(end)}`,
+        t,
       });
       const messageNotifications = docs.filter((d) => d?.kind === 'message');
       const replyTo =
@@ -211,6 +218,7 @@ export class MailService {
     docs: NotificationDoc[],
     window: { start: Date; end: Date },
     format: (d: Date) => string,
+    t: Translate,
   ): Promise<DigestGroup[]> {
     const byDispute = new Map<string, NotificationDoc[]>();
     for (const d of docs) {
@@ -251,12 +259,13 @@ export class MailService {
           const messages = [];
           for (const m of missed)
             messages.push({
-              author: (m.authorId && (await this.deps.users.byId(m.authorId))?.name) || 'Someone',
+              author:
+                (m.authorId && (await this.deps.users.byId(m.authorId))?.name) || t('role.someone'),
               when: format(m.createdAt),
-              body: m.kind === 'evidence' ? `(shared a file) ${m.body}`.trim() : m.body,
+              body: m.kind === 'evidence' ? `${t('mail.sharedFile')} ${m.body}`.trim() : m.body,
             });
           channels.push({
-            name: channelNames[channel as Channel],
+            name: mailChannelName(channel as Channel, t),
             url: this.link(disputeUrl(dispute._id, channel)),
             messages,
           });
@@ -264,7 +273,7 @@ export class MailService {
       }
       if (items.length === 0 && channels.length === 0) continue;
       groups.push({
-        title: dispute ? `${dispute.number}: ${dispute.contractTitle}` : 'Other',
+        title: dispute ? `${dispute.number}: ${dispute.contractTitle}` : t('mail.other'),
         url: this.link(dispute ? disputeUrl(dispute._id) : '/'),
         channels,
         items,
@@ -327,6 +336,13 @@ export class MailService {
   close(): void {
     this.transport?.close();
   }
+}
+
+/** A channel as a digest names it to its reader: a party's caucus is their private channel. */
+function mailChannelName(channel: Channel, t: Translate): string {
+  if (channel === 'joint') return t('channel.staff.joint');
+  if (channel === 'internal') return t('channel.staff.internal');
+  return t('channel.party.private');
 }
 
 function timeFormat(locale: string, timeZone: string): (d: Date) => string {

@@ -1,3 +1,4 @@
+import type { Translate } from '@dispute-room/shared';
 import escapeHtml from 'escape-html';
 import mjml2html from 'mjml';
 
@@ -31,7 +32,7 @@ export interface DigestGroup {
 
 const e = (s: string) => escapeHtml(s);
 
-const layout = (preview: string, content: string, settingsUrl: string) => `<mjml>
+const layout = (preview: string, content: string, settingsUrl: string, t: Translate) => `<mjml>
   <mj-head>
     <mj-preview>${e(preview)}</mj-preview>
     <mj-attributes>
@@ -41,21 +42,21 @@ const layout = (preview: string, content: string, settingsUrl: string) => `<mjml
   </mj-head>
   <mj-body background-color="#f3f4f6">
     <mj-section><mj-column>
-      <mj-text font-size="13px" color="#52606d">The dispute room</mj-text>
+      <mj-text font-size="13px" color="#52606d">${e(t('app.name'))}</mj-text>
     </mj-column></mj-section>
     <mj-section background-color="#ffffff" padding="16px"><mj-column>${content}</mj-column></mj-section>
     <mj-section><mj-column>
-      <mj-text font-size="12px" color="#7b8794">You receive this because you take part in a dispute.
-        <a href="${e(settingsUrl)}">Change or stop these emails</a>.</mj-text>
+      <mj-text font-size="12px" color="#7b8794">${e(t('mail.why'))}
+        <a href="${e(settingsUrl)}">${e(t('mail.settings'))}</a>.</mj-text>
     </mj-column></mj-section>
   </mj-body>
 </mjml>`;
 
-const itemBlock = (item: MailItem) => `
+const itemBlock = (item: MailItem, t: Translate) => `
       <mj-text font-size="17px" font-weight="bold">${e(item.title)}</mj-text>
       <mj-text>${e(item.body)}</mj-text>
       <mj-text font-size="12px" color="#7b8794">${e(item.when)}</mj-text>
-      <mj-button href="${e(item.url)}" background-color="#2563eb" align="left">Open the dispute</mj-button>`;
+      <mj-button href="${e(item.url)}" background-color="#2563eb" align="left">${e(t('mail.open'))}</mj-button>`;
 
 async function render(markup: string): Promise<string> {
   const { html, errors } = await mjml2html(markup, { validationLevel: 'strict' });
@@ -63,39 +64,47 @@ async function render(markup: string): Promise<string> {
   return html;
 }
 
+/** One notification as a mail, its frame in the recipient's language (`t`). */
 export async function notificationMail(
   item: MailItem,
-  opts: { settingsUrl: string; replyable: boolean },
+  opts: { settingsUrl: string; replyable: boolean; t: Translate },
 ): Promise<Mail> {
-  const reply = opts.replyable ? '\nReply to this email to answer in the dispute.\n' : '';
+  const { t } = opts;
+  const reply = opts.replyable ? `\n${t('mail.reply')}\n` : '';
   return {
     subject: item.title,
-    text: `${item.title}\n\n${item.body}\n\n${item.when}\n\nOpen the dispute: ${item.url}\n${reply}\n--\nChange or stop these emails: ${opts.settingsUrl}\n`,
+    text: `${item.title}\n\n${item.body}\n\n${item.when}\n\n${t('mail.open')}: ${item.url}\n${reply}\n--\n${t('mail.settings')}: ${opts.settingsUrl}\n`,
     html: await render(
       layout(
         item.body,
-        itemBlock(item) +
+        itemBlock(item, t) +
           (opts.replyable
-            ? '<mj-text font-size="13px" color="#52606d">Reply to this email to answer in the dispute.</mj-text>'
+            ? `<mj-text font-size="13px" color="#52606d">${e(t('mail.reply'))}</mj-text>`
             : ''),
         opts.settingsUrl,
+        t,
       ),
     ),
   };
 }
 
+/** A digest in the recipient's language (`t`), plurals included. */
 export async function digestMail(
   groups: DigestGroup[],
-  opts: { settingsUrl: string; window: string },
+  opts: { settingsUrl: string; window: string; t: Translate },
 ): Promise<Mail> {
+  const { t } = opts;
   const messageCount = groups.reduce(
     (n, g) => n + g.channels.reduce((m, c) => m + c.messages.length, 0),
     0,
   );
   const subject =
     messageCount > 0
-      ? `${messageCount} new message${messageCount === 1 ? '' : 's'} in ${groups.length} dispute${groups.length === 1 ? '' : 's'}`
-      : `What happened in your disputes (${opts.window})`;
+      ? t('mail.digestSubject', {
+          messages: t('mail.newMessages', { count: messageCount }),
+          disputes: t('mail.inDisputes', { count: groups.length }),
+        })
+      : t('mail.digestNoMessages', { window: opts.window });
   const text = [
     subject,
     '',
@@ -108,11 +117,11 @@ export async function digestMail(
         ...c.messages.map((m) => `[${m.when}] ${m.author}: ${m.body}`),
       ]),
       '',
-      `Open: ${g.url}`,
+      `${t('mail.openShort')}: ${g.url}`,
       '',
     ]),
     '--',
-    `Change or stop these emails: ${opts.settingsUrl}`,
+    `${t('mail.settings')}: ${opts.settingsUrl}`,
     '',
   ].join('\n');
   const content = groups
@@ -131,5 +140,5 @@ export async function digestMail(
       <mj-divider border-width="1px" border-color="#e4e7eb" />`,
     )
     .join('');
-  return { subject, text, html: await render(layout(subject, content, opts.settingsUrl)) };
+  return { subject, text, html: await render(layout(subject, content, opts.settingsUrl, t)) };
 }
