@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, test } from './helpers';
+import { createCast, expect, fileDisputeApi, test } from './helpers';
 
 /** The accounts the server seeds into the e2e database (one per role, the demo password). */
 const roles = ['client', 'freelancer', 'mediator', 'ops', 'admin'] as const;
@@ -126,4 +126,42 @@ for (const [device, viewport] of Object.entries(viewports)) {
       await context.close();
     });
   }
+}
+
+// Right to left, with lang="ar" on the page: the room, its channels and side panels.
+for (const [device, viewport] of Object.entries(viewports)) {
+  test(`axe finds nothing serious in a room in Arabic (${device})`, async ({ request, signIn }) => {
+    const cast = await createCast(request);
+    const page = await signIn(cast.client);
+    await page.setViewportSize(viewport);
+    const dispute = await fileDisputeApi(page.request, {
+      contractId: cast.contract.id,
+      reason: 'quality',
+      description: 'The mobile layout agreed in the brief was not delivered.',
+      claimCents: 40_000,
+    });
+    const { preferences } = await (await page.request.get('/api/me/preferences')).json();
+    await page.request.put('/api/me/preferences', { data: { ...preferences, locale: 'ar' } });
+    await page.goto(`/disputes/${dispute.id}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
+    await expect(page.locator('#room-title')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    const found: Record<string, string[]> = {};
+    const check = async (label: string) => {
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) found[label] = violations;
+    };
+    await check('room');
+    const sideToggle = page.locator('.side-toggle');
+    if (await sideToggle.isVisible()) await sideToggle.click();
+    for (const side of ['offers', 'evidence', 'details']) {
+      await page.getByTestId(`side-tab-${side}`).click();
+      await check(`side ${side}`);
+    }
+    await page.goto('/settings/notifications');
+    await expect(page.getByTestId('locale-select')).toHaveValue('ar');
+    await check('settings');
+    if (Object.keys(found).length > 0) console.log(JSON.stringify(found, null, 1));
+    expect(found).toEqual({});
+  });
 }
