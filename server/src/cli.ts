@@ -15,7 +15,8 @@ export async function runCommand(
   config: Config,
   work: (server: RunningServer, log: Logger) => Promise<void>,
 ): Promise<void> {
-  const given = { ...config, PORT: 0, SWEEP_INTERVAL_MS: 0 };
+  // No sweeps, and no read models built behind the command's back (reindex builds them).
+  const given = { ...config, PORT: 0, SWEEP_INTERVAL_MS: 0, READ_MODELS_AT_START: false };
   const log = createLogger(given.LOG_LEVEL);
   const giveUp = (reason: string) => {
     process.stderr.write(`${name} failed: ${reason}\n`);

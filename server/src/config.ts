@@ -67,6 +67,8 @@ export const envSchema = z.object({
   OUTBOX_REPAIR_MS: int(0, 86_400_000).default(30_000),
   /** An owed job younger than this is left to its normal enqueue (it may be on its way). */
   OUTBOX_REPAIR_AGE_MS: int(0, 86_400_000).default(30_000),
+  /** Build missing read models (a database from before them) in the background at start. */
+  READ_MODELS_AT_START: bool.default(true),
   /** Tests and demos only: shifts the server's clock (deadlines, timestamps) by this much. */
   CLOCK_OFFSET_MS: z.coerce
     .number()

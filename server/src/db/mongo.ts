@@ -102,3 +102,18 @@ export async function insertNew(
     return errors.length;
   }
 }
+
+/**
+ * Empties a collection for a rebuild: dropped and its indexes made again. FerretDB deletes
+ * `{}` by listing every `_id` in one statement, which fails past 65,535 documents.
+ */
+export async function emptyCollection(model: {
+  collection: { drop(): Promise<unknown> };
+  createIndexes(): Promise<unknown>;
+}): Promise<void> {
+  await model.collection.drop().catch((err: unknown) => {
+    // Nothing to drop is what we wanted.
+    if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
+  });
+  await model.createIndexes();
+}

@@ -169,8 +169,9 @@ export async function startJobs(ctx: Context, deps: Deps): Promise<() => void> {
   timer.unref();
   // At start too: whatever this instance (or a lost Redis) left owed.
   await repairOutbox(deps, ctx.config.OUTBOX_REPAIR_AGE_MS);
-  void buildMissingReadModels(ctx, deps).catch((err: unknown) =>
-    ctx.log.error({ err }, 'could not build the read models; run pnpm reindex'),
-  );
+  if (ctx.config.READ_MODELS_AT_START)
+    void buildMissingReadModels(ctx, deps).catch((err: unknown) =>
+      ctx.log.error({ err }, 'could not build the read models; run pnpm reindex'),
+    );
   return () => clearInterval(timer);
 }

@@ -4,6 +4,7 @@ import pMap from 'p-map';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Metrics } from '@dispute-room/shared';
 import type { Context } from '../context.js';
+import { emptyCollection } from '../db/mongo.js';
 import type { DisputeDoc, DisputeEventDoc, FeedbackDoc } from '../disputes/model.js';
 import type { DisputeStore } from '../disputes/store.js';
 import { isoWeekUtc } from '../ops/weeks.js';
@@ -347,12 +348,9 @@ export class Rollups {
     disputeDays: DisputeDaysDoc[],
   ): Promise<void> {
     const { models } = this;
-    await Promise.all([
-      models.entries.deleteMany({}),
-      models.tallies.deleteMany({}),
-      models.months.deleteMany({}),
-      models.disputeDays.deleteMany({}),
-    ]);
+    await Promise.all(
+      [models.entries, models.tallies, models.months, models.disputeDays].map(emptyCollection),
+    );
     const rows = [...days.entries()];
     for (let i = 0; i < rows.length; i += 50) {
       const batch = rows.slice(i, i + 50);

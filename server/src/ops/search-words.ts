@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { insertNew } from '../db/mongo.js';
+import { emptyCollection, insertNew } from '../db/mongo.js';
 import type { DisputeDoc } from '../disputes/model.js';
 import type { DisputeStore } from '../disputes/store.js';
 
@@ -95,7 +95,7 @@ export class SearchWords {
 
   /** `pnpm reindex`: every dispute's words again. Returns how many disputes were read. */
   async rebuild(): Promise<number> {
-    await this.model.deleteMany({});
+    await emptyCollection(this.model);
     let batch: SearchWordDoc[] = [];
     let n = 0;
     const flush = async () => {
