@@ -1,18 +1,14 @@
-import type { QueueSummary } from '@dispute-room/shared';
+import { jobQueues, type QueueSummary } from '@dispute-room/shared';
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { queuesApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/http';
+import { translatedLabels } from '../../lib/labels';
 import { dateTimeLabel } from '../../lib/time';
 import { selectZone, useSession } from '../../stores/session';
 
 /** What each queue carries, for the people who look at it. */
-const queueLabels: Record<QueueSummary['name'], string> = {
-  facts: 'Follow-ups of dispute events',
-  webhooks: 'Webhook deliveries',
-  schedules: 'Schedules (deadlines, outbox repair)',
-  mail: 'Email',
-  reminders: 'Deadline reminders',
-};
+const queueLabels = translatedLabels('queues.name', jobQueues);
 
 const REFRESH_MS = 10_000;
 
@@ -22,6 +18,7 @@ export function QueuesPage() {
   const [queues, setQueues] = useState<QueueSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const load = useCallback(async () => {
     try {
@@ -53,9 +50,9 @@ export function QueuesPage() {
   return (
     <section className="page queues-page" aria-labelledby="queues-title">
       <header className="page-header">
-        <h1 id="queues-title">Background queues</h1>
+        <h1 id="queues-title">{t('queues.title')}</h1>
         <button type="button" className="btn btn-neutral" onClick={() => void load()}>
-          Refresh
+          {t('queues.refresh')}
         </button>
       </header>
       {error && (
@@ -63,32 +60,34 @@ export function QueuesPage() {
           {error}
         </p>
       )}
-      {!queues && !error && <p className="muted">Loading…</p>}
+      {!queues && !error && <p className="muted">{t('app.loading')}</p>}
       {queues?.map((q) => (
         <section key={q.name} className="queue" aria-labelledby={`queue-${q.name}`}>
           <h2 id={`queue-${q.name}`}>{queueLabels[q.name]}</h2>
           <dl className="queue-counts" data-testid={`queue-counts-${q.name}`}>
             {(['waiting', 'active', 'delayed', 'completed', 'failed'] as const).map((k) => (
               <div key={k}>
-                <dt>{k}</dt>
+                <dt>{t(`queues.count.${k}`)}</dt>
                 <dd>{q.counts[k]}</dd>
               </div>
             ))}
           </dl>
           {q.failed.length === 0 ? (
-            <p className="muted">No failed jobs.</p>
+            <p className="muted">{t('queues.noFailed')}</p>
           ) : (
             <div className="table-scroll">
               <table className="chart-table" data-testid={`queue-failed-${q.name}`}>
-                <caption className="sr-only">Failed jobs of {queueLabels[q.name]}</caption>
+                <caption className="sr-only">
+                  {t('queues.failedOf', { queue: queueLabels[q.name] })}
+                </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Job</th>
-                    <th scope="col">Error</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Failed</th>
+                    <th scope="col">{t('queues.job')}</th>
+                    <th scope="col">{t('queues.error')}</th>
+                    <th scope="col">{t('queues.attempts')}</th>
+                    <th scope="col">{t('queues.failed')}</th>
                     <th scope="col">
-                      <span className="sr-only">Action</span>
+                      <span className="sr-only">{t('queues.action')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -108,7 +107,7 @@ export function QueuesPage() {
                           disabled={retrying === job.id}
                           onClick={() => void retry(q.name, job.id)}
                         >
-                          Retry
+                          {t('common.retry')}
                         </button>
                       </td>
                     </tr>
