@@ -19,15 +19,18 @@ export interface World {
 export async function makeWorld(
   server: Pick<RunningServer, 'url'>,
   escrowCents = 100_000,
+  /** The marketplace's ids of the client, the freelancer and the stranger (a client). */
+  externalIds: { client?: string; freelancer?: string; stranger?: string } = {},
 ): Promise<World> {
   const admin = await adminClient(server.url);
+  const ext = (id: string | undefined) => (id ? { externalId: id } : {});
   const [client, freelancer, mediator, otherMediator, ops, stranger] = await Promise.all([
-    makeUser(admin, 'client', 'Carla Client'),
-    makeUser(admin, 'freelancer', 'Fred Freelancer'),
+    makeUser(admin, 'client', 'Carla Client', ext(externalIds.client)),
+    makeUser(admin, 'freelancer', 'Fred Freelancer', ext(externalIds.freelancer)),
     makeUser(admin, 'mediator', 'Mia Mediator'),
     makeUser(admin, 'mediator', 'Otto Othermediator'),
     makeUser(admin, 'ops', 'Olga Ops'),
-    makeUser(admin, 'client', 'Stan Stranger'),
+    makeUser(admin, 'client', 'Stan Stranger', ext(externalIds.stranger)),
   ]);
   const contract = await admin.post('/api/contracts', {
     title: 'Website redesign',

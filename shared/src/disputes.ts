@@ -60,6 +60,18 @@ export const settlementSchema = z.object({
 });
 export type Settlement = z.infer<typeof settlementSchema>;
 
+/** A payout still pending a day after the resolution (`GET /api/ops/settlements/overdue`). */
+export const overdueSettlementSchema = z.object({
+  disputeId: z.string(),
+  number: z.string(),
+  clientCents: z.number().int(),
+  freelancerCents: z.number().int(),
+  currency: z.string(),
+  idempotencyKey: z.string(),
+  dueAt: isoDateSchema,
+});
+export type OverdueSettlement = z.infer<typeof overdueSettlementSchema>;
+
 /** `POST /api/disputes/:id/settlement`: the marketplace reports the payout's fate. */
 export const reportSettlementBodySchema = z.strictObject({
   status: z.enum(['paid', 'failed']),

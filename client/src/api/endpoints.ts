@@ -14,6 +14,7 @@ import type {
   Proposal,
   QueueSummary,
   HistoryPage,
+  OverdueSettlement,
   Review,
   SsoResponse,
   Transcript,
@@ -85,17 +86,6 @@ export const proposalsApi = {
       `${disputePath(disputeId)}/proposals/${id(proposalId)}/reject`,
     ),
 };
-
-/** A payout the marketplace has not confirmed 24 h after the resolution. */
-export interface OverdueSettlement {
-  disputeId: string;
-  number: string;
-  clientCents: number;
-  freelancerCents: number;
-  currency: string;
-  idempotencyKey: string;
-  dueAt: string;
-}
 
 export const opsSettlementsApi = {
   overdue: () =>

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../server.js';
-import { ApiClient, adminClient, makeUser } from '../../test/api-client.js';
+import { ApiClient } from '../../test/api-client.js';
 import { startTestServer, stopTestServer } from '../../test/harness.js';
-import { disputeInMediation, fileDispute, type World } from '../../test/world.js';
+import { disputeInMediation, fileDispute, makeWorld, type World } from '../../test/world.js';
 
 let server: RunningServer;
 let w: World;
@@ -13,33 +13,11 @@ const freelancerExt = `f-${tag}`;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const admin = await adminClient(server.url);
-  const [client, freelancer, mediator, otherMediator, ops, stranger] = await Promise.all([
-    makeUser(admin, 'client', 'Carla Client', { externalId: clientExt }),
-    makeUser(admin, 'freelancer', 'Fred Freelancer', { externalId: freelancerExt }),
-    makeUser(admin, 'mediator', 'Mia Mediator'),
-    makeUser(admin, 'mediator', 'Otto Othermediator'),
-    makeUser(admin, 'ops', 'Olga Ops'),
-    makeUser(admin, 'client', 'Stan Stranger', { externalId: `s-${tag}` }),
-  ]);
-  const contract = await admin.put(`/api/contracts/by-external/k-${tag}`, {
-    title: 'Website redesign',
-    clientExternalId: clientExt,
-    freelancerExternalId: freelancerExt,
-    escrowCents: 100_000,
-    currency: 'USD',
+  w = await makeWorld(server, 100_000, {
+    client: clientExt,
+    freelancer: freelancerExt,
+    stranger: `s-${tag}`,
   });
-  w = {
-    admin,
-    client,
-    freelancer,
-    mediator,
-    otherMediator,
-    ops,
-    stranger,
-    contractId: contract.body.contract.id,
-    escrowCents: 100_000,
-  };
 });
 afterAll(() => stopTestServer(server));
 

@@ -1,4 +1,9 @@
-import { reportSettlementBodySchema, type Dispute, type User } from '@dispute-room/shared';
+import {
+  reportSettlementBodySchema,
+  type Dispute,
+  type OverdueSettlement,
+  type User,
+} from '@dispute-room/shared';
 import { requireRole } from '../auth/policy.js';
 import type { Context } from '../context.js';
 import type { DisputeDoc } from '../disputes/model.js';
@@ -6,16 +11,6 @@ import type { DisputeService } from '../disputes/service.js';
 import type { DisputeStore } from '../disputes/store.js';
 import { parse } from '../http/errors.js';
 import { SETTLEMENT_DUE_MS } from '../notifications/reminders.js';
-
-export interface OverdueSettlement {
-  disputeId: string;
-  number: string;
-  clientCents: number;
-  freelancerCents: number;
-  currency: string;
-  idempotencyKey: string;
-  dueAt: string;
-}
 
 /**
  * The payout hand-off: a dispute resolved with a split owes a payout that the marketplace

@@ -1,6 +1,7 @@
+import type { OverdueSettlement } from '@dispute-room/shared';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { opsSettlementsApi, type OverdueSettlement } from '../../api/endpoints';
+import { opsSettlementsApi } from '../../api/endpoints';
 import { formatMoney } from '../../lib/money';
 import { paths } from '../../lib/routes';
 import { Link } from '../Link';
