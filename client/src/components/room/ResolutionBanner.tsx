@@ -52,6 +52,15 @@ export function ResolutionBanner({ dispute }: { dispute: Dispute }) {
           “<bdi>{outcome.note}</bdi>”
         </p>
       )}
+      {dispute.settlement && (
+        // The payout the marketplace makes of this split, as it reported it.
+        <p
+          className={`resolution-payout payout-${dispute.settlement.status}`}
+          data-testid="payout-status"
+        >
+          {t(`settlement.${dispute.settlement.status}`)}
+        </p>
+      )}
     </div>
   );
 }
