@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type APIRequestContext, type Frame, type Page } from '@playwright/test';
 import type { Dispute, User } from '@dispute-room/shared';
-import { loginApi, uniqueTag } from './helpers';
+import { loginApi, makePng, uniqueTag } from './helpers';
 
 /**
  * The embeddable room as a marketplace uses it: its page on 127.0.0.1 frames the room served
@@ -209,6 +209,20 @@ test('a marketplace page on another site embeds the room, signs in by postMessag
     });
     expect(reply.status()).toBe(201);
     await expect(frame.getByText('Reply from the client')).toBeVisible();
+    // Evidence loads without a cookie too: the thumbnail is fetched with the bearer token.
+    const upload = await request.post(`/api/disputes/${dispute.id}/evidence`, {
+      headers: bearer,
+      multipart: {
+        channel: 'joint',
+        file: { name: 'proof.png', mimeType: 'image/png', buffer: makePng(8, 8) },
+      },
+    });
+    expect(upload.status()).toBe(201);
+    const thumb = frame.locator('img.attachment-thumb');
+    await expect(thumb).toBeVisible();
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(8);
     const unread = (await events(page)).filter((e) => e.type === 'unread');
     expect(unread.length).toBeGreaterThan(0);
   } finally {

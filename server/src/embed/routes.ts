@@ -11,10 +11,11 @@ function embedPolicy(origins: string[]): string {
     "img-src 'self' data: blob:",
     "connect-src 'self'",
     "frame-src 'self'",
-    "object-src 'self'",
+    // Previews of the embedded room are blob URLs (fetched with its bearer token).
+    "object-src 'self' blob:",
     "base-uri 'self'",
     "form-action 'self'",
-    // The one difference from the rest of the app: the marketplace's pages may frame it.
+    // Unlike the rest of the app, the marketplace's pages may frame it.
     `frame-ancestors ${ancestors}`,
   ].join('; ');
 }

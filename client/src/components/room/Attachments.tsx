@@ -7,7 +7,9 @@ import { useEvidence } from '../../stores/evidence';
 import { usePreview } from '../../stores/preview';
 import { useProposals } from '../../stores/proposals';
 import { useRoom } from '../../stores/room';
+import { downloadWithBearer } from '../../lib/evidenceSrc';
 import { Icon } from '../Icon';
+import { EvidenceImg } from './EvidenceImg';
 import { ProposalDecision, useCanDecide, useProposalNumber } from './ProposalDecision';
 
 export function isImage(contentType: string): boolean {
@@ -57,9 +59,9 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
           data-testid="attachment-preview"
           onClick={() => openPreview(evidence)}
         >
-          <img
+          <EvidenceImg
             className="attachment-thumb"
-            src={evidenceApi.contentUrl(evidence.id, true)}
+            evidenceId={evidence.id}
             alt={evidence.description || evidence.filename}
             loading="lazy"
           />
@@ -70,7 +72,12 @@ export function EvidenceAttachment({ evidenceId }: { evidenceId: string }) {
         </span>
       )}
       <span className="attachment-text">
-        <a className="attachment-name" href={download} download={evidence.filename}>
+        <a
+          className="attachment-name"
+          href={download}
+          download={evidence.filename}
+          onClick={(e) => downloadWithBearer(e, evidence.id, evidence.filename)}
+        >
           <bdi>{evidence.filename}</bdi>
         </a>
         <span className="muted">

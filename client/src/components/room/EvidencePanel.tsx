@@ -4,11 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { usePreview } from '../../stores/preview';
 import { evidenceApi } from '../../api/endpoints';
 import type { ChannelTab } from '../../lib/channels';
+import { downloadWithBearer } from '../../lib/evidenceSrc';
 import { dateTimeLabel } from '../../lib/time';
 import { useEvidence } from '../../stores/evidence';
 import { selectZone, useSession } from '../../stores/session';
 import { useUploads } from '../../stores/uploads';
 import { fileKind, formatBytes, isImage, isPdf } from './Attachments';
+import { EvidenceImg } from './EvidenceImg';
 import { useNameOf } from './useNames';
 
 /** Evidence of the dispute: filter by channel, preview, download, upload with a description. */
@@ -116,9 +118,9 @@ export function EvidencePanel({
                 className="evidence-thumb-button"
                 onClick={() => openPreview(e)}
               >
-                <img
+                <EvidenceImg
                   className="evidence-thumb"
-                  src={evidenceApi.contentUrl(e.id, true)}
+                  evidenceId={e.id}
                   alt={t('evidence.previewOf', { name: e.filename })}
                   loading="lazy"
                 />
@@ -133,6 +135,7 @@ export function EvidencePanel({
                 className="evidence-name"
                 href={evidenceApi.contentUrl(e.id)}
                 download={e.filename}
+                onClick={(event) => downloadWithBearer(event, e.id, e.filename)}
               >
                 <bdi>{e.filename}</bdi>
               </a>

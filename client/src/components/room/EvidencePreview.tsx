@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { evidenceApi } from '../../api/endpoints';
+import { downloadWithBearer, useEvidenceSrc } from '../../lib/evidenceSrc';
 import { useModal } from '../../lib/useModal';
 import { usePreview } from '../../stores/preview';
 import { isImage } from './Attachments';
@@ -17,7 +18,7 @@ function PreviewDialog({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useModal(dialog);
   const { t } = useTranslation();
-  const src = evidenceApi.contentUrl(evidence.id, true);
+  const src = useEvidenceSrc(evidence.id);
   return (
     <dialog
       ref={dialog}
@@ -37,6 +38,7 @@ function PreviewDialog({ onClose }: { onClose: () => void }) {
           className="btn btn-ghost btn-small"
           href={evidenceApi.contentUrl(evidence.id)}
           download={evidence.filename}
+          onClick={(e) => downloadWithBearer(e, evidence.id, evidence.filename)}
         >
           {t('evidence.download')}
         </a>
