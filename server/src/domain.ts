@@ -89,6 +89,7 @@ export function createDomain(ctx: Context) {
     outbox,
     jobs,
     notifications,
+    users,
     staff: (role) => users.idsWithRole(role),
   });
   const settlements = new SettlementService(ctx, { disputes, store });

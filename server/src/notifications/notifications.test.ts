@@ -56,9 +56,9 @@ describe('who gets what', () => {
       expect(await kinds(w.freelancer, d.id)).toEqual(['dispute_filed', 'state_changed']),
     );
     const [ownChange] = (await inbox(w.freelancer, d.id)).filter((n) => n.kind === 'state_changed');
-    expect(ownChange!.title).toBe(`${d.number} is now mediation (your action)`);
+    expect(ownChange!.title).toBe(`${d.number} is now Mediation (your action)`);
     const [theirChange] = await inbox(w.client, d.id);
-    expect(theirChange!.title).toBe(`${d.number} is now mediation`);
+    expect(theirChange!.title).toBe(`${d.number} is now Mediation`);
     await w.mediator.post(`/api/disputes/${d.id}/assign`);
     await vi.waitFor(async () =>
       expect(await kinds(w.client, d.id)).toEqual(['mediator_assigned', 'state_changed']),

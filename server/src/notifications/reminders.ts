@@ -1,12 +1,13 @@
-import { formatDistanceStrict } from 'date-fns';
 import type { NotificationKind, Role } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc } from '../disputes/model.js';
 import type { DisputeStore } from '../disputes/store.js';
 import { jobIdOf, type Outbox, type OutboxDoc } from '../events/outbox.js';
 import type { Jobs } from '../jobs/queues.js';
+import type { UserService } from '../users/service.js';
 import type { NotificationService } from './service.js';
 import { disputeUrl } from './who.js';
+import { wordsOf, type ReaderWords } from './words.js';
 
 const HOUR = 3_600_000;
 /** A payout still pending this long after the resolution is overdue (ops are told). */
@@ -33,11 +34,10 @@ export interface DeadlineRule {
    * came while nothing ran: an overdue payout is worth saying late, a passed deadline is not.
    */
   overdue?: boolean;
-  title(d: DisputeDoc, left: string): string;
-  body(d: DisputeDoc, due: Date): string;
+  /** Worded for one reader (`left`: how long until it, in their language). */
+  title(d: DisputeDoc, w: ReaderWords, left: string): string;
+  body(d: DisputeDoc, w: ReaderWords, due: Date): string;
 }
-
-const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
  * Every deadline reminded of, as api.md says (48 h and 24 h before `respondBy`, 3 days before
@@ -50,9 +50,8 @@ export const deadlineRules: readonly DeadlineRule[] = [
     pending: (d) => d.state === 'open',
     before: [48 * HOUR, 24 * HOUR],
     concerns: (d) => [d.respondentId],
-    title: (d, left) => `${d.number}: ${left} left to respond`,
-    body: (d, due) =>
-      `Respond to the claim on "${d.contractTitle}" by ${utc(due)}, or it is decided against you.`,
+    title: (d, w, left) => w.t('notify.respondTitle', { number: d.number, left }),
+    body: (d, w, due) => w.t('notify.respondBody', { title: d.contractTitle, due: w.when(due) }),
   },
   {
     name: 'mediationEndsBy',
@@ -60,9 +59,9 @@ export const deadlineRules: readonly DeadlineRule[] = [
     pending: (d) => d.state === 'mediation',
     before: [72 * HOUR],
     concerns: (d) => [d.clientId, d.freelancerId, ...(d.mediatorId ? [d.mediatorId] : [])],
-    title: (d, left) => `${d.number}: mediation ends in ${left}`,
-    body: (d, due) =>
-      `Without a settlement by ${utc(due)}, "${d.contractTitle}" goes to arbitration.`,
+    title: (d, w, left) => w.t('notify.mediationEndsTitle', { number: d.number, left }),
+    body: (d, w, due) =>
+      w.t('notify.mediationEndsBody', { title: d.contractTitle, due: w.when(due) }),
   },
   {
     // The marketplace has not confirmed the payout of a resolved split within a day: ops chase it.
@@ -77,9 +76,12 @@ export const deadlineRules: readonly DeadlineRule[] = [
     kind: 'settlement',
     concerns: () => [],
     audience: 'ops',
-    title: (d) => `${d.number}: payout not confirmed after 24 h`,
-    body: (d) =>
-      `The marketplace has not confirmed the payout of "${d.contractTitle}" (key ${d.settlement?.idempotencyKey ?? ''}).`,
+    title: (d, w) => w.t('notify.payoutOverdueTitle', { number: d.number }),
+    body: (d, w) =>
+      w.t('notify.payoutOverdueBody', {
+        title: d.contractTitle,
+        key: d.settlement?.idempotencyKey ?? '',
+      }),
   },
 ];
 
@@ -152,6 +154,7 @@ export class Reminders {
       outbox: Outbox;
       jobs: Jobs;
       notifications: NotificationService;
+      users: UserService;
       /** The ids of everyone with a role (a rule's `audience`). */
       staff: (role: Role) => Promise<string[]>;
     },
@@ -234,16 +237,16 @@ export class Reminders {
       ? due.getTime() <= now.getTime() + 1_000
       : due.getTime() > now.getTime();
     if (d && rule && this.stands(d, data) && timely) {
-      const left = formatDistanceStrict(due, now, { roundingMethod: 'round' });
       const audience = rule.audience ? await this.deps.staff(rule.audience) : [];
       for (const userId of new Set([...rule.concerns(d), ...audience])) {
+        const w = await wordsOf(userId, this.deps);
         await this.deps.notifications.notify({
           userId,
           kind: rule.kind ?? 'deadline_soon',
           disputeId: d._id,
           channel: 'joint',
-          title: rule.title(d, left),
-          body: rule.body(d, due),
+          title: rule.title(d, w, w.left(due, now)),
+          body: rule.body(d, w, due),
           url: disputeUrl(d._id),
           key: `${userId}:${d._id}:${data.deadline}.${data.due}:${data.before}`,
         });

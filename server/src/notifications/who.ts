@@ -1,13 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import {
   canRead,
-  formatMoney,
   isTerminal,
   membersOf,
   relationTo,
   renderSystemMessage,
   type Channel,
   type NotificationKind,
+  type Translate,
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { DisputeDoc, DisputeEventDoc } from '../disputes/model.js';
@@ -16,13 +16,7 @@ import { systemEntriesFor } from '../disputes/system-messages.js';
 import type { MessageDoc } from '../messages/model.js';
 import type { UserService } from '../users/service.js';
 import type { NewNotification, NotificationService } from './service.js';
-
-export const channelNames: Record<Channel, string> = {
-  joint: 'Joint',
-  'caucus:client': 'Private with mediator',
-  'caucus:freelancer': 'Private with mediator',
-  internal: 'Internal notes',
-};
+import { wordsOf, type ReaderWords } from './words.js';
 
 export const disputeUrl = (disputeId: string, channel: Channel = 'joint') =>
   `/disputes/${encodeURIComponent(disputeId)}?channel=${encodeURIComponent(channel)}`;
@@ -67,104 +61,118 @@ export class Notifier {
     for (const n of await this.eventNotifications(d, e)) await this.deps.notifications.notify(n);
   }
 
-  private async nameOf(userId: string): Promise<string> {
-    if (userId === 'system') return 'The deadline';
-    return (await this.deps.users.byId(userId))?.name ?? 'Someone';
+  private async nameOf(userId: string, t: Translate): Promise<string> {
+    if (userId === 'system') return t('notify.theDeadline');
+    return (await this.deps.users.byId(userId))?.name ?? t('notify.someone');
   }
 
+  private words(userId: string): Promise<ReaderWords> {
+    return wordsOf(userId, this.deps);
+  }
+
+  /** Each notification worded for its recipient: their language, zone and money format. */
   private async eventNotifications(d: DisputeDoc, e: DisputeEventDoc): Promise<NewNotification[]> {
     const parties = [d.clientId, d.freelancerId];
     const url = disputeUrl(d._id);
-    const make = (userId: string, kind: NotificationKind, title: string, body: string) => ({
-      userId,
-      kind,
-      disputeId: d._id,
-      channel: 'joint' as const,
-      title,
-      body,
-      url,
-      key: `${e._id}:${kind}:${userId}`,
-    });
     const out: NewNotification[] = [];
-    const actor = await this.nameOf(e.actorId);
-    const money = (cents: number) => formatMoney(cents, d.currency, 'en-US');
+    const make = async (
+      userId: string,
+      kind: NotificationKind,
+      say: (w: ReaderWords, actor: string) => Promise<[string, string]> | [string, string],
+    ) => {
+      const w = await this.words(userId);
+      const [title, body] = await say(w, await this.nameOf(e.actorId, w.t));
+      out.push({
+        userId,
+        kind,
+        disputeId: d._id,
+        channel: 'joint' as const,
+        title,
+        body,
+        url,
+        key: `${e._id}:${kind}:${userId}`,
+      });
+    };
+    const money = (w: ReaderWords) => (cents: number) => w.money(cents, d.currency);
     if (e.type === 'filed') {
-      out.push(
-        make(
-          d.respondentId,
-          'dispute_filed',
-          `${actor} filed dispute ${d.number} against you`,
-          `"${d.contractTitle}": a claim of ${money(d.claimCents)} of ${money(d.escrowCents)} in escrow. Respond by ${d.respondBy.toISOString().slice(0, 16).replace('T', ' ')} UTC, or it is decided against you.`,
-        ),
-      );
+      await make(d.respondentId, 'dispute_filed', (w, actor) => [
+        w.t('notify.filedTitle', { actor, number: d.number }),
+        w.t('notify.filedBody', {
+          title: d.contractTitle,
+          claim: money(w)(d.claimCents),
+          escrow: money(w)(d.escrowCents),
+          due: w.when(d.respondBy),
+        }),
+      ]);
       return out;
     }
     if (e.type === 'assigned') {
-      const mediator = await this.nameOf(e.data.mediatorId ?? '');
       for (const id of parties)
-        out.push(
-          make(
-            id,
-            'mediator_assigned',
-            `${mediator} is mediating ${d.number}`,
-            `A mediator now works on "${d.contractTitle}" with you both.`,
-          ),
-        );
+        await make(id, 'mediator_assigned', async (w) => [
+          w.t('notify.assignedTitle', {
+            mediator: await this.nameOf(e.data.mediatorId ?? '', w.t),
+            number: d.number,
+          }),
+          w.t('notify.assignedBody', { title: d.contractTitle }),
+        ]);
     }
     if (e.type === 'proposed') {
       const recommendation = e.actorId === d.mediatorId;
-      const terms = `client ${money(e.data.clientCents ?? 0)}, freelancer ${money(e.data.freelancerCents ?? 0)}.${e.note ? ` "${snippet(e.note)}"` : ''}`;
       // Its author too: the contract tells both parties, and the mail is their record of it.
       for (const id of parties)
-        out.push(
-          id === e.actorId
-            ? make(
-                id,
-                'proposal',
-                `Your proposal in ${d.number}`,
-                `You propose: ${terms} It waits for the other party.`,
-              )
-            : make(
-                id,
-                'proposal',
-                `${recommendation ? 'A recommendation' : 'A new proposal'} in ${d.number}`,
-                `${actor} proposes: ${terms}`,
-              ),
-        );
+        await make(id, 'proposal', (w, actor) => {
+          const terms =
+            w.t('notify.terms', {
+              client: money(w)(e.data.clientCents ?? 0),
+              freelancer: money(w)(e.data.freelancerCents ?? 0),
+            }) + (e.note ? ` “${snippet(e.note)}”` : '');
+          return id === e.actorId
+            ? [
+                w.t('notify.ownProposalTitle', { number: d.number }),
+                w.t('notify.ownProposalBody', { terms }),
+              ]
+            : [
+                w.t(recommendation ? 'notify.recommendationTitle' : 'notify.proposalTitle', {
+                  number: d.number,
+                }),
+                w.t('notify.proposalBody', { actor, terms }),
+              ];
+        });
     }
     if (e.from !== e.to) {
-      const names = new Map<string, string>();
-      for (const id of [...parties, d.mediatorId, e.actorId].filter(Boolean) as string[])
-        names.set(id, await this.nameOf(id));
       const stateEntry = systemEntriesFor(null, d, e).find(
         (entry) => entry.channel === 'joint' && entry.event?.type === 'state_changed',
       );
-      const body =
-        renderSystemMessage(stateEntry?.event ?? null, {
-          nameOf: (id) => names.get(id) ?? 'Someone',
-          money,
-        }) ?? `The dispute is now ${e.to}.`;
-      for (const id of parties)
-        out.push(
-          make(
-            id,
-            'state_changed',
-            `${d.number} is now ${e.to}${id === e.actorId ? ' (your action)' : ''}`,
+      for (const id of parties) {
+        await make(id, 'state_changed', async (w) => {
+          const names = new Map<string, string>();
+          for (const who of [...parties, d.mediatorId, e.actorId].filter(Boolean) as string[])
+            names.set(who, await this.nameOf(who, w.t));
+          const state = w.t(`state.${e.to}`);
+          const body =
+            renderSystemMessage(stateEntry?.event ?? null, {
+              nameOf: (who) => names.get(who) ?? w.t('notify.someone'),
+              money: (cents, currency) => w.money(cents, currency || d.currency),
+              t: w.t,
+            }) ?? w.t('notify.stateBody', { state });
+          return [
+            w.t(id === e.actorId ? 'notify.stateTitleOwn' : 'notify.stateTitle', {
+              number: d.number,
+              state,
+            }),
             body,
-          ),
-        );
+          ];
+        });
+      }
       if (isTerminal(e.to) && !isTerminal(e.from)) {
-        for (const id of parties)
-          out.push({
-            ...make(
-              id,
-              'feedback_request',
-              `How did ${d.number} go?`,
-              'Rate the resolution process: it takes a minute and helps us improve.',
-            ),
-            // Once per dispute, whichever event ended it.
-            key: `${d._id}:feedback_request:${id}`,
-          });
+        for (const id of parties) {
+          await make(id, 'feedback_request', (w) => [
+            w.t('notify.feedbackTitle', { number: d.number }),
+            w.t('notify.feedbackBody'),
+          ]);
+          // Once per dispute, whichever event ended it.
+          out.at(-1)!.key = `${d._id}:feedback_request:${id}`;
+        }
       }
     }
     return out;
@@ -189,21 +197,26 @@ export class Notifier {
     }
     if (keys.size === 0) return;
     const joined = await this.deps.joined(d._id);
-    const author = await this.nameOf(entry.authorId);
     for (const [userId, key] of keys) {
       if (joined.has(userId)) continue;
       const user = await this.deps.users.byId(userId);
-      if (!user || !canRead(relationTo(user, d), entry.channel)) continue;
+      const relation = user ? relationTo(user, d) : null;
+      if (!user || !relation || !canRead(relation, entry.channel)) continue;
+      const w = await this.words(userId);
+      const author = await this.nameOf(entry.authorId, w.t);
       await this.deps.notifications.notify({
         userId,
         kind: 'message',
         disputeId: d._id,
         channel: entry.channel,
-        title: `New messages in ${d.number} (${channelNames[entry.channel]})`,
+        title: w.t('notify.messagesTitle', {
+          number: d.number,
+          channel: w.channel(entry.channel, relation === 'client' || relation === 'freelancer'),
+        }),
         body:
           entry.kind === 'evidence'
-            ? `${author} shared a file.`
-            : `${author}: ${snippet(entry.body)}`,
+            ? w.t('notify.sharedFile', { author })
+            : w.t('notify.said', { author, text: snippet(entry.body) }),
         url: disputeUrl(d._id, entry.channel),
         key,
       });
