@@ -257,3 +257,33 @@ describe('the notification list', () => {
     ).toBe(401);
   });
 });
+
+describe('in the recipient’s language', () => {
+  it('words each notification for its reader: language, money and zone', async () => {
+    const prefs = await w.freelancer.get('/api/me/preferences');
+    const put = (locale: string) =>
+      w.freelancer.put('/api/me/preferences', { ...prefs.body.preferences, locale });
+    expect((await put('es')).status).toBe(200);
+    try {
+      const d = await fileDispute(w, w.client, await newContract(w), 12_345);
+      await vi.waitFor(async () =>
+        expect(await kinds(w.freelancer, d.id)).toContain('dispute_filed'),
+      );
+      const [filed] = await inbox(w.freelancer, d.id);
+      expect(filed!.title).toBe(`${w.client.user!.name} abrió la disputa ${d.number} contra ti`);
+      // Money the Spanish way (123,45 US$), the deadline in the reader's zone, named.
+      expect(filed!.body).toContain('123,45');
+      expect(filed!.body).toMatch(/Responde antes del .*(UTC|GMT)/);
+
+      // The client kept English: the same event in their words.
+      await w.freelancer.post(`/api/disputes/${d.id}/respond`, { accept: false });
+      await vi.waitFor(async () => expect(await kinds(w.client, d.id)).toContain('state_changed'));
+      const change = (await inbox(w.client, d.id)).find((n) => n.kind === 'state_changed')!;
+      expect(change.title).toBe(`${d.number} is now Mediation`);
+      const theirs = (await inbox(w.freelancer, d.id)).find((n) => n.kind === 'state_changed')!;
+      expect(theirs.title).toBe(`${d.number} ahora está en Mediación (tu acción)`);
+    } finally {
+      await put('en');
+    }
+  });
+});
