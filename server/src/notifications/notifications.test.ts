@@ -122,9 +122,13 @@ describe('who gets what', () => {
 
   it('a message → members not joined who may read its channel, once per digest window', async () => {
     const d = await disputeInMediation(w, await newContract(w));
-    await vi.waitFor(async () =>
-      expect(await kinds(w.client, d.id)).toContain('mediator_assigned'),
-    );
+    // Everything the setup tells both parties has arrived before the live one is awaited.
+    for (const who of [w.client, w.freelancer])
+      await vi.waitFor(async () =>
+        expect(await kinds(who, d.id)).toEqual(
+          expect.arrayContaining(['mediator_assigned', 'state_changed']),
+        ),
+      );
     const before = {
       client: (await inbox(w.client, d.id)).length,
       freelancer: (await inbox(w.freelancer, d.id)).length,
