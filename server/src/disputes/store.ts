@@ -58,14 +58,18 @@ export class DisputeStore {
    * Socket.IO message over Redis), and entries live at most CACHE_TTL_MS regardless, so the
    * cache is never staler than a read made a moment earlier. Commands always load fresh.
    */
-  private readonly cache = new LRUCache<string, DisputeDoc>({ max: 20_000, ttl: CACHE_TTL_MS });
+  private readonly cache = new LRUCache<string, DisputeDoc>({
+    max: 20_000,
+    ttl: CACHE_TTL_MS,
+    // Concurrent misses share one load (every socket of a dispute rejoins at once after a
+    // restart); a load that a `forget` overtakes still answers its callers but is not kept.
+    ignoreFetchAbort: true,
+    allowStaleOnFetchAbort: true,
+    fetchMethod: async (id) => (await this.load(id)) ?? undefined,
+  });
 
   async cachedLoad(id: string): Promise<DisputeDoc | null> {
-    const hit = this.cache.get(id);
-    if (hit) return hit;
-    const doc = await this.load(id);
-    if (doc) this.cache.set(id, doc);
-    return doc;
+    return (await this.cache.fetch(id)) ?? null;
   }
 
   /** Another instance recorded an event for this dispute. */

@@ -18,7 +18,10 @@ const sockets: ClientSocket[] = [];
 const JOIN_LIMIT = 30;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { JOIN_LIMIT_PER_MIN: String(JOIN_LIMIT) } });
+  // No periodic presence recount: the presence test counts every announcement.
+  server = await startTestServer({
+    env: { JOIN_LIMIT_PER_MIN: String(JOIN_LIMIT), PRESENCE_SWEEP_MS: '0' },
+  });
   w = await makeWorld(server);
 });
 afterAll(async () => {
@@ -199,6 +202,25 @@ describe('joins', () => {
     });
     expect((await emit(ops, 'dispute:leave', { disputeId: others[0]!.id })).ok).toBe(true);
     expect((await emit(ops, 'dispute:join', { disputeId: others.at(-1)!.id })).ok).toBe(true);
+  });
+
+  it('announces a member online once for all their tabs, and offline when the last one leaves', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    const fs = await joined(w.freelancer, d);
+    const seen = collect<{ userId: string; online: boolean }>(fs, 'presence');
+    const ofClient = () => seen.filter((p) => p.userId === w.client.user!.id).map((p) => p.online);
+    const first = await joined(w.client, d);
+    await barrier(w.mediator, d, fs);
+    expect(ofClient()).toEqual([true]);
+    // A second tab (or a socket coming back after a restart beside another) says nothing new.
+    const second = await joined(w.client, d);
+    await barrier(w.mediator, d, fs);
+    expect(ofClient()).toEqual([true]);
+    expect(await emit(first, 'dispute:leave', { disputeId: d.id })).toEqual({ ok: true });
+    await barrier(w.mediator, d, fs);
+    expect(ofClient()).toEqual([true]);
+    expect(await emit(second, 'dispute:leave', { disputeId: d.id })).toEqual({ ok: true });
+    await vi.waitFor(() => expect(ofClient()).toEqual([true, false]), { timeout: 5_000 });
   });
 
   it('answers joins past JOIN_LIMIT_PER_MIN rate_limited', async () => {

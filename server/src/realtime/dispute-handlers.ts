@@ -92,6 +92,15 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
   const receipts = new Coalescer(READ_WINDOW_MS, (err: unknown) =>
     ctx.log.debug({ err }, 'read receipt not passed on'),
   );
+  /** Whether this instance holds another socket of the user in the room (no Redis round trip). */
+  const hasLocalSocketIn = (userId: string, room: string) => {
+    const ns = io.of('/');
+    for (const id of ns.adapter.rooms.get(room) ?? []) {
+      const other = ns.sockets.get(id) as AppSocket | undefined;
+      if (other?.data.user.id === userId) return true;
+    }
+    return false;
+  };
   const onlineIn = async (d: DisputeDoc) => {
     const sockets = await io.in(rooms.dispute(d._id)).fetchSockets();
     return new Set(sockets.map((s) => (s.data as AppSocket['data']).user.id));
@@ -168,12 +177,14 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
 
     handle('dispute:join', async (payload) => {
       await consume(joinLimiter, user.id);
+      let alreadyOnline = false;
       const result = await thread.join(user, payload, {
         online: onlineIn,
         subscribe: (id, channels) => {
           if (!joined.has(id) && joined.size >= JOINED_PER_SOCKET) {
             throw conflict(`a socket joins at most ${JOINED_PER_SOCKET} disputes; leave one first`);
           }
+          alreadyOnline = hasLocalSocketIn(user.id, rooms.dispute(id));
           return Promise.resolve(
             socket.join([rooms.dispute(id), ...channels.map((c) => rooms.channel(id, c))]),
           );
@@ -187,7 +198,8 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
         mediatorId: d.mediatorId,
       } as DisputeDoc;
       joined.set(d.id, doc);
-      if (isMember(user.id, doc)) {
+      // Another tab of this person on this instance already said so: the room heard it then.
+      if (isMember(user.id, doc) && !alreadyOnline) {
         result.presence[user.id] = true;
         socket
           .to(rooms.dispute(d.id))

@@ -157,22 +157,27 @@ export class UserService {
   /**
    * Users are read on every authenticated request and socket join: a short per-instance
    * cache saves those reads. A change made here drops the entry on every instance
-   * (`user.changed`); the TTL bounds what a lost announcement could leave.
+   * (`user.changed`); the TTL bounds what a lost announcement could leave. Concurrent misses
+   * share one read (fetch): after a restart every socket of a user asks at once. A load that
+   * a change overtakes still answers its callers but is not kept.
    */
-  private readonly cache = new LRUCache<string, User>({ max: 50_000, ttl: USER_CACHE_MS });
+  private readonly cache = new LRUCache<string, User>({
+    max: 50_000,
+    ttl: USER_CACHE_MS,
+    ignoreFetchAbort: true,
+    allowStaleOnFetchAbort: true,
+    fetchMethod: async (id) => {
+      const doc = await this.model.findById(id, { passwordHash: 0 }).lean();
+      return doc ? toUser(doc) : undefined;
+    },
+  });
 
   forget(id: string): void {
     this.cache.delete(id);
   }
 
   async byId(id: string): Promise<User | null> {
-    const hit = this.cache.get(id);
-    if (hit) return hit;
-    const doc = await this.model.findById(id, { passwordHash: 0 }).lean();
-    if (!doc) return null;
-    const user = toUser(doc);
-    this.cache.set(id, user);
-    return user;
+    return (await this.cache.fetch(id)) ?? null;
   }
 
   /** By primary key one at a time: on FerretDB an `$in` would read the whole collection. */
