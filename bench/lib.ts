@@ -70,7 +70,8 @@ export function spawnTs(
       child.stdin!.write(`${JSON.stringify(msg)}\n`);
     },
     async stop() {
-      if (child.exitCode !== null) return;
+      // A child killed by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import getPort from 'get-port';
 import { Api, cpuMsOf, rssOf, say, spawnTs, summarize, untilHealthy, type Proc } from './lib.ts';
 import { notificationsBench } from './notifications.ts';
+import { stormBench } from './storm.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -32,13 +33,19 @@ type Part =
   | 'cross'
   | 'connections'
   | 'payloads'
-  | 'notifications';
+  | 'notifications'
+  | 'storm';
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim());
 const want = (part: Part) =>
   !only || only.includes(part) || (part === 'throughput' && only.includes('half'));
 
-async function startApp(mongoUri: string, db: string, extra: Record<string, string> = {}) {
-  const port = await getPort();
+async function startApp(
+  mongoUri: string,
+  db: string,
+  extra: Record<string, string> = {},
+  fixedPort?: number,
+) {
+  const port = fixedPort ?? (await getPort());
   // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
@@ -150,6 +157,24 @@ async function probe(url: string, until: Promise<unknown>): Promise<number[]> {
 
 const fmt = (x: number) =>
   Number.isFinite(x) ? (Math.round(x * 100) / 100).toLocaleString('en-US') : '—';
+
+/** The stored results with the parts of this partial run put in. */
+function mergedInto(file: string, run: Record<string, unknown>): Record<string, unknown> {
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as typeof run) : {};
+  const fresh = (run.targets ?? []) as { name: string }[];
+  const kept = ((stored.targets ?? []) as { name: string }[]).filter(
+    (t) => !fresh.some((f) => f.name === t.name),
+  );
+  const merged: Record<string, unknown> = { ...stored, targets: [...kept, ...fresh] };
+  for (const [part, figures] of Object.entries(run)) {
+    if (['startedAt', 'quick', 'machine', 'targets'].includes(part)) continue;
+    merged[part] =
+      figures && typeof figures === 'object'
+        ? { ...figures, measuredAt: run.startedAt, quick: run.quick }
+        : figures;
+  }
+  return merged;
+}
 
 async function main() {
   const results: Record<string, unknown> = {
@@ -508,6 +533,34 @@ async function main() {
         `≈ ${fmt(1000 / n.digest.serverCpuMsPerRecipient)} digests/s per core`,
       ]);
     }
+    if (want('storm')) {
+      // Before the connection test: a quiet machine, and a server of its own to kill.
+      const sockets = Number(process.env.BENCH_STORM_SOCKETS ?? SOCKETS);
+      const s = await stormBench({
+        sockets,
+        disputes: Number(process.env.BENCH_STORM_DISPUTES ?? (quick ? 100 : 300)),
+        targetMs: 10_000,
+        makeDisputes: (n, tag) => makeDisputes(admin, n, tag),
+        startApp: (port) => startApp(ferret.uri, db, {}, port),
+        procs,
+      });
+      results.storm = s;
+      rows.push([
+        `reconnect storm, ${sockets} sockets: all caught up after restart`,
+        `${fmt(s.allCaughtUpMs / 1000)} s`,
+        `reconnected p50/last ${fmt(s.reconnected.p50 / 1000)} / ${fmt(s.reconnected.last / 1000)} s, rejoined last ${fmt(s.rejoined.last / 1000)} s; ${fmt(s.fromKillMs / 1000)} s from the kill (boot ${fmt(s.bootMs / 1000)} s)`,
+      ]);
+      rows.push([
+        '… rejoins/s, server CPU per rejoin',
+        fmt(s.rejoinsPerSec),
+        `${fmt(s.serverCpuMsPerRejoin)} ms; first joins ${fmt(s.initialJoin.perSec)}/s; lost ${s.lost}, duplicated ${s.duplicates}, join refusals ${JSON.stringify(s.joinFailures)}`,
+      ]);
+      targets.push([
+        `reconnect storm: ${sockets} sockets caught up ≤ 10 s after the restart, none lost or duplicated`,
+        s.met,
+        `${fmt(s.allCaughtUpMs / 1000)} s, lost ${s.lost}, duplicated ${s.duplicates}`,
+      ]);
+    }
     if (want('connections')) {
       // 3. Connections: many authenticated sockets on one instance.
       say(`3/5 connections: ${SOCKETS} authenticated sockets, each joined to a dispute`);
@@ -571,9 +624,10 @@ async function main() {
   }
 
   results.targets = targets.map(([name, met, value]) => ({ name, met, value }));
-  // A partial run (BENCH_ONLY) leaves the full run's figures in place.
-  const out = join(here, only ? 'results.partial.json' : 'results.json');
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  // A partial run (BENCH_ONLY) replaces only the parts it measured (each stamped with when and
+  // how) and their targets; the other parts' figures stay as the last run left them.
+  const out = join(here, 'results.json');
+  writeFileSync(out, `${JSON.stringify(only ? mergedInto(out, results) : results, null, 2)}\n`);
   console.log('\nResults');
   console.table(rows.map(([measure, value, note]) => ({ measure, value, note })));
   console.log('Targets');

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Api, cpuMsOf, nowMs, say, spawnTs, summarize, type Proc } from './lib.ts';
+import type { Seat } from './load.ts';
+
+/**
+ * The reconnect storm: `sockets` sockets joined to their disputes on one instance, whose
+ * server process is then killed (kill -9) and started again on the same port. While it is
+ * down one message per dispute is sent through a second instance; each socket must
+ * reconnect (with the web client's jittered backoff), rejoin, and get that message in its
+ * rejoin's backfill. Measures how long until the last one has, and what was lost or came twice.
+ */
+
+export interface StormOptions {
+  sockets: number;
+  disputes: number;
+  /** All caught up within this long after the restarted server answers. */
+  targetMs: number;
+  makeDisputes(n: number, tag: string): Promise<Seat[][]>;
+  /** A server instance; `port` fixed for the one that is restarted. */
+  startApp(port?: number): Promise<{ proc: Proc; url: string }>;
+  procs: Proc[];
+}
+
+interface Storm {
+  sockets: number;
+  reconnectedAt: (number | null)[];
+  rejoinedAt: (number | null)[];
+  caughtUpAt: (number | null)[];
+  lost: number;
+  duplicates: number;
+  joinFailures: Record<string, number>;
+}
+
+const here = import.meta.dirname;
+
+export async function stormBench(opts: StormOptions) {
+  const a = await opts.startApp();
+  opts.procs.push(a.proc);
+  const port = Number(new URL(a.url).port);
+  say(`storm: ${opts.disputes} disputes × 3 participants`);
+  const groups = await opts.makeDisputes(opts.disputes, 'storm');
+  const seats = groups.flat();
+  // Two generators: one process holds 5,000 sockets but spends its only core on them.
+  const holders = [spawnTs(join(here, 'storm-load.ts')), spawnTs(join(here, 'storm-load.ts'))];
+  opts.procs.push(...holders);
+  say(`storm: ${opts.sockets} sockets connecting and joining`);
+  const t0 = nowMs();
+  holders.forEach((h, i) =>
+    h.send({
+      mode: 'hold',
+      url: a.url,
+      // Every seat in both halves: sockets of one dispute sit in both processes.
+      seats: i ? [...seats].reverse() : seats,
+      count: Math.floor(opts.sockets / 2) + (i === 0 ? opts.sockets % 2 : 0),
+      concurrency: 100,
+    }),
+  );
+  await Promise.all(holders.map((h) => h.next()));
+  const holdMs = nowMs() - t0;
+  say(
+    `storm: all joined in ${Math.round(holdMs)} ms (${Math.round((opts.sockets / holdMs) * 1000)}/s)`,
+  );
+
+  // The instance that stays up, for the messages sent during the outage.
+  const b = await opts.startApp();
+  opts.procs.push(b.proc);
+  const senders = groups.map((g) => {
+    const api = new Api(b.url);
+    api.token = g[0]!.token;
+    return { api, disputeId: g[0]!.disputeId };
+  });
+
+  say('storm: kill -9 of the server holding them');
+  const killedAt = nowMs();
+  a.proc.child.kill('SIGKILL');
+  await new Promise((r) => a.proc.child.once('exit', r));
+  const messages: Record<string, string> = {};
+  await Promise.all(
+    senders.map(async ({ api, disputeId }) => {
+      const { message } = await api.req<{ message: { id: string } }>(
+        'POST',
+        `/api/disputes/${disputeId}/messages`,
+        { channel: 'joint', body: 'sent while the server was down', clientMsgId: randomUUID() },
+      );
+      messages[disputeId] = message.id;
+    }),
+  );
+  for (const h of holders) h.send({ mode: 'expect', messages });
+  await Promise.all(holders.map((h) => h.next()));
+  const outageMs = nowMs() - killedAt;
+
+  say(`storm: ${senders.length} messages sent through the other instance; starting it again`);
+  const restartAt = nowMs();
+  const again = await opts.startApp(port);
+  opts.procs.push(again.proc);
+  const upAt = nowMs();
+  const cpu0 = cpuMsOf(again.proc.child.pid!);
+  for (const h of holders) h.send({ mode: 'await', deadline: upAt + 60_000 });
+  const parts = await Promise.all(holders.map((h) => h.next<Storm>()));
+  const serverCpuMs = cpuMsOf(again.proc.child.pid!) - cpu0;
+  for (const h of holders) h.send({ mode: 'exit' });
+  await b.proc.stop();
+
+  const all = (k: 'reconnectedAt' | 'rejoinedAt' | 'caughtUpAt') =>
+    parts
+      .flatMap((p) => p[k])
+      .filter((t): t is number => t !== null)
+      .map((t) => t - upAt);
+  const reconnected = all('reconnectedAt');
+  const rejoined = all('rejoinedAt');
+  const caughtUp = all('caughtUpAt');
+  const last = (xs: number[]) => (xs.length ? Math.max(...xs) : NaN);
+  const everyone = caughtUp.length === opts.sockets && rejoined.length === opts.sockets;
+  const joinFailures: Record<string, number> = {};
+  for (const p of parts)
+    for (const [code, n] of Object.entries(p.joinFailures))
+      joinFailures[code] = (joinFailures[code] ?? 0) + n;
+  const result = {
+    sockets: opts.sockets,
+    disputes: opts.disputes,
+    initialJoin: { ms: holdMs, perSec: (opts.sockets / holdMs) * 1000 },
+    outageMs,
+    bootMs: upAt - restartAt,
+    // Times from the restarted server answering its health check (ms).
+    reconnected: { count: reconnected.length, ...summarize(reconnected), last: last(reconnected) },
+    rejoined: { count: rejoined.length, ...summarize(rejoined), last: last(rejoined) },
+    caughtUp: { count: caughtUp.length, ...summarize(caughtUp), last: last(caughtUp) },
+    allCaughtUpMs: everyone ? last(caughtUp) : NaN,
+    fromKillMs: everyone ? last(caughtUp) + (upAt - killedAt) : NaN,
+    rejoinsPerSec: rejoined.length / ((last(rejoined) - Math.min(...rejoined)) / 1000),
+    lost: parts.reduce((n, p) => n + p.lost, 0),
+    duplicates: parts.reduce((n, p) => n + p.duplicates, 0),
+    joinFailures,
+    serverCpuMsPerRejoin: serverCpuMs / Math.max(1, rejoined.length),
+    met: everyone && last(caughtUp) <= opts.targetMs,
+  };
+  result.met = result.met && result.lost === 0 && result.duplicates === 0;
+  return result;
+}
