@@ -289,6 +289,12 @@ async function main() {
         ratio >= 1,
         fmt(ratio),
       ]);
+      // The live path against a bare Socket.IO relay in the same run, on the
+      // handler the embedded default runs (PostgreSQL, private or the machine's).
+      const vsRelay = full.delivered / Math.max(1, bare.delivered);
+      const p99VsRelay = full.latency.p99 / Math.max(0.1, bare.latency.p99);
+      targets.push(['live path ≥ 0.25 × the relay’s delivered/s', vsRelay >= 0.25, fmt(vsRelay)]);
+      targets.push(['live path p99 ≤ 3 × the relay’s p99', p99VsRelay <= 3, fmt(p99VsRelay)]);
     }
 
     if (want('half')) {
