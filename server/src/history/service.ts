@@ -13,7 +13,8 @@ import { assertMay, requireRole } from '../auth/policy.js';
 import type { Context } from '../context.js';
 import type { ContractService } from '../contracts/service.js';
 import type { DisputeService } from '../disputes/service.js';
-import { isDuplicateKey } from '../db/mongo.js';
+import { insertNew } from '../db/mongo.js';
+import { keyCursors } from '../http/cursors.js';
 import { AppError, notFound, parse } from '../http/errors.js';
 import type { UserService } from '../users/service.js';
 import { historyModel, type HistoryDoc } from './model.js';
@@ -26,31 +27,8 @@ const toHistoryMessage = (d: HistoryDoc): HistoryMessage => ({
 });
 
 /** A page boundary: (sentAt, _id) of the message it is next to. */
-const cursorSchema = z.tuple([z.number().int().min(0).max(8.64e15), z.string().min(1).max(200)]);
-const encodeCursor = (d: HistoryDoc) =>
-  Buffer.from(JSON.stringify([d.sentAt.getTime(), d._id])).toString('base64url');
-
-function decodeCursor(cursor: string, path: string): { at: Date; id: string } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // not JSON: refused below like any other shape we never gave out
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (parsed.success) return { at: new Date(parsed.data[0]), id: parsed.data[1] };
-  throw new AppError('validation_failed', 'request is invalid', [
-    { path, message: 'not a cursor we gave out' },
-  ]);
-}
-
-/** Duplicate keys of an unordered insert are messages imported before; anything else fails. */
-function duplicatesIn(err: unknown): number | null {
-  const raw = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  if (list.length === 0) return isDuplicateKey(err) ? 1 : null;
-  return list.every((e) => e.code === 11000) ? list.length : null;
-}
+const cursors = keyCursors(z.string().min(1).max(200));
+const encodeCursor = (d: HistoryDoc) => cursors.encode(d.sentAt, d._id);
 
 /**
  * The conversation a contract's parties had on the marketplace before a dispute: imported
@@ -110,14 +88,8 @@ export class HistoryService {
       sentAt: new Date(m.sentAt),
       importedAt,
     }));
-    let skipped = 0;
-    try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-    } catch (err) {
-      const duplicates = duplicatesIn(err);
-      if (duplicates === null) throw err;
-      skipped = duplicates;
-    }
+    // Messages imported before are the duplicates; anything else fails.
+    const skipped = await insertNew(this.model.collection, docs);
     return { imported: docs.length - skipped, skipped };
   }
 
@@ -134,9 +106,9 @@ export class HistoryService {
     const base = { contractId: dispute.contractId };
     const backward = Boolean(q.before) || q.latest === 'true';
     const bound = q.before
-      ? decodeCursor(q.before, 'before')
+      ? cursors.decode(q.before, 'before')
       : q.cursor
-        ? decodeCursor(q.cursor, 'cursor')
+        ? cursors.decode(q.cursor, 'cursor')
         : null;
     // Keyed by (sentAt, _id), never skip; the contract's equality is what the index serves.
     const filter = bound

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   channels,
   idSchema,
@@ -21,7 +21,8 @@ import type { DisputeDoc, FeedbackDoc, ProposalDoc } from '../disputes/model.js'
 import { newestFirst } from '../disputes/day-buckets.js';
 import { toProposal } from '../disputes/presenter.js';
 import type { DisputeService } from '../disputes/service.js';
-import { AppError, notFound, parse } from '../http/errors.js';
+import { keyCursors } from '../http/cursors.js';
+import { notFound, parse } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import { toMessage } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
@@ -64,26 +65,8 @@ function searchFilter(q: SearchQuery) {
   return { equal, rest, all, keyWords, nothing: Boolean(q.q) && words.length === 0 };
 }
 
-function encodeCursor(d: Pick<DisputeDoc, 'sortAt' | '_id'>): string {
-  return Buffer.from(JSON.stringify([d.sortAt.getTime(), d._id])).toString('base64url');
-}
-
-/** What a cursor decodes to: a time a Date can hold (ms since 1970) and a dispute id. */
-const cursorSchema = z.tuple([z.number().int().min(0).max(8.64e15), idSchema]);
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  let decoded: unknown = null;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    // not JSON: refused below like any other shape we never gave out
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (parsed.success) return { at: new Date(parsed.data[0]), id: parsed.data[1] };
-  throw new AppError('validation_failed', 'request is invalid', [
-    { path: 'cursor', message: 'not a cursor we gave out' },
-  ]);
-}
+/** Ops search pages by (sortAt, _id). */
+const cursors = keyCursors(idSchema);
 
 const toReview = (d: ReviewDoc): Review => ({
   id: d._id,
@@ -141,7 +124,7 @@ export class OpsService {
     requireRole(user, 'ops', 'admin');
     const q = parse(opsSearchQuerySchema, query);
     const match = searchFilter(q);
-    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    const cursor = q.cursor ? cursors.decode(q.cursor) : null;
     const span = await this.deps.disputes.daySpan();
     const docs = await newestFirst({
       by: 'sortAt',
@@ -175,7 +158,8 @@ export class OpsService {
       .lean<{ _id: unknown; name: string }[]>();
     return {
       disputes: await Promise.all(page.map((d) => this.staffView(d))),
-      nextCursor: docs.length > q.limit ? encodeCursor(page.at(-1)!) : null,
+      nextCursor:
+        docs.length > q.limit ? cursors.encode(page.at(-1)!.sortAt, page.at(-1)!._id) : null,
       mediators: mediators.map((m) => ({ id: String(m._id), name: m.name })),
     };
   }
