@@ -10,6 +10,20 @@ export function uniqueDbName(prefix = 't'): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
+/** A clock the test moves by hand (`t`); the server reads it for every timestamp. */
+export interface ManualClock extends Clock {
+  t: Date;
+}
+
+export function manualClock(iso: string): ManualClock {
+  return {
+    t: new Date(iso),
+    now() {
+      return new Date(this.t);
+    },
+  };
+}
+
 export interface TestServerOptions {
   dbName?: string;
   redis?: boolean;

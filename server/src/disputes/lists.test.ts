@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispute } from '@dispute-room/shared';
 import { buildMissingReadModels } from '../jobs/processors.js';
 import type { RunningServer } from '../server.js';
-import { startTestServer, stopTestServer } from '../../test/harness.js';
+import { startTestServer, stopTestServer, manualClock } from '../../test/harness.js';
 import {
   disputeInMediation,
   fileDispute,
@@ -12,12 +12,7 @@ import {
 } from '../../test/world.js';
 import type { ApiClient } from '../../test/api-client.js';
 
-const clock = {
-  t: new Date('2026-06-01T09:00:00Z'),
-  now() {
-    return new Date(this.t);
-  },
-};
+const clock = manualClock('2026-06-01T09:00:00Z');
 const later = (hours: number) => (clock.t = new Date(clock.t.getTime() + hours * 3_600_000));
 
 let server: RunningServer;

@@ -14,7 +14,7 @@ import {
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
 import type { EventBus } from '../events/bus.js';
-import { isDuplicateKey } from '../db/mongo.js';
+import { isDuplicateKey, writeErrorsOf } from '../db/mongo.js';
 import { AppError } from '../http/errors.js';
 import { chainEntryOf, chainHash, verifyChain, type ChainCheck } from './chain.js';
 import {
@@ -54,12 +54,7 @@ export interface LogAdvance {
   reads: ReadPosition[];
 }
 
-function hasDuplicateWriteError(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } })
-    .writeErrors;
-  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-  return list.some((e) => e.code === 11000);
-}
+const hasDuplicateWriteError = (err: unknown) => writeErrorsOf(err).some((e) => e.code === 11000);
 
 export function toMessage(doc: MessageDoc): Message {
   return {

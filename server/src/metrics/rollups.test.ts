@@ -4,16 +4,16 @@ import type { Metrics, OutcomeKind } from '@dispute-room/shared';
 import type { DisputeDoc, DisputeEventDoc, FeedbackDoc } from '../disputes/model.js';
 import type { RunningServer } from '../server.js';
 import { isoWeekUtc, median } from '../ops/weeks.js';
-import { backgroundSettled, startTestServer, stopTestServer } from '../../test/harness.js';
+import {
+  backgroundSettled,
+  startTestServer,
+  stopTestServer,
+  manualClock,
+} from '../../test/harness.js';
 import { fileDispute, makeWorld, newContract, type World } from '../../test/world.js';
 import { binDuration, histogramMedian } from './contributions.js';
 
-const clock = {
-  t: new Date('2026-05-04T08:00:00Z'),
-  now() {
-    return new Date(this.t);
-  },
-};
+const clock = manualClock('2026-05-04T08:00:00Z');
 const HOUR = 3_600_000;
 
 let server: RunningServer;

@@ -49,6 +49,16 @@ function model<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
 
 const opts = { versionKey: false, minimize: false } as const;
 
+const tallyModel = (conn: Connection, name: string, collection: string) =>
+  model(
+    conn,
+    name,
+    new Schema<DayTallyDoc>(
+      { _id: String, tally: { type: Schema.Types.Mixed, required: true } },
+      { ...opts, collection },
+    ),
+  );
+
 export function rollupModels(conn: Connection) {
   return {
     entries: model(
@@ -59,22 +69,8 @@ export function rollupModels(conn: Connection) {
         { ...opts, collection: 'metric_day_entries' },
       ),
     ),
-    months: model(
-      conn,
-      'MetricMonthTally',
-      new Schema<DayTallyDoc>(
-        { _id: String, tally: { type: Schema.Types.Mixed, required: true } },
-        { ...opts, collection: 'metric_months' },
-      ),
-    ),
-    tallies: model(
-      conn,
-      'MetricDayTally',
-      new Schema<DayTallyDoc>(
-        { _id: String, tally: { type: Schema.Types.Mixed, required: true } },
-        { ...opts, collection: 'metric_days' },
-      ),
-    ),
+    months: tallyModel(conn, 'MetricMonthTally', 'metric_months'),
+    tallies: tallyModel(conn, 'MetricDayTally', 'metric_days'),
     disputeDays: model(
       conn,
       'MetricDisputeDays',

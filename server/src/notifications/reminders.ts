@@ -7,7 +7,7 @@ import type { Jobs } from '../jobs/queues.js';
 import type { UserService } from '../users/service.js';
 import type { NotificationService } from './service.js';
 import { disputeUrl } from './who.js';
-import { wordsOf, type ReaderWords } from './words.js';
+import { readerWordsOf, type ReaderWords } from './words.js';
 
 const HOUR = 3_600_000;
 /** A payout still pending this long after the resolution is overdue (ops are told). */
@@ -239,7 +239,7 @@ export class Reminders {
     if (d && rule && this.stands(d, data) && timely) {
       const audience = rule.audience ? await this.deps.staff(rule.audience) : [];
       for (const userId of new Set([...rule.concerns(d), ...audience])) {
-        const w = await wordsOf(userId, this.deps);
+        const w = await readerWordsOf(userId, this.deps);
         await this.deps.notifications.notify({
           userId,
           kind: rule.kind ?? 'deadline_soon',

@@ -16,7 +16,7 @@ import { systemEntriesFor } from '../disputes/system-messages.js';
 import type { MessageDoc } from '../messages/model.js';
 import type { UserService } from '../users/service.js';
 import type { NewNotification, NotificationService } from './service.js';
-import { wordsOf, type ReaderWords } from './words.js';
+import { readerWordsOf, type ReaderWords } from './words.js';
 
 export const disputeUrl = (disputeId: string, channel: Channel = 'joint') =>
   `/disputes/${encodeURIComponent(disputeId)}?channel=${encodeURIComponent(channel)}`;
@@ -67,7 +67,7 @@ export class Notifier {
   }
 
   private words(userId: string): Promise<ReaderWords> {
-    return wordsOf(userId, this.deps);
+    return readerWordsOf(userId, this.deps);
   }
 
   /** Each notification worded for its recipient: their language, zone and money format. */

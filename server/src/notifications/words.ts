@@ -68,7 +68,7 @@ export function readerWords(localeTag: string | null | undefined, timeZone: stri
 }
 
 /** The words of a user as a recipient: their chosen language and their own time zone. */
-export async function wordsOf(
+export async function readerWordsOf(
   userId: string,
   deps: { notifications: NotificationService; users: UserService },
 ): Promise<ReaderWords> {

@@ -4,7 +4,12 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Dispute, Metrics, Transcript } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
-import { backgroundSettled, startTestServer, stopTestServer } from '../../test/harness.js';
+import {
+  backgroundSettled,
+  startTestServer,
+  stopTestServer,
+  manualClock,
+} from '../../test/harness.js';
 import {
   disputeInMediation,
   fileDispute,
@@ -13,13 +18,7 @@ import {
   type World,
 } from '../../test/world.js';
 
-/** A clock the test moves by hand; the server reads it for every timestamp. */
-const clock = {
-  t: new Date('2026-03-02T10:00:00Z'),
-  now() {
-    return new Date(this.t);
-  },
-};
+const clock = manualClock('2026-03-02T10:00:00Z');
 const at = (iso: string) => (clock.t = new Date(iso));
 
 let server: RunningServer;

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dispute } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
-import { backgroundSettled, startTestServer, stopTestServer } from '../../test/harness.js';
+import {
+  backgroundSettled,
+  startTestServer,
+  stopTestServer,
+  manualClock,
+} from '../../test/harness.js';
 import { makeWorld, newContract, type World } from '../../test/world.js';
 import { wordsOf } from './search-words.js';
 
-const clock = {
-  t: new Date('2026-07-06T09:00:00Z'),
-  now() {
-    return new Date(this.t);
-  },
-};
+const clock = manualClock('2026-07-06T09:00:00Z');
 
 let server: RunningServer;
 let w: World;
