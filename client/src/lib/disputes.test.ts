@@ -4,6 +4,7 @@ import {
   byQueuePriority,
   byRecentActivity,
   isInQueue,
+  mergeListed,
   totalUnread,
   withReadFloor,
 } from './disputes';
@@ -86,5 +87,35 @@ describe('withReadFloor', () => {
     const d = dispute({ heads: { joint: 7 }, unread: { joint: 0 } });
     expect(withReadFloor(d, { joint: 7 })).toBe(d);
     expect(withReadFloor(d, undefined)).toBe(d);
+  });
+});
+
+describe('mergeListed', () => {
+  const all = () => true;
+  const older = dispute({ id: 'a', updatedAt: '2025-03-01T00:00:00.000Z' });
+  const newer = dispute({ id: 'a', updatedAt: '2025-03-02T00:00:00.000Z', state: 'resolved' });
+
+  it('drops what the query covers but no longer returns, keeps what it does not cover', () => {
+    const gone = dispute({ id: 'gone' });
+    const other = dispute({ id: 'other', state: 'resolved' });
+    const merged = mergeListed({ gone, other }, (d) => d.state === 'mediation', [older], new Set());
+    expect(Object.keys(merged).sort()).toEqual(['a', 'other']);
+  });
+
+  it('keeps a dispute that arrived while the list was loading, though the answer lacks it', () => {
+    const filed = dispute({ id: 'filed' });
+    const merged = mergeListed({ filed }, all, [older], new Set(['filed']));
+    expect(merged.filed).toBe(filed);
+    expect(merged.a).toBe(older);
+  });
+
+  it('keeps the newer copy when the answer is older than an event', () => {
+    expect(mergeListed({ a: newer }, all, [older], new Set(['a'])).a).toBe(newer);
+    expect(mergeListed({ a: older }, all, [newer], new Set()).a).toBe(newer);
+  });
+
+  it('does not bring back a dispute removed while the list was loading', () => {
+    expect(mergeListed({}, all, [older], new Set(['a']))).toEqual({});
+    expect(mergeListed({}, all, [older], new Set()).a).toBe(older);
   });
 });

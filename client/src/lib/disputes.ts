@@ -45,3 +45,30 @@ export function withReadFloor(
   }
   return unread ? { ...dispute, unread } : dispute;
 }
+
+/**
+ * A list answer merged into what the viewer already holds. `inScope` says which disputes
+ * the query covers: those it no longer returns are dropped, unless they changed after the
+ * query was sent (`changedSince`): then the answer predates them — a dispute filed while
+ * the list was loading arrives by socket first and must not vanish when the older answer
+ * lands. Likewise a dispute removed after the query was sent stays removed, and a copy the
+ * viewer holds that is newer than the answer's is kept.
+ */
+export function mergeListed(
+  byId: Record<string, Dispute>,
+  inScope: (d: Dispute) => boolean,
+  fresh: readonly Dispute[],
+  changedSince: ReadonlySet<string>,
+): Record<string, Dispute> {
+  const next: Record<string, Dispute> = {};
+  for (const [id, d] of Object.entries(byId)) {
+    if (!inScope(d) || changedSince.has(id)) next[id] = d;
+  }
+  for (const d of fresh) {
+    const known = byId[d.id];
+    if (!known && changedSince.has(d.id)) continue;
+    if (known && Date.parse(known.updatedAt) > Date.parse(d.updatedAt)) next[d.id] = known;
+    else next[d.id] = d;
+  }
+  return next;
+}

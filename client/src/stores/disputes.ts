@@ -2,6 +2,7 @@ import type { Channel, Dispute, DisputeState } from '@dispute-room/shared';
 import { create } from 'zustand';
 import { disputesApi } from '../api/endpoints';
 import { errorMessage } from '../api/http';
+import { mergeListed } from '../lib/disputes';
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -24,16 +25,21 @@ interface DisputesState {
   clear(): void;
 }
 
-/** Replaces the disputes a query covers, dropping those it no longer returns. */
-function replaceScope(
-  byId: Record<string, Dispute>,
-  inScope: (d: Dispute) => boolean,
-  fresh: Dispute[],
-): Record<string, Dispute> {
-  const next: Record<string, Dispute> = {};
-  for (const [id, d] of Object.entries(byId)) if (!inScope(d)) next[id] = d;
-  for (const d of fresh) next[d.id] = d;
-  return next;
+/**
+ * When each dispute last changed here (by event or by the viewer's own action), counted, so
+ * that a list answer can tell what it cannot know about: what changed after it was asked.
+ */
+let changes = 0;
+const changedAt = new Map<string, number>();
+
+function noteChange(disputeId: string): void {
+  changedAt.set(disputeId, ++changes);
+}
+
+function changedAfter(mark: number): Set<string> {
+  const ids = new Set<string>();
+  for (const [id, at] of changedAt) if (at > mark) ids.add(id);
+  return ids;
 }
 
 export const useDisputes = create<DisputesState>()((set, get) => ({
@@ -52,11 +58,18 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
   async load() {
     const { filter } = get();
     set({ status: 'loading', error: null });
+    const asked = changes;
     try {
       const { disputes } = await disputesApi.list({ state: filter });
       if (get().filter !== filter) return;
+      const changed = changedAfter(asked);
       set((s) => ({
-        byId: replaceScope(s.byId, (d) => filter === null || d.state === filter, disputes),
+        byId: mergeListed(
+          s.byId,
+          (d) => filter === null || d.state === filter,
+          disputes,
+          changed,
+        ),
         status: 'ready',
       }));
     } catch (error) {
@@ -66,18 +79,21 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
 
   async loadQueue(meId) {
     set({ queueStatus: 'loading', queueError: null });
+    const asked = changes;
     try {
       const [unassigned, mine] = await Promise.all([
         disputesApi.list({ assigned: 'none' }),
         disputesApi.list({ assigned: 'me' }),
       ]);
+      const changed = changedAfter(asked);
       set((s) => {
-        let byId = replaceScope(
+        let byId = mergeListed(
           s.byId,
           (d) => d.state === 'mediation' && d.mediatorId === null,
           unassigned.disputes,
+          changed,
         );
-        byId = replaceScope(byId, (d) => d.mediatorId === meId, mine.disputes);
+        byId = mergeListed(byId, (d) => d.mediatorId === meId, mine.disputes, changed);
         return { byId, queueStatus: 'ready' };
       });
     } catch (error) {
@@ -86,6 +102,7 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
   },
 
   upsert(dispute) {
+    noteChange(dispute.id);
     set((s) => {
       const known = s.byId[dispute.id];
       // Events can cross: never let an older copy replace a newer one.
@@ -95,6 +112,7 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
   },
 
   remove(disputeId) {
+    noteChange(disputeId);
     set((s) => {
       if (!s.byId[disputeId]) return s;
       const byId = { ...s.byId };
@@ -114,6 +132,7 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
   },
 
   clear() {
+    changedAt.clear();
     set({ byId: {}, status: 'idle', error: null, queueStatus: 'idle', queueError: null });
   },
 }));
