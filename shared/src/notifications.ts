@@ -12,6 +12,8 @@ export const notificationKinds = [
   'feedback_request',
   'settlement',
   'rule',
+  /** An addition: a webhook switched off after its failures, told to the admin who made it. */
+  'webhook_disabled',
 ] as const;
 export const notificationKindSchema = z.enum(notificationKinds);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;

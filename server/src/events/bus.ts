@@ -30,7 +30,13 @@ export interface DomainEvents {
   /** A session ended (logout): its sockets are cut off. */
   'session.ended': { sid: string };
   /** A webhook failed too often in a row and was switched off; its owner should know. */
-  'webhook.disabled': { webhookId: string; ownerId: string; url: string; failures: number };
+  'webhook.disabled': {
+    webhookId: string;
+    ownerId: string;
+    url: string;
+    failures: number;
+    disabledAt: Date;
+  };
   /** A notification was stored for its user (shown live, then mailed per their preferences). */
   'notification.created': { notification: NotificationDoc };
 }

@@ -5,7 +5,8 @@ import { presentNotification } from '../notifications/service.js';
 import type { Hub } from '../realtime/hub.js';
 
 /**
- * Notifications that follow entries (unread messages for members not joined); then, for each
+ * Notifications that follow entries (unread messages for members not joined) and a webhook
+ * switched off (its owner); then, for each
  * notification, the live `notification:new` to every socket of its user on whichever instance,
  * and its mail (a job, or a place in the user's digest).
  */
@@ -16,6 +17,7 @@ export function listenNotifications(
   mail: MailService,
 ): void {
   events.on('entry.appended', ({ entry }) => notifier.forEntry(entry));
+  events.on('webhook.disabled', (e) => notifier.forWebhookDisabled(e));
   events.on('notification.created', ({ notification }) => {
     hub.toUser(notification.userId, 'notification:new', {
       notification: presentNotification(notification, null),

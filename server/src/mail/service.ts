@@ -23,7 +23,11 @@ import { REPLY_TOKEN_DAYS, ReplyTokens } from './reply-token.js';
 import { digestMail, notificationMail, type DigestGroup } from './templates.js';
 
 /** Never held by a digest window: they are about a deadline that may decide against someone. */
-const urgentKinds: readonly NotificationKind[] = ['dispute_filed', 'deadline_soon'];
+const urgentKinds: readonly NotificationKind[] = [
+  'dispute_filed',
+  'deadline_soon',
+  'webhook_disabled',
+];
 /** Their mails take a reply (it becomes a message in the notification's channel). */
 const replyableKinds: readonly NotificationKind[] = ['message', 'proposal'];
 const DIGEST_MESSAGES_PER_CHANNEL = 50;

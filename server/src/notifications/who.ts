@@ -182,6 +182,29 @@ export class Notifier {
    * A message arrived: its readers among the dispute's members who are not joined to it get
    * one `message` notification per dispute per digest window (their own window length).
    */
+  /**
+   * A webhook switched off after its failures in a row: its owner (the admin who registered
+   * it) is told once per switch-off, with a link to the dead letters they can retry.
+   */
+  async forWebhookDisabled(e: {
+    webhookId: string;
+    ownerId: string;
+    url: string;
+    failures: number;
+    disabledAt: Date;
+  }): Promise<void> {
+    const { t } = await this.words(e.ownerId);
+    await this.deps.notifications.notify({
+      userId: e.ownerId,
+      kind: 'webhook_disabled',
+      disputeId: null,
+      title: t('notify.webhookDisabledTitle', { url: e.url }),
+      body: t('notify.webhookDisabledBody', { url: e.url, failures: e.failures }),
+      url: '/admin/queues',
+      key: `webhook-disabled:${e.webhookId}:${e.disabledAt.getTime()}`,
+    });
+  }
+
   async forEntry(entry: MessageDoc): Promise<void> {
     if ((entry.kind !== 'text' && entry.kind !== 'evidence') || !entry.authorId) return;
     const d = await this.deps.store.cachedLoad(entry.disputeId);

@@ -77,6 +77,23 @@ describe('webhook failures', () => {
     expect(disabled).toEqual([
       expect.objectContaining({ webhookId: hookId, ownerId: w.admin.user!.id }),
     ]);
+    // The owner is told in the bell, once, with a link to the dead letters.
+    const told = async () =>
+      (
+        (await w.admin.get('/api/notifications')).body.notifications as {
+          kind: string;
+          title: string;
+          url: string;
+        }[]
+      ).filter((n) => n.kind === 'webhook_disabled');
+    await vi.waitFor(async () => expect(await told()).toHaveLength(1), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect((await told())[0]).toMatchObject({
+      title: `Webhook switched off: ${url}`,
+      url: '/admin/queues',
+    });
     // Three requests reached the receiver; the fourth attempt found the hook switched off.
     expect(received).toHaveLength(3);
     const attempts = (await list()).flatMap((d) => d.attempts.map((a) => a.error));

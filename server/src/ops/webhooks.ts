@@ -368,12 +368,13 @@ export class WebhookService {
   private async failedOnce(hook: WebhookDoc): Promise<void> {
     const failures = await this.ctx.redis.main.incr(this.failuresKey(hook._id));
     const disable = failures === this.ctx.config.WEBHOOK_DISABLE_AFTER_FAILURES;
+    const disabledAt = this.ctx.clock.now();
     await this.models.webhooks.updateOne(
       { _id: hook._id },
       {
         $set: {
           consecutiveFailures: failures,
-          ...(disable ? { disabledAt: this.ctx.clock.now() } : {}),
+          ...(disable ? { disabledAt } : {}),
         },
       },
     );
@@ -384,6 +385,7 @@ export class WebhookService {
         ownerId: hook.createdBy,
         url: hook.url,
         failures,
+        disabledAt,
       });
     }
   }
