@@ -64,12 +64,7 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
       if (get().filter !== filter) return;
       const changed = changedAfter(asked);
       set((s) => ({
-        byId: mergeListed(
-          s.byId,
-          (d) => filter === null || d.state === filter,
-          disputes,
-          changed,
-        ),
+        byId: mergeListed(s.byId, (d) => filter === null || d.state === filter, disputes, changed),
         status: 'ready',
       }));
     } catch (error) {
