@@ -165,12 +165,51 @@ describe('email', () => {
       const windowStart = Math.floor((Date.now() + offset) / period) * period - period;
       const job = await server.domain.jobs
         .queue('mail')
-        .getJob(`${w.client.user!.id}.${windowStart}.digest`);
+        .getJob(`${w.client.user!.id}.${windowStart}.5.digest`);
       await vi.waitFor(async () => expect(await job!.getState()).toBe('completed'), {
         timeout: 15_000,
         interval: 50,
       });
       expect(mailsTo(w.client).length).toBe(before + 1);
+    },
+  );
+
+  it(
+    'a shorter digest window that starts where a longer one did is sent at its own end',
+    { timeout: 90_000 },
+    async () => {
+      const d = await disputeInMediation(w, await newContract(w));
+      await prefer(w.client, { email: 'digest', digestMinutes: 15 });
+      // 25 s before the end of the first five minutes of a quarter hour: one message in the
+      // 15-minute window, then the user shortens it to 5 minutes, which start at the same moment.
+      const quarter = 15 * 60_000;
+      const now = Date.now();
+      offset = Math.ceil(now / quarter) * quarter + 5 * 60_000 - 25_000 - now;
+      const before = mailsTo(w.client).length;
+      const digestsOfClient = () =>
+        server.domain.notifications.models.digests.countDocuments({ userId: w.client.user!.id });
+      const digests = await digestsOfClient();
+      await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'joint',
+        body: 'in the long window',
+        clientMsgId: 'sw-1',
+      });
+      await vi.waitFor(async () => expect(await digestsOfClient()).toBeGreaterThan(digests), {
+        timeout: 15_000,
+        interval: 50,
+      });
+      await prefer(w.client, { email: 'digest', digestMinutes: 5 });
+      await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'joint',
+        body: 'in the short window',
+        clientMsgId: 'sw-2',
+      });
+      // Sent when the five minutes end (about 25 s), not held until the quarter hour's end.
+      await vi.waitFor(() => expect(mailsTo(w.client).length).toBe(before + 1), {
+        timeout: 60_000,
+        interval: 100,
+      });
+      expect(mailsTo(w.client).at(-1)!.text).toContain('in the short window');
     },
   );
 

@@ -115,17 +115,26 @@ export class MailService {
       );
       return;
     }
-    const start = windowStart(n.createdAt, prefs.digestMinutes);
-    const digestId = `${n.userId}.${start.getTime()}`;
+    const minutes = prefs.digestMinutes;
+    const start = windowStart(n.createdAt, minutes);
+    // The window's length is part of its name: a window of 15 minutes and one of 5 can start
+    // at the same moment (after the user changed their setting), and must not merge — the
+    // later one would wait for the earlier one's end.
+    const digestId = `${n.userId}.${start.getTime()}.${minutes}`;
     await this.deps.notifications.models.digests.updateOne(
       { _id: digestId },
       {
-        $setOnInsert: { userId: n.userId, windowStart: start, sentAt: null },
+        $setOnInsert: {
+          userId: n.userId,
+          windowStart: start,
+          digestMinutes: minutes,
+          sentAt: null,
+        },
         $addToSet: { notificationIds: n._id },
       },
       { upsert: true },
     );
-    const sendAt = start.getTime() + prefs.digestMinutes * 60_000;
+    const sendAt = start.getTime() + minutes * 60_000;
     await this.deps.jobs.add(
       'mail',
       'digest',
@@ -186,7 +195,8 @@ export class MailService {
     const digest = await digests.findById(id).lean<DigestDoc>();
     if (!digest || digest.sentAt) return;
     const prefs = await this.deps.notifications.preferences(user.id);
-    const end = new Date(digest.windowStart.getTime() + prefs.digestMinutes * 60_000);
+    const minutes = digest.digestMinutes ?? prefs.digestMinutes;
+    const end = new Date(digest.windowStart.getTime() + minutes * 60_000);
     const docs = await Promise.all(
       digest.notificationIds.map((nid) => this.deps.notifications.byId(nid)),
     );

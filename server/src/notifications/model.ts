@@ -50,6 +50,8 @@ export interface DigestDoc {
   _id: string;
   userId: string;
   windowStart: Date;
+  /** The window's length when it opened (absent on digests stored before it was kept). */
+  digestMinutes?: number;
   notificationIds: string[];
   sentAt: Date | null;
 }
@@ -116,6 +118,7 @@ const digestSchema = new Schema<DigestDoc>(
     _id: { type: String, required: true },
     userId: { type: String, required: true },
     windowStart: { type: Date, required: true },
+    digestMinutes: { type: Number },
     notificationIds: { type: [String], default: [] },
     sentAt: { type: Date, default: null },
   },

@@ -211,11 +211,10 @@ export class Notifier {
     if (!d) return;
     const keys = new Map<string, string>();
     for (const userId of membersOf(d).filter((id) => id !== entry.authorId)) {
-      const window = windowStart(
-        entry.createdAt,
-        (await this.deps.notifications.preferences(userId)).digestMinutes,
-      );
-      const key = `${userId}:${d._id}:${window.getTime()}`;
+      const minutes = (await this.deps.notifications.preferences(userId)).digestMinutes;
+      const window = windowStart(entry.createdAt, minutes);
+      // With the window's length: a shorter window starting where a longer one did is new.
+      const key = `${userId}:${d._id}:${window.getTime()}:${minutes}`;
       if (!this.noted.has(key)) keys.set(userId, key);
     }
     if (keys.size === 0) return;
