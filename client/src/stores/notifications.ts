@@ -1,6 +1,10 @@
 import { create } from 'zustand';
 import type { Notification } from '@dispute-room/shared';
 import { notificationsApi } from '../api/notifications';
+import { mergeFirstPage } from '../lib/notifications';
+
+/** Ids received by socket while a first page is loading (null: no load in flight). */
+let arrivedDuringLoad: Set<string> | null = null;
 
 interface NotificationsState {
   items: Notification[];
@@ -22,13 +26,15 @@ export const useNotifications = create<NotificationsState>()((set, get) => ({
   nextCursor: null,
   loaded: false,
   load: async () => {
-    const page = await notificationsApi.list();
-    set({
-      items: page.notifications,
-      unread: page.unreadCount,
-      nextCursor: page.nextCursor,
-      loaded: true,
-    });
+    const arrived = new Set<string>();
+    arrivedDuringLoad = arrived;
+    try {
+      const page = await notificationsApi.list();
+      const { items, unread } = mergeFirstPage(page, get().items, arrived);
+      set({ items, unread, nextCursor: page.nextCursor, loaded: true });
+    } finally {
+      if (arrivedDuringLoad === arrived) arrivedDuringLoad = null;
+    }
   },
   loadMore: async () => {
     const cursor = get().nextCursor;
@@ -42,6 +48,7 @@ export const useNotifications = create<NotificationsState>()((set, get) => ({
     });
   },
   receive: (n) => {
+    arrivedDuringLoad?.add(n.id);
     if (get().items.some((x) => x.id === n.id)) return;
     set({ items: [n, ...get().items], unread: get().unread + (n.readAt ? 0 : 1) });
   },
