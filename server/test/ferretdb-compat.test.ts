@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { GridFSBucket, MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { isDuplicateKey } from '../src/db/mongo.js';
+import { isDuplicateKey, upsertRacing } from '../src/db/mongo.js';
 import { psql } from '../src/db/postgres.js';
 import { uniqueDbName } from './harness.js';
 
@@ -68,6 +68,22 @@ describe('unique-key inserts decide races', () => {
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+});
+
+describe('racing upserts', () => {
+  it('concurrent first upserts of one _id: with upsertRacing none fails and the document is made', async () => {
+    const coll = db.collection<{ _id: string; day: string }>('race_upsert');
+    for (let round = 0; round < 10; round++) {
+      const _id = `span-${round}`;
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, () =>
+          upsertRacing((upsert) => coll.replaceOne({ _id }, { day: '2026-12-02' }, { upsert })),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(await coll.findOne({ _id })).toMatchObject({ day: '2026-12-02' });
+    }
   });
 });
 

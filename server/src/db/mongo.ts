@@ -77,6 +77,20 @@ export function isDuplicateKey(err: unknown): boolean {
   );
 }
 
+/**
+ * An upsert two writers may race on. FerretDB's upsert is a read then an insert, so both can
+ * try the insert and the loser gets E11000 (MongoDB can do the same); the loser's write is then
+ * applied to the document the winner made. `write(upsert)` is the one write, both times.
+ */
+export async function upsertRacing(write: (upsert: boolean) => Promise<unknown>): Promise<void> {
+  try {
+    await write(true);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await write(false);
+  }
+}
+
 /** The write errors of an unordered bulk insert, one or many as the drivers report them. */
 export function writeErrorsOf(err: unknown): { code?: number }[] {
   const raw = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { isTerminal } from '@dispute-room/shared';
 import type { Context } from '../context.js';
-import { isDuplicateKey } from '../db/mongo.js';
+import { isDuplicateKey, upsertRacing } from '../db/mongo.js';
 import type { EventBus } from '../events/bus.js';
 import { jobIdOf, type Outbox, type OutboxDoc } from '../events/outbox.js';
 import { conflict, notFound } from '../http/errors.js';
@@ -214,10 +214,13 @@ export class DisputeStore {
 
   async widenDaySpan(day: string): Promise<void> {
     const span = await this.daySpan();
+    // The first filings of a new day race to widen the span: each is applied.
     const put = (_id: string) =>
-      this.models.daySpan.collection.replaceOne({ _id } as never, { _id, day } as never, {
-        upsert: true,
-      });
+      upsertRacing((upsert) =>
+        this.models.daySpan.collection.replaceOne({ _id } as never, { _id, day } as never, {
+          upsert,
+        }),
+      );
     if (!span.first || day < span.first) await put('first');
     if (!span.last || day > span.last) await put('last');
   }

@@ -1,3 +1,4 @@
+import { insertNew, upsertRacing } from '../db/mongo.js';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
 import {
@@ -14,7 +15,7 @@ import type { DisputeStore } from '../disputes/store.js';
 import { jobIdOf } from '../events/outbox.js';
 import type { Jobs } from '../jobs/queues.js';
 import type { ChannelLog } from '../messages/service.js';
-import type { DigestDoc, NotificationDoc } from '../notifications/model.js';
+import type { DigestDoc, DigestItemDoc, NotificationDoc } from '../notifications/model.js';
 import type { NotificationService } from '../notifications/service.js';
 import { disputeUrl, windowStart } from '../notifications/who.js';
 import type { UserService } from '../users/service.js';
@@ -121,19 +122,15 @@ export class MailService {
     // at the same moment (after the user changed their setting), and must not merge — the
     // later one would wait for the earlier one's end.
     const digestId = `${n.userId}.${start.getTime()}.${minutes}`;
-    await this.deps.notifications.models.digests.updateOne(
-      { _id: digestId },
-      {
-        $setOnInsert: {
-          userId: n.userId,
-          windowStart: start,
-          digestMinutes: minutes,
-          sentAt: null,
-        },
-        $addToSet: { notificationIds: n._id },
-      },
-      { upsert: true },
-    );
+    // Two notifications of one window at once: both open it (unique inserts, the loser's a
+    // no-op) and each adds its own item, so neither can be lost.
+    const { digests, digestItems } = this.deps.notifications.models;
+    await insertNew(digests.collection as never, [
+      { _id: digestId, userId: n.userId, windowStart: start, digestMinutes: minutes, sentAt: null },
+    ]);
+    await insertNew(digestItems.collection as never, [
+      { _id: `${digestId}:${n._id}`, digestId, notificationId: n._id },
+    ]);
     const sendAt = start.getTime() + minutes * 60_000;
     await this.deps.jobs.add(
       'mail',
@@ -197,9 +194,11 @@ export class MailService {
     const prefs = await this.deps.notifications.preferences(user.id);
     const minutes = digest.digestMinutes ?? prefs.digestMinutes;
     const end = new Date(digest.windowStart.getTime() + minutes * 60_000);
-    const docs = await Promise.all(
-      digest.notificationIds.map((nid) => this.deps.notifications.byId(nid)),
-    );
+    const items = await this.deps.notifications.models.digestItems
+      .find({ digestId: id })
+      .lean<DigestItemDoc[]>();
+    const ids = new Set([...(digest.notificationIds ?? []), ...items.map((i) => i.notificationId)]);
+    const docs = await Promise.all([...ids].map((nid) => this.deps.notifications.byId(nid)));
     const groups = await this.digestGroups(
       user,
       docs.filter((d): d is NotificationDoc => d !== null),
@@ -324,17 +323,19 @@ export class MailService {
       const permanent = code >= 500;
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || last) {
-        await this.deps.notifications.models.mailFailures.updateOne(
-          { _id: String(job.id) },
-          {
-            $set: {
-              userId: user.id,
-              to: user.email,
-              error: err instanceof Error ? err.message : String(err),
-              at: this.ctx.clock.now(),
+        await upsertRacing((upsert) =>
+          this.deps.notifications.models.mailFailures.updateOne(
+            { _id: String(job.id) },
+            {
+              $set: {
+                userId: user.id,
+                to: user.email,
+                error: err instanceof Error ? err.message : String(err),
+                at: this.ctx.clock.now(),
+              },
             },
-          },
-          { upsert: true },
+            { upsert },
+          ),
         );
       }
       if (permanent) throw new UnrecoverableError(err instanceof Error ? err.message : String(err));

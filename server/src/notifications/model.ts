@@ -52,8 +52,20 @@ export interface DigestDoc {
   windowStart: Date;
   /** The window's length when it opened (absent on digests stored before it was kept). */
   digestMinutes?: number;
-  notificationIds: string[];
+  /** Only on digests stored before their items were (see DigestItemDoc). */
+  notificationIds?: string[];
   sentAt: Date | null;
+}
+
+/**
+ * One notification's place in a digest, a document of its own: on FerretDB an update of one
+ * document is a read then a write, so two notifications `$addToSet` into the digest at once
+ * could lose one; a unique insert per (digest, notification) cannot.
+ */
+export interface DigestItemDoc {
+  _id: string;
+  digestId: string;
+  notificationId: string;
 }
 
 /** A mail that could not be delivered for good: what admins see next to the failed job. */
@@ -119,10 +131,19 @@ const digestSchema = new Schema<DigestDoc>(
     userId: { type: String, required: true },
     windowStart: { type: Date, required: true },
     digestMinutes: { type: Number },
-    notificationIds: { type: [String], default: [] },
+    notificationIds: { type: [String], default: undefined },
     sentAt: { type: Date, default: null },
   },
   { versionKey: false, collection: 'digests' },
+);
+
+const digestItemSchema = new Schema<DigestItemDoc>(
+  {
+    _id: { type: String, required: true },
+    digestId: { type: String, required: true, index: true },
+    notificationId: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'digest_items' },
 );
 
 const mailFailureSchema = new Schema<MailFailureDoc>(
@@ -147,6 +168,7 @@ export function notificationModels(conn: Connection) {
     keys: model(conn, 'NotificationKey', keySchema),
     preferences: model(conn, 'Preferences', preferencesSchema),
     digests: model(conn, 'Digest', digestSchema),
+    digestItems: model(conn, 'DigestItem', digestItemSchema),
     mailFailures: model(conn, 'MailFailure', mailFailureSchema),
   };
 }

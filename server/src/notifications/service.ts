@@ -12,7 +12,7 @@ import {
   type User,
 } from '@dispute-room/shared';
 import type { Context } from '../context.js';
-import { isDuplicateKey } from '../db/mongo.js';
+import { isDuplicateKey, upsertRacing } from '../db/mongo.js';
 import type { EventBus } from '../events/bus.js';
 import { parse } from '../http/errors.js';
 import {
@@ -98,7 +98,9 @@ export class NotificationService {
 
   async setPreferences(user: User, body: unknown): Promise<Preferences> {
     const prefs = parse(preferencesSchema, body);
-    await this.models.preferences.replaceOne({ _id: user.id }, prefs, { upsert: true });
+    await upsertRacing((upsert) =>
+      this.models.preferences.replaceOne({ _id: user.id }, prefs, { upsert }),
+    );
     this.cachedPreferences.delete(user.id);
     return prefs;
   }
@@ -107,10 +109,8 @@ export class NotificationService {
   async setLocale(userId: string, locale: string): Promise<void> {
     const current = await this.preferences(userId);
     if (current.locale === locale) return;
-    await this.models.preferences.replaceOne(
-      { _id: userId },
-      { ...current, locale },
-      { upsert: true },
+    await upsertRacing((upsert) =>
+      this.models.preferences.replaceOne({ _id: userId }, { ...current, locale }, { upsert }),
     );
     this.cachedPreferences.delete(userId);
   }
@@ -164,10 +164,13 @@ export class NotificationService {
         seq++;
         continue;
       }
-      await this.models.inboxes.updateOne(
-        { _id: fields.userId },
-        { $max: { seq } },
-        { upsert: true, setDefaultsOnInsert: true },
+      // A user's first two notifications at once both create the inbox.
+      await upsertRacing((upsert) =>
+        this.models.inboxes.updateOne(
+          { _id: fields.userId },
+          { $max: { seq } },
+          { upsert, setDefaultsOnInsert: true },
+        ),
       );
       return doc;
     }

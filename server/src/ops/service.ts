@@ -1,3 +1,4 @@
+import { upsertRacing } from '../db/mongo.js';
 import type { z } from 'zod';
 import {
   channels,
@@ -250,9 +251,9 @@ export class OpsService {
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
     };
-    await this.models.reviews.collection.replaceOne({ _id } as never, doc as never, {
-      upsert: true,
-    });
+    await upsertRacing((upsert) =>
+      this.models.reviews.collection.replaceOne({ _id } as never, doc as never, { upsert }),
+    );
     return toReview(doc);
   }
 
