@@ -127,8 +127,9 @@ export function PriorConversation({
           </li>
         ))}
         {status === 'loading' && messages.length === 0 && (
-          <li className="prior-more" role="status">
-            {t('history.loading')}
+          // The status inside the item: a role on the <li> itself would hide it from the list.
+          <li className="prior-more">
+            <span role="status">{t('history.loading')}</span>
           </li>
         )}
       </ol>
