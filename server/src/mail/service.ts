@@ -1,4 +1,3 @@
-import { insertNew, upsertRacing } from '../db/mongo.js';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
 import {
@@ -10,6 +9,7 @@ import {
   type Translate,
   type User,
 } from '@dispute-room/shared';
+import { insertNew, upsertRacing } from '../db/mongo.js';
 import type { Context } from '../context.js';
 import type { DisputeStore } from '../disputes/store.js';
 import { jobIdOf } from '../events/outbox.js';

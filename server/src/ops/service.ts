@@ -1,4 +1,3 @@
-import { upsertRacing } from '../db/mongo.js';
 import type { z } from 'zod';
 import {
   channels,
@@ -16,6 +15,7 @@ import {
   type Transcript,
   type User,
 } from '@dispute-room/shared';
+import { upsertRacing } from '../db/mongo.js';
 import { requireRole } from '../auth/policy.js';
 import type { Context } from '../context.js';
 import type { DisputeDoc, FeedbackDoc, ProposalDoc } from '../disputes/model.js';
