@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 
 export const say = (line: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -40,7 +41,30 @@ export function spawnTs(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
 ): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file], {
+  return spawnNode([...nodeArgs, '--import', 'tsx', file], env);
+}
+
+const serverDir = join(import.meta.dirname, '..', 'server');
+let built = false;
+
+/**
+ * The server as `pnpm start` runs it: the bundle `tsup` builds (made once per bench run), on
+ * plain Node. Under tsx every module is transformed at boot and every stack trace is mapped
+ * back to TypeScript, which a user's server does not pay.
+ */
+export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  if (!built) {
+    say('building the server (tsup) to run it as pnpm start does');
+    execFileSync('pnpm', ['--filter', '@dispute-room/server', 'build'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    built = true;
+  }
+  return spawnNode([...nodeArgs, join(serverDir, 'dist', 'main.js')], env);
+}
+
+function spawnNode(args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -58,7 +82,8 @@ export function spawnTs(
     next<T>() {
       return new Promise<T>((resolve, reject) => {
         if (queue.length) return resolve(queue.shift() as T);
-        const onExit = (code: number | null) => reject(new Error(`${file} exited with ${code}`));
+        const onExit = (code: number | null) =>
+          reject(new Error(`${args.at(-1)} exited with ${code}`));
         child.once('exit', onExit);
         waiters.push((v) => {
           child.off('exit', onExit);
@@ -109,6 +134,14 @@ export function cpuMsOf(pid: number): number {
   // Fields after the command name: state is the 3rd field, utime the 14th, stime the 15th.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC) * 1000;
+}
+
+/** CPU time the whole machine has spent busy (every core, /proc/stat), in ms. */
+export function machineCpuMs(): number {
+  const [, ...jiffies] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal: all but idle and iowait are work.
+  const busy = jiffies.slice(0, 8).reduce((n, v, i) => (i === 3 || i === 4 ? n : n + Number(v)), 0);
+  return (busy / CLOCK_TICKS_PER_SEC) * 1000;
 }
 
 /** Resolves once `url` answers its health check with 200; throws after `timeoutMs`. */

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
 import getPort from 'get-port';
-import { Api, cpuMsOf, rssOf, say, spawnTs, summarize, untilHealthy, type Proc } from './lib.ts';
+import {
+  Api,
+  cpuMsOf,
+  rssOf,
+  say,
+  spawnServer,
+  spawnTs,
+  summarize,
+  untilHealthy,
+  type Proc,
+} from './lib.ts';
 import { notificationsBench } from './notifications.ts';
 import { stormBench } from './storm.ts';
 import type { Seat } from './load.ts';
@@ -50,8 +60,7 @@ async function startApp(
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const proc = spawnTs(
-    join(here, '..', 'server', 'src', 'main.ts'),
+  const proc = spawnServer(
     {
       NODE_ENV: 'production',
       SESSION_SECRET: 'bench-only-session-secret-not-for-production',
@@ -548,6 +557,7 @@ async function main() {
         targetMs: 10_000,
         makeDisputes: (n, tag) => makeDisputes(admin, n, tag),
         startApp: (port) => startApp(ferret.uri, db, {}, port),
+        ferretPid: ferret.pid,
         procs,
       });
       results.storm = s;
@@ -560,6 +570,12 @@ async function main() {
         '… rejoins/s, server CPU per rejoin',
         fmt(s.rejoinsPerSec),
         `${fmt(s.serverCpuMsPerRejoin)} ms; first joins ${fmt(s.initialJoin.perSec)}/s; lost ${s.lost}, duplicated ${s.duplicates}, join refusals ${JSON.stringify(s.joinFailures)}`,
+      ]);
+      const c = s.cpuMsPerRejoin;
+      rows.push([
+        '… CPU ms per rejoin: server / clients / FerretDB / rest',
+        `${fmt(c.server)} / ${fmt(c.generators)} / ${fmt(c.ferretdb)} / ${fmt(c.rest)}`,
+        `machine ${Math.round(c.machineBusyShare * 100)} % busy (rest: PostgreSQL, the other instance, anything else)`,
       ]);
       targets.push([
         `reconnect storm: ${sockets} sockets caught up ≤ 10 s after the restart, none lost or duplicated`,

@@ -17,7 +17,7 @@ import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { chainEntryOf, chainHash } from '@dispute-room/server/src/messages/chain.ts';
 import { bucketKey, messageKey, type MessageDoc } from '@dispute-room/server/src/messages/model.ts';
 import { dayOfUtc } from '@dispute-room/server/src/disputes/business-days.ts';
-import { Api, say, spawnTs, untilHealthy, type Proc } from './lib.ts';
+import { Api, say, spawnServer, spawnTs, untilHealthy, type Proc } from './lib.ts';
 
 /**
  * `pnpm bench:scale`: a year-like synthetic history written straight into the database (the
@@ -339,10 +339,7 @@ async function reindex(mongoUri: string, dbName: string): Promise<void> {
 
 async function startServer(mongoUri: string, dbName: string): Promise<{ proc: Proc; url: string }> {
   const port = await getPort();
-  const proc = spawnTs(join(here, '..', 'server', 'src', 'main.ts'), {
-    ...serverEnv(mongoUri, dbName),
-    PORT: String(port),
-  });
+  const proc = spawnServer({ ...serverEnv(mongoUri, dbName), PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await untilHealthy(url, 120_000);
   return { proc, url };

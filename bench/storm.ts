@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Api, cpuMsOf, nowMs, say, spawnTs, summarize, type Proc } from './lib.ts';
+import { Api, cpuMsOf, machineCpuMs, nowMs, say, spawnTs, summarize, type Proc } from './lib.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface StormOptions {
   makeDisputes(n: number, tag: string): Promise<Seat[][]>;
   /** A server instance; `port` fixed for the one that is restarted. */
   startApp(port?: number): Promise<{ proc: Proc; url: string }>;
+  /** FerretDB's process, for the split of the machine's CPU time during the storm. */
+  ferretPid: number;
   procs: Proc[];
 }
 
@@ -33,6 +36,7 @@ interface Storm {
 }
 
 const here = import.meta.dirname;
+const CORES = availableParallelism();
 
 export async function stormBench(opts: StormOptions) {
   const a = await opts.startApp();
@@ -95,10 +99,19 @@ export async function stormBench(opts: StormOptions) {
   const again = await opts.startApp(port);
   opts.procs.push(again.proc);
   const upAt = nowMs();
-  const cpu0 = cpuMsOf(again.proc.child.pid!);
+  // Where the machine's time goes while they come back: the restarted server, the
+  // generators (the clients' side), FerretDB, and the rest (PostgreSQL, the other instance).
+  const cpu = () => ({
+    machine: machineCpuMs(),
+    server: cpuMsOf(again.proc.child.pid!),
+    generators: holders.reduce((n, h) => n + cpuMsOf(h.child.pid!), 0),
+    ferretdb: cpuMsOf(opts.ferretPid),
+  });
+  const cpu0 = cpu();
   for (const h of holders) h.send({ mode: 'await', deadline: upAt + 60_000 });
   const parts = await Promise.all(holders.map((h) => h.next<Storm>()));
-  const serverCpuMs = cpuMsOf(again.proc.child.pid!) - cpu0;
+  const cpu1 = cpu();
+  const serverCpuMs = cpu1.server - cpu0.server;
   for (const h of holders) h.send({ mode: 'exit' });
   await b.proc.stop();
 
@@ -133,6 +146,23 @@ export async function stormBench(opts: StormOptions) {
     duplicates: parts.reduce((n, p) => n + p.duplicates, 0),
     joinFailures,
     serverCpuMsPerRejoin: serverCpuMs / Math.max(1, rejoined.length),
+    /** CPU ms per rejoin, by process; `rest` is everything else the machine did meanwhile. */
+    cpuMsPerRejoin: ((d) => {
+      const per = (ms: number) => Math.round((ms / Math.max(1, rejoined.length)) * 100) / 100;
+      return {
+        server: per(d.server),
+        generators: per(d.generators),
+        ferretdb: per(d.ferretdb),
+        rest: per(d.machine - d.server - d.generators - d.ferretdb),
+        machineBusyShare: Math.round((d.machine / (d.wallMs * CORES)) * 100) / 100,
+      };
+    })({
+      machine: cpu1.machine - cpu0.machine,
+      server: serverCpuMs,
+      generators: cpu1.generators - cpu0.generators,
+      ferretdb: cpu1.ferretdb - cpu0.ferretdb,
+      wallMs: nowMs() - upAt,
+    }),
     met: everyone && last(caughtUp) <= opts.targetMs,
   };
   result.met = result.met && result.lost === 0 && result.duplicates === 0;

@@ -4,6 +4,9 @@ import { DatabaseUnavailableError, withoutCredentials } from './errors.js';
 // Filters are built from zod-validated values only (ids match a strict pattern), so no
 // caller-supplied object ever reaches a query as an operator.
 mongoose.set('strictQuery', true);
+// Mongoose captures a stack trace on every query only to name the first execution when one
+// is run twice (which we never do): building it was ~4 % of a join-heavy server's time.
+mongoose.set('skipOriginalStackTraces', true);
 
 export interface MongoOptions {
   uri: string;

@@ -50,7 +50,11 @@ export function authenticateSockets(
   const sameSite = createOriginRule(ctx.config);
   const caps = new SocketCaps(ctx);
   io.engine.use(strictUtf8Bodies);
-  io.engine.use(deps.session);
+  // Only a request that carries a cookie can have a session; the others (token sockets, and
+  // every request of an already open polling connection without one) would each have a new,
+  // never stored session made for them: measurable in a reconnect storm.
+  io.engine.use(((req, res, next) =>
+    req.headers.cookie ? deps.session(req, res, next) : next()) as RequestHandler);
 
   const authenticate = async (socket: Socket): Promise<ExtendedError | null> => {
     const data = socket.data as Partial<SocketData>;
