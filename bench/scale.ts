@@ -20,7 +20,7 @@ import { dayOfUtc } from '@dispute-room/server/src/disputes/business-days.ts';
 import { Api, say, spawnServer, spawnTs, untilHealthy, type Proc } from './lib.ts';
 
 /**
- * `pnpm bench:scale`: a year-like synthetic history written straight into the database (the
+ * `pnpm bench:scale`: a synthetic history (BENCH_SCALE_PER_DAY disputes a day, 1,650) written straight into the database (the
  * documents, keys and buckets the live path writes), then every request a person makes, timed
  * at each size. BENCH_SCALE=10000,100000 (default; add 600000 for the year), BENCH_SCALE_HANDLERS
  * =postgresql,sqlite, BENCH_SCALE_REPEATS (20). Prints a table per size and the growth ratio,
@@ -33,6 +33,8 @@ const HANDLERS = (process.env.BENCH_SCALE_HANDLERS ?? 'postgresql').split(',') a
 )[];
 const REPEATS = Number(process.env.BENCH_SCALE_REPEATS ?? 20);
 const MESSAGES_PER_DISPUTE = 20;
+/** Disputes filed a day in the synthetic history: the seed team's ~600,000 a year. */
+const PER_DAY = Number(process.env.BENCH_SCALE_PER_DAY ?? 1_650);
 const PG_URL =
   process.env.BENCH_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/dispute_room_scale';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -81,25 +83,27 @@ function disputeDocs(i: number, cast: Cast, now: number) {
   const contractId = id();
   const clientId = pick(cast.clients, i);
   const freelancerId = pick(cast.freelancers, i * 7 + 3);
-  const createdAt = new Date(now - ((i * 9973) % 365) * DAY - (i % 86_400) * 1000);
+  // Filed at the team's daily volume, newest first (dispute i is i / PER_DAY days old, at a
+  // spread-out minute): a bigger history is a longer one, with the same daily traffic and,
+  // once it spans the live windows, the same live disputes.
+  const createdAt = new Date(now - (i / PER_DAY) * DAY - ((i * 7_919) % 3_600) * 1_000);
+  const age = now - createdAt.getTime();
   const roll = i % 10;
   // Two in three answered; of the rest, most mediated; a few still open. Only recent ones
-  // can still be live (a respond deadline is days away, mediation ends within 30 days).
-  const live = now - createdAt.getTime() < 35 * DAY;
+  // can still be live: a respond deadline is 7 days out, and a dispute whose closing day has
+  // not come is still in mediation.
+  const closesAt = createdAt.getTime() + (1 + (i % 20)) * DAY;
+  const ends: DisputeState = roll < 3 ? 'withdrawn' : roll < 4 ? 'arbitration' : 'resolved';
   const state: DisputeState =
-    roll < 1 && live
+    roll < 1 && age < 7 * DAY
       ? 'open'
-      : roll < 2 && live
+      : (roll < 2 && age < 30 * DAY) || closesAt > now
         ? 'mediation'
-        : roll < 3
-          ? 'withdrawn'
-          : roll < 4
-            ? 'arbitration'
-            : 'resolved';
+        : ends;
   const mediated = state !== 'open' && roll >= 1 && roll !== 2 && roll % 3 !== 0;
   const mediatorId = mediated ? pick(cast.mediators, i) : null;
   const closedAt = ['resolved', 'withdrawn', 'arbitration'].includes(state)
-    ? new Date(Math.min(createdAt.getTime() + (1 + (i % 20)) * DAY, now - 60_000))
+    ? new Date(closesAt)
     : null;
   const kind: OutcomeKind | null =
     state === 'resolved'
@@ -132,7 +136,8 @@ function disputeDocs(i: number, cast: Cast, now: number) {
       data,
     });
   event('filed', 'open', 'open', createdAt);
-  const started = new Date(createdAt.getTime() + DAY);
+  // Nothing of it in the future: the newest disputes were answered and written in quickly.
+  const started = new Date(createdAt.getTime() + Math.min(DAY, age / 2));
   if (state !== 'open') event('responded', 'open', 'mediation', started, { accept: false });
   if (mediatorId) event('assigned', 'mediation', 'mediation', started, { mediatorId });
   if (closedAt) event('closed', 'mediation', state, closedAt);
@@ -210,7 +215,7 @@ function disputeDocs(i: number, cast: Cast, now: number) {
       editOf: null,
       clientMsgId: `s${m}`,
       idemKey: `${disputeId}:${authorId}:s${m}`,
-      createdAt: new Date(createdAt.getTime() + m * 3_600_000),
+      createdAt: new Date(createdAt.getTime() + m * Math.min(3_600_000, age / 21)),
       editedAt: null,
       prevHash: head.hash,
       hash: '',

@@ -2,6 +2,7 @@ import type { CreateProposalBody, Dispute, Proposal } from '@dispute-room/shared
 import { create } from 'zustand';
 import { proposalsApi } from '../api/endpoints';
 import { errorMessage } from '../api/http';
+import { mergeProposals } from '../lib/proposals';
 
 interface ProposalsState {
   disputeId: string | null;
@@ -15,10 +16,7 @@ interface ProposalsState {
   decide(disputeId: string, proposalId: string, accept: boolean): Promise<Dispute>;
 }
 
-function upsert(items: Proposal[], proposal: Proposal): Proposal[] {
-  const rest = items.filter((p) => p.id !== proposal.id);
-  return [proposal, ...rest].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-}
+const upsert = (items: Proposal[], proposal: Proposal) => mergeProposals([proposal], items);
 
 /** Offers and recommendations of the open dispute, newest first. */
 export const useProposals = create<ProposalsState>()((set, get) => ({
@@ -36,11 +34,8 @@ export const useProposals = create<ProposalsState>()((set, get) => ({
     try {
       const { proposals } = await proposalsApi.list(disputeId);
       if (get().disputeId !== disputeId) return;
-      set({
-        items: [...proposals].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt)),
-        status: 'ready',
-        error: null,
-      });
+      // Reloads may answer out of order: merged, so nothing shown moves backwards.
+      set((s) => ({ items: mergeProposals(proposals, s.items), status: 'ready', error: null }));
     } catch (error) {
       set({ status: 'error', error: errorMessage(error) });
     }
