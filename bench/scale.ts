@@ -17,6 +17,7 @@ import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { chainEntryOf, chainHash } from '@dispute-room/server/src/messages/chain.ts';
 import { bucketKey, messageKey, type MessageDoc } from '@dispute-room/server/src/messages/model.ts';
 import { dayOfUtc } from '@dispute-room/server/src/disputes/business-days.ts';
+import { queueOf } from '@dispute-room/server/src/disputes/model.ts';
 import { Api, say, spawnServer, spawnTs, untilHealthy, type Proc } from './lib.ts';
 
 /**
@@ -180,6 +181,7 @@ function disputeDocs(i: number, cast: Cast, now: number) {
     sortAt: closedAt ?? createdAt,
     sortDay: dayOfUtc(closedAt ?? createdAt),
     createdDay: dayOfUtc(createdAt),
+    queue: queueOf({ state, mediatorId }),
   };
   const contract = {
     _id: contractId,

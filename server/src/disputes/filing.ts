@@ -70,6 +70,7 @@ export class DisputeFiling {
       sortAt: now,
       sortDay: dayOfUtc(now),
       createdDay: dayOfUtc(now),
+      queue: null,
     };
     const event: DisputeEventDoc = {
       _id: `${id}:1`,

@@ -2,7 +2,7 @@ import { addDays } from 'date-fns';
 import { isTerminal, type DisputeState } from '@dispute-room/shared';
 import { conflict } from '../http/errors.js';
 import { dayOfUtc } from './business-days.js';
-import type { DisputeDoc, DisputeEventData, DisputeEventType } from './model.js';
+import { queueOf, type DisputeDoc, type DisputeEventData, type DisputeEventType } from './model.js';
 
 /**
  * The dispute lifecycle as pure functions: `decide` turns a command into an event
@@ -301,5 +301,6 @@ export function evolve(
     next.sortDay = dayOfUtc(e.at);
     next.pending = null;
   }
+  next.queue = queueOf(next);
   return next;
 }

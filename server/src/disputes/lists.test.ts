@@ -83,5 +83,14 @@ describe('dispute lists', () => {
     expect(
       (await w.ops.get('/api/ops/disputes?limit=2')).body.disputes.map((d: Dispute) => d.id),
     ).toEqual([closed.id, others.id]);
+
+    // The mediation queue is read by its key: a database from before it (its span records only
+    // the day buckets) gets the keys once at start, and nothing else is rebuilt.
+    await models.disputes.updateMany({}, { $unset: { queue: 1 } });
+    await models.daySpan.collection.updateOne({ _id: 'first' } as never, { $unset: { keys: 1 } });
+    expect(await ids(w.mediator, '?assigned=none')).toEqual([]);
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
+    expect(await ids(w.mediator, '?assigned=none')).toEqual([queued.id]);
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(false);
   });
 });

@@ -51,6 +51,19 @@ export interface DisputeDoc {
   sortDay: string;
   /** The UTC day of `createdAt`: staff lists read one day's filings at a time. */
   createdDay: string;
+  /**
+   * `QUEUED` while the dispute is in mediation with no mediator, else absent: the mediation
+   * queue is one indexed equality that reads only what waits (FerretDB pushes no `null` or
+   * two-field filter down; the live disputes are thousands at the team's volume).
+   */
+  queue?: typeof QUEUED | null;
+}
+
+export const QUEUED = 'unassigned';
+
+/** The queue key a dispute's state and mediator give it. */
+export function queueOf(d: Pick<DisputeDoc, 'state' | 'mediatorId'>): typeof QUEUED | null {
+  return d.state === 'mediation' && d.mediatorId === null ? QUEUED : null;
 }
 
 export interface SettlementDoc {
@@ -183,6 +196,7 @@ const disputeSchema = new Schema<DisputeDoc>(
     sortAt: { type: Date, required: true, index: true },
     sortDay: { type: String, required: true, index: true },
     createdDay: { type: String, required: true, index: true },
+    queue: { type: String, default: null, index: true },
   },
   { versionKey: false, collection: 'disputes', minimize: false },
 );

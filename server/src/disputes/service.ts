@@ -23,7 +23,13 @@ import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
 import { newestFirst } from './day-buckets.js';
 import { DisputeFiling } from './filing.js';
-import type { DisputeDoc, DisputeEventDoc, FeedbackDoc, ProposalDoc } from './model.js';
+import {
+  QUEUED,
+  type DisputeDoc,
+  type DisputeEventDoc,
+  type FeedbackDoc,
+  type ProposalDoc,
+} from './model.js';
 import { toFeedback, toProposal, viewDispute, type ViewOptions, type Viewer } from './presenter.js';
 import type { DisputeStore } from './store.js';
 
@@ -114,7 +120,7 @@ export class DisputeService {
         const queue = async () =>
           q.state && q.state !== 'mediation'
             ? []
-            : (await this.models.disputes.find({ state: 'mediation' }).lean<DisputeDoc[]>()).filter(
+            : (await this.models.disputes.find({ queue: QUEUED }).lean<DisputeDoc[]>()).filter(
                 unassigned,
               );
         const mine = () => find({ mediatorId: user.id });

@@ -9,7 +9,13 @@ import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
 import { dayOfUtc } from './business-days.js';
 import { decide, evolve, type Actor, type Command } from './lifecycle.js';
-import { disputeModels, type DisputeDoc, type DisputeEventDoc, type ProposalDoc } from './model.js';
+import {
+  disputeModels,
+  queueOf,
+  type DisputeDoc,
+  type DisputeEventDoc,
+  type ProposalDoc,
+} from './model.js';
 import { postSystemEntries } from './system-messages.js';
 
 const CACHE_TTL_MS = 5_000;
@@ -20,6 +26,12 @@ const CACHE_TTL_MS = 5_000;
  * proposal statuses, unlocking the contract, system entries) is safe to repeat, which is how
  * a crash between the two is repaired on the next load. Then `dispute.recorded` is published.
  */
+/**
+ * Which per-dispute keys this version reads: 1 the day buckets, 2 the mediation queue key. A
+ * database whose span records fewer gets them set once at start (buildMissingReadModels).
+ */
+export const DISPUTE_KEYS = 2;
+
 export class DisputeStore {
   readonly models: ReturnType<typeof disputeModels>;
 
@@ -205,11 +217,16 @@ export class DisputeStore {
    * read and a write (FerretDB has no atomic min/max): two writers at once may leave the span
    * a little narrow until the next widening or `pnpm reindex`, never wider than the data.
    */
-  async daySpan(): Promise<{ first: string | null; last: string | null }> {
+  async daySpan(): Promise<{ first: string | null; last: string | null; keys: number }> {
     const [first, last] = await Promise.all(
-      ['first', 'last'].map((k) => this.models.daySpan.findById(k).lean<{ day: string }>()),
+      ['first', 'last'].map((k) =>
+        this.models.daySpan.findById(k).lean<{ day: string; keys?: number }>(),
+      ),
     );
-    return { first: first?.day ?? null, last: last?.day ?? null };
+    // A span from before the keys were recorded had the day buckets only; none yet is a new
+    // database, whose disputes get every key as they are written.
+    const keys = first ? (first.keys ?? 1) : DISPUTE_KEYS;
+    return { first: first?.day ?? null, last: last?.day ?? null, keys };
   }
 
   async widenDaySpan(day: string): Promise<void> {
@@ -217,17 +234,20 @@ export class DisputeStore {
     // The first filings of a new day race to widen the span: each is applied.
     const put = (_id: string) =>
       upsertRacing((upsert) =>
-        this.models.daySpan.collection.replaceOne({ _id } as never, { _id, day } as never, {
-          upsert,
-        }),
+        this.models.daySpan.collection.replaceOne(
+          { _id } as never,
+          (_id === 'first' ? { _id, day, keys: span.keys } : { _id, day }) as never,
+          { upsert },
+        ),
       );
     if (!span.first || day < span.first) await put('first');
     if (!span.last || day > span.last) await put('last');
   }
 
   /**
-   * `pnpm reindex`: every dispute's day buckets set from its times (disputes stored before the
-   * buckets existed get them) and the span of days recomputed. Returns how many were read.
+   * `pnpm reindex`: every dispute's day buckets and queue key set from its times and state
+   * (disputes stored before they existed get them) and the span of days recomputed; the span's
+   * first day records which keys are set (DISPUTE_KEYS). Returns how many were read.
    */
   async reindexDays(): Promise<number> {
     let n = 0;
@@ -237,18 +257,22 @@ export class DisputeStore {
       const doc = d as DisputeDoc;
       const sortDay = dayOfUtc(doc.sortAt);
       const createdDay = dayOfUtc(doc.createdAt);
-      if (doc.sortDay !== sortDay || doc.createdDay !== createdDay)
-        await this.models.disputes.updateOne({ _id: doc._id }, { $set: { sortDay, createdDay } });
+      const queue = queueOf(doc);
+      if (doc.sortDay !== sortDay || doc.createdDay !== createdDay || (doc.queue ?? null) !== queue)
+        await this.models.disputes.updateOne(
+          { _id: doc._id },
+          { $set: { sortDay, createdDay, queue } },
+        );
       if (!first || createdDay < first) first = createdDay;
       if (!last || sortDay > last) last = sortDay;
       n += 1;
     }
     await this.models.daySpan.deleteMany({});
     if (first && last)
-      await this.models.daySpan.insertMany([
-        { _id: 'first', day: first },
+      await this.models.daySpan.collection.insertMany([
+        { _id: 'first', day: first, keys: DISPUTE_KEYS },
         { _id: 'last', day: last },
-      ]);
+      ] as never[]);
     return n;
   }
 

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
 import type { MailService } from '../mail/service.js';
 import type { Outbox, OutboxDoc } from '../events/outbox.js';
-import type { DisputeStore } from '../disputes/store.js';
+import { DISPUTE_KEYS, type DisputeStore } from '../disputes/store.js';
 import type { Rollups } from '../metrics/rollups.js';
 import type { SearchWords } from '../ops/search-words.js';
 import type { ReminderData, Reminders } from '../notifications/reminders.js';
@@ -19,6 +19,24 @@ export const factJobOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1_000 },
 } as const;
+
+/**
+ * The order a backlog of facts is worked in (a burst of filings queues thousands): what tells
+ * a person first (a respondent must hear of a filing, however much else is owed), then their
+ * reminders, then integrations, then what only staff read. BullMQ takes a lower number first.
+ */
+const factPriority: Record<string, number> = {
+  notifications: 1,
+  reminders: 2,
+  webhooks: 3,
+  search: 4,
+  rollups: 5,
+};
+
+/** Options of one listener's `facts` job. */
+export function factOptions(listener: string) {
+  return { ...factJobOptions, priority: factPriority[listener] ?? 5 };
+}
 
 /** A rollup refresh owed after a fact outside a dispute's log (see DisputeStore.storeMeasured). */
 export function enqueueRollup(jobs: Jobs, owed: OutboxDoc): Promise<void> {
@@ -44,7 +62,10 @@ export async function enqueueOwed(deps: Deps, owed: OutboxDoc): Promise<void> {
   if (owed.queue === 'webhooks') return deps.webhooks.enqueueDelivery(owed.data.deliveryId!);
   if (owed.queue === 'reminders') return deps.reminders.enqueue(owed);
   if (owed.queue === 'rollups') return enqueueRollup(deps.jobs, owed);
-  await deps.jobs.add('facts', owed.name, owed.data, { jobId: owed._id, ...factJobOptions });
+  await deps.jobs.add('facts', owed.name, owed.data, {
+    jobId: owed._id,
+    ...factOptions(owed.name),
+  });
 }
 
 /** Queues whose owed jobs run within moments of their fact, repaired every OUTBOX_REPAIR_MS. */
@@ -69,29 +90,35 @@ export async function repairOutbox(
 /**
  * A database from before the read models (disputes, but no span of days) gets them built once,
  * in the background, by one instance: what `pnpm reindex` does. Until then ops search, staff
- * lists and the dashboard show less than there is.
+ * lists and the dashboard show less than there is. One from before a newer per-dispute key
+ * (DISPUTE_KEYS) gets only those keys set.
  */
 export async function buildMissingReadModels(
   ctx: Context,
   deps: Pick<Deps, 'store' | 'words' | 'rollups'>,
 ): Promise<boolean> {
-  const span = await deps.store.daySpan();
-  if (span.first) return false;
+  const current = (span: Awaited<ReturnType<DisputeStore['daySpan']>>) =>
+    span.first !== null && span.keys >= DISPUTE_KEYS;
+  if (current(await deps.store.daySpan())) return false;
   if (!(await deps.store.models.disputes.exists({}))) return false;
-  const claimed = await ctx.redis.main.set(
-    `${ctx.config.REDIS_PREFIX}read-models:building`,
-    ctx.instanceId,
-    'EX',
-    3_600,
-    'NX',
-  );
-  if (!claimed) return false;
-  ctx.log.info('disputes stored before the read models: building them (as pnpm reindex)');
+  const claim = `${ctx.config.REDIS_PREFIX}read-models:building`;
+  if (!(await ctx.redis.main.set(claim, ctx.instanceId, 'EX', 3_600, 'NX'))) return false;
   const started = Date.now();
-  await deps.words.rebuild();
-  await deps.rollups.rebuild();
-  // Last: the span is what says the buckets are there.
-  const n = await deps.store.reindexDays();
+  let n: number;
+  try {
+    // Looked at again under the claim: another instance may just have finished.
+    const span = await deps.store.daySpan();
+    if (current(span)) return false;
+    ctx.log.info('disputes stored before the read models: building them (as pnpm reindex)');
+    if (!span.first) {
+      await deps.words.rebuild();
+      await deps.rollups.rebuild();
+    }
+    // Last: the span is what says the buckets are there.
+    n = await deps.store.reindexDays();
+  } finally {
+    await ctx.redis.main.del(claim);
+  }
   ctx.log.info({ disputes: n, ms: Date.now() - started }, 'read models built');
   return true;
 }

@@ -1,6 +1,6 @@
 import type { EventBus } from '../events/bus.js';
 import { jobIdOf, type Outbox } from '../events/outbox.js';
-import { enqueueRollup, factJobOptions } from '../jobs/processors.js';
+import { enqueueRollup, factOptions } from '../jobs/processors.js';
 import type { Jobs } from '../jobs/queues.js';
 
 /**
@@ -15,7 +15,7 @@ export function listenJobs(events: EventBus, outbox: Outbox, jobs: Jobs): void {
         'facts',
         listener,
         { eventId: event._id },
-        { jobId: jobIdOf(event._id, listener), ...factJobOptions },
+        { jobId: jobIdOf(event._id, listener), ...factOptions(listener) },
       );
     }
   });

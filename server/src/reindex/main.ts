@@ -7,7 +7,7 @@ import { loadConfig } from '../config.js';
 await runCommand('reindex', loadConfig(), async (server) => {
   const started = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say('day buckets of disputes (ops search, staff lists) …');
+  say('day buckets and queue keys of disputes (ops search, staff lists, mediation queue) …');
   say(`  ${await server.domain.store.reindexDays()} disputes`);
   say('words of ops text search …');
   say(`  ${await server.domain.words.rebuild()} disputes`);
