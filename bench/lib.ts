@@ -60,6 +60,7 @@ export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []
     });
     built = true;
   }
+  if (process.env.BENCH_TSX) return spawnTs(join(serverDir, 'src', 'main.ts'), env, nodeArgs);
   return spawnNode([...nodeArgs, join(serverDir, 'dist', 'main.js')], env);
 }
 

@@ -2,14 +2,15 @@ import { dayOfUtc } from './business-days.js';
 import type { DisputeDoc } from './model.js';
 
 const DAY_MS = 86_400_000;
-/** Days read at once while walking back. */
+/** The most days read at once while walking back (the first step reads one, then 2, 4 …). */
 const DAYS_PER_STEP = 7;
 
 /**
  * Disputes newest first (by `by`, then _id, descending) from day buckets (an indexed
- * equality each), walking back from the day of `from` to the day of `until` a few days at a
- * time and stopping once `want` rows are found: a first page reads the latest days only,
- * whatever the size of the history. `bucket` must return only rows of that day.
+ * equality each), walking back from the day of `from` to the day of `until` and stopping
+ * once `want` rows are found: a first page reads the latest days only, whatever the size of
+ * the history. Steps start at one day and double (to a week): at the team's volume one day
+ * holds a page, and a week read at once was seven times the reading (~1 s a page at 100k). `bucket` must return only rows of that day.
  */
 export async function newestFirst(opts: {
   by: 'sortAt' | 'createdAt';
@@ -24,10 +25,12 @@ export async function newestFirst(opts: {
   const startOf = (t: number) => t - (((t % DAY_MS) + DAY_MS) % DAY_MS);
   const last = startOf(opts.until);
   let day = startOf(opts.from);
+  let step = 1;
   while (found.length < opts.want && day >= last) {
     const days: string[] = [];
-    for (let i = 0; i < DAYS_PER_STEP && day >= last; i++, day -= DAY_MS) days.push(dayOfUtc(day));
+    for (let i = 0; i < step && day >= last; i++, day -= DAY_MS) days.push(dayOfUtc(day));
     for (const rows of await Promise.all(days.map(opts.bucket))) found.push(...rows);
+    step = Math.min(step * 2, DAYS_PER_STEP);
   }
   return found
     .sort((a, b) => b[opts.by].getTime() - a[opts.by].getTime() || (a._id < b._id ? 1 : -1))
