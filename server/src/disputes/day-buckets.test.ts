@@ -22,32 +22,22 @@ function history(days: number, perDay: number) {
     read.push(day);
     return Promise.resolve(byDay.get(day) ?? []);
   };
-  return { read, bucket, first: now - (days - 1) * DAY };
+  const walk = (want: number) =>
+    newestFirst({ by: 'sortAt', from: now, until: now - (days - 1) * DAY, want, bucket });
+  return { read, walk };
 }
 
 describe('newestFirst', () => {
   it('reads only the newest day when it holds a page', async () => {
     const h = history(30, 50);
-    const page = await newestFirst({
-      by: 'sortAt',
-      from: now,
-      until: h.first,
-      want: 26,
-      bucket: h.bucket,
-    });
+    const page = await h.walk(26);
     expect(page.map((d) => d._id)).toEqual(Array.from({ length: 26 }, (_, i) => `d0-${i}`));
     expect(h.read).toEqual(['2026-06-30']);
   });
 
   it('widens its steps over sparse days, up to a week, and keeps the order across them', async () => {
     const h = history(30, 1);
-    const page = await newestFirst({
-      by: 'sortAt',
-      from: now,
-      until: h.first,
-      want: 10,
-      bucket: h.bucket,
-    });
+    const page = await h.walk(10);
     expect(page.map((d) => d._id)).toEqual(Array.from({ length: 10 }, (_, i) => `d${i}-0`));
     // 1 + 2 + 4 + 7 days: the fourth step fills the page.
     expect(h.read).toHaveLength(14);
