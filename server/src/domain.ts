@@ -79,8 +79,21 @@ export function createDomain(ctx: Context) {
     store,
     users,
     notifications,
-    joined: async (disputeId) => {
-      const sockets = (await hub.io?.in(rooms.dispute(disputeId)).fetchSockets()) ?? [];
+    joined: async (disputeId, userIds) => {
+      const io = hub.io;
+      if (!io) return new Set();
+      const room = rooms.dispute(disputeId);
+      const ns = io.of('/');
+      const here = new Set<string>();
+      for (const id of ns.adapter.rooms.get(room) ?? []) {
+        const user = (ns.sockets.get(id)?.data as { user?: { id: string } } | undefined)?.user;
+        if (user) here.add(user.id);
+      }
+      // Every message asks: when all of them are joined on this instance (the room of a live
+      // conversation), the other instances need not be asked (a Redis round trip and each
+      // instance's sockets, per message).
+      if (userIds.every((u) => here.has(u))) return here;
+      const sockets = await io.in(room).fetchSockets();
       return new Set(sockets.map((s) => (s.data as { user: { id: string } }).user.id));
     },
   });

@@ -41,8 +41,8 @@ export class Notifier {
       store: DisputeStore;
       users: UserService;
       notifications: NotificationService;
-      /** Users with a socket joined to the dispute, on any instance. */
-      joined: (disputeId: string) => Promise<Set<string>>;
+      /** Which of `userIds` have a socket joined to the dispute, on any instance. */
+      joined: (disputeId: string, userIds: string[]) => Promise<Set<string>>;
     },
   ) {}
 
@@ -218,7 +218,7 @@ export class Notifier {
       if (!this.noted.has(key)) keys.set(userId, key);
     }
     if (keys.size === 0) return;
-    const joined = await this.deps.joined(d._id);
+    const joined = await this.deps.joined(d._id, [...keys.keys()]);
     for (const [userId, key] of keys) {
       if (joined.has(userId)) continue;
       const user = await this.deps.users.byId(userId);
