@@ -205,7 +205,27 @@ export class Notifier {
     });
   }
 
-  async forEntry(entry: MessageDoc): Promise<void> {
+  /** Entries of one dispute being noted, in the order they were stored. */
+  private readonly noting = new Map<string, Promise<void>>();
+
+  /**
+   * One dispute's entries are noted one after another, in the order they were stored: the
+   * first message of a window is the one its notification quotes, however the reads of two
+   * listeners at once interleave.
+   */
+  forEntry(entry: MessageDoc): Promise<void> {
+    const prev = this.noting.get(entry.disputeId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.noteEntry(entry));
+    this.noting.set(entry.disputeId, next);
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.noting.get(entry.disputeId) === next) this.noting.delete(entry.disputeId);
+      });
+    return next;
+  }
+
+  private async noteEntry(entry: MessageDoc): Promise<void> {
     if ((entry.kind !== 'text' && entry.kind !== 'evidence') || !entry.authorId) return;
     const d = await this.deps.store.cachedLoad(entry.disputeId);
     if (!d) return;
