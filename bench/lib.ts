@@ -53,6 +53,7 @@ let built = false;
  * back to TypeScript, which a user's server does not pay.
  */
 export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  if (process.env.BENCH_TSX) return spawnTs(join(serverDir, 'src', 'main.ts'), env, nodeArgs);
   if (!built) {
     say('building the server (tsup) to run it as pnpm start does');
     execFileSync('pnpm', ['--filter', '@dispute-room/server', 'build'], {
@@ -60,7 +61,6 @@ export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []
     });
     built = true;
   }
-  if (process.env.BENCH_TSX) return spawnTs(join(serverDir, 'src', 'main.ts'), env, nodeArgs);
   return spawnNode([...nodeArgs, join(serverDir, 'dist', 'main.js')], env);
 }
 

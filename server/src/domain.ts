@@ -26,7 +26,7 @@ import { QueueAdmin } from './ops/queues-admin.js';
 import { SearchWords } from './ops/search-words.js';
 import { OpsService } from './ops/service.js';
 import { WebhookService } from './ops/webhooks.js';
-import { Hub, rooms } from './realtime/hub.js';
+import { Hub, rooms, usersHere } from './realtime/hub.js';
 import { ListUpdates } from './realtime/list-updates.js';
 import { UserService } from './users/service.js';
 
@@ -83,12 +83,7 @@ export function createDomain(ctx: Context) {
       const io = hub.io;
       if (!io) return new Set();
       const room = rooms.dispute(disputeId);
-      const ns = io.of('/');
-      const here = new Set<string>();
-      for (const id of ns.adapter.rooms.get(room) ?? []) {
-        const user = (ns.sockets.get(id)?.data as { user?: { id: string } } | undefined)?.user;
-        if (user) here.add(user.id);
-      }
+      const here = usersHere(io, room);
       // Every message asks: when all of them are joined on this instance (the room of a live
       // conversation), the other instances need not be asked (a Redis round trip and each
       // instance's sockets, per message).

@@ -10,7 +10,8 @@ const DAYS_PER_STEP = 7;
  * equality each), walking back from the day of `from` to the day of `until` and stopping
  * once `want` rows are found: a first page reads the latest days only, whatever the size of
  * the history. Steps start at one day and double (to a week): at the team's volume one day
- * holds a page, and a week read at once was seven times the reading (~1 s a page at 100k). `bucket` must return only rows of that day.
+ * holds a page, and a week read at once was seven times the reading (~1 s a page at 100k).
+ * `bucket` must return only rows of that day.
  */
 export async function newestFirst(opts: {
   by: 'sortAt' | 'createdAt';

@@ -52,7 +52,7 @@ export interface DisputeDoc {
   /** The UTC day of `createdAt`: staff lists read one day's filings at a time. */
   createdDay: string;
   /**
-   * `QUEUED` while the dispute is in mediation with no mediator, else absent: the mediation
+   * `QUEUED` while the dispute is in mediation with no mediator, else null: the mediation
    * queue is one indexed equality that reads only what waits (FerretDB pushes no `null` or
    * two-field filter down; the live disputes are thousands at the team's volume).
    */

@@ -120,9 +120,7 @@ export class DisputeService {
         const queue = async () =>
           q.state && q.state !== 'mediation'
             ? []
-            : (await this.models.disputes.find({ queue: QUEUED }).lean<DisputeDoc[]>()).filter(
-                unassigned,
-              );
+            : await this.models.disputes.find({ queue: QUEUED }).lean<DisputeDoc[]>();
         const mine = () => find({ mediatorId: user.id });
         const parts = await Promise.all(
           q.assigned === 'me' ? [mine()] : q.assigned === 'none' ? [queue()] : [queue(), mine()],

@@ -21,17 +21,17 @@ import { postSystemEntries } from './system-messages.js';
 const CACHE_TTL_MS = 5_000;
 
 /**
- * The event log of disputes and its projections. Every change is an event inserted under
- * `<disputeId>:<version>`: the insert decides. What follows (the dispute's projection,
- * proposal statuses, unlocking the contract, system entries) is safe to repeat, which is how
- * a crash between the two is repaired on the next load. Then `dispute.recorded` is published.
- */
-/**
  * Which per-dispute keys this version reads: 1 the day buckets, 2 the mediation queue key. A
  * database whose span records fewer gets them set once at start (buildMissingReadModels).
  */
 export const DISPUTE_KEYS = 2;
 
+/**
+ * The event log of disputes and its projections. Every change is an event inserted under
+ * `<disputeId>:<version>`: the insert decides. What follows (the dispute's projection,
+ * proposal statuses, unlocking the contract, system entries) is safe to repeat, which is how
+ * a crash between the two is repaired on the next load. Then `dispute.recorded` is published.
+ */
 export class DisputeStore {
   readonly models: ReturnType<typeof disputeModels>;
 

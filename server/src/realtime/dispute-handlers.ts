@@ -6,7 +6,7 @@ import { conflict, parse, toAppError } from '../http/errors.js';
 import { consume, createLimiter } from '../http/rate-limit.js';
 import type { ThreadService } from '../messages/thread.js';
 import type { AppSocket } from './gateway.js';
-import { rooms, type IO } from './hub.js';
+import { rooms, usersHere, type IO } from './hub.js';
 import { payloadProblem } from './payload.js';
 
 type AckFn = (answer: Ack<object>) => void;
@@ -92,15 +92,6 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
   const receipts = new Coalescer(READ_WINDOW_MS, (err: unknown) =>
     ctx.log.debug({ err }, 'read receipt not passed on'),
   );
-  /** Whether this instance holds another socket of the user in the room (no Redis round trip). */
-  const hasLocalSocketIn = (userId: string, room: string) => {
-    const ns = io.of('/');
-    for (const id of ns.adapter.rooms.get(room) ?? []) {
-      const other = ns.sockets.get(id) as AppSocket | undefined;
-      if (other?.data.user.id === userId) return true;
-    }
-    return false;
-  };
   const onlineIn = async (d: DisputeDoc) => {
     const sockets = await io.in(rooms.dispute(d._id)).fetchSockets();
     return new Set(sockets.map((s) => (s.data as AppSocket['data']).user.id));
@@ -184,7 +175,7 @@ export function registerDisputeHandlers(io: IO, ctx: Context, thread: ThreadServ
           if (!joined.has(id) && joined.size >= JOINED_PER_SOCKET) {
             throw conflict(`a socket joins at most ${JOINED_PER_SOCKET} disputes; leave one first`);
           }
-          alreadyOnline = hasLocalSocketIn(user.id, rooms.dispute(id));
+          alreadyOnline = usersHere(io, rooms.dispute(id)).has(user.id);
           return Promise.resolve(
             socket.join([rooms.dispute(id), ...channels.map((c) => rooms.channel(id, c))]),
           );

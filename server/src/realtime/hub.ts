@@ -22,6 +22,17 @@ export const rooms = {
   dispute: (disputeId: string) => `d:${disputeId}`,
 };
 
+/** The users with a socket in `room` on this instance (no Redis round trip). */
+export function usersHere(io: IO, room: string): Set<string> {
+  const ns = io.of('/');
+  const users = new Set<string>();
+  for (const id of ns.adapter.rooms.get(room) ?? []) {
+    const user = (ns.sockets.get(id)?.data as { user?: { id: string } } | undefined)?.user;
+    if (user) users.add(user.id);
+  }
+  return users;
+}
+
 type EventName = keyof ServerToClientEvents;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
 
