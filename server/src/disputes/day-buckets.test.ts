@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newestFirst } from './day-buckets.js';
+import { newestFirst, previousMonth } from './day-buckets.js';
 import type { DisputeDoc } from './model.js';
 
 const DAY = 86_400_000;
@@ -41,5 +41,13 @@ describe('newestFirst', () => {
     expect(page.map((d) => d._id)).toEqual(Array.from({ length: 10 }, (_, i) => `d${i}-0`));
     // 1 + 2 + 4 + 7 days: the fourth step fills the page.
     expect(h.read).toHaveLength(14);
+  });
+});
+
+describe('previousMonth', () => {
+  it('steps back a calendar month, across a year', () => {
+    expect(previousMonth('2026-03')).toBe('2026-02');
+    expect(previousMonth('2026-10')).toBe('2026-09');
+    expect(previousMonth('2026-01')).toBe('2025-12');
   });
 });

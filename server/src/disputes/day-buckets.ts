@@ -37,3 +37,9 @@ export async function newestFirst(opts: {
     .sort((a, b) => b[opts.by].getTime() - a[opts.by].getTime() || (a._id < b._id ? 1 : -1))
     .slice(0, opts.want);
 }
+
+/** The month ("2026-02") before a month ("2026-03"), in the calendar. */
+export function previousMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;
+}

@@ -71,6 +71,7 @@ export class DisputeFiling {
       sortDay: dayOfUtc(now),
       createdDay: dayOfUtc(now),
       queue: null,
+      mediatorMonth: null,
     };
     const event: DisputeEventDoc = {
       _id: `${id}:1`,

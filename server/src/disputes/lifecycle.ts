@@ -2,7 +2,13 @@ import { addDays } from 'date-fns';
 import { isTerminal, type DisputeState } from '@dispute-room/shared';
 import { conflict } from '../http/errors.js';
 import { dayOfUtc } from './business-days.js';
-import { queueOf, type DisputeDoc, type DisputeEventData, type DisputeEventType } from './model.js';
+import {
+  mediatorMonthOf,
+  queueOf,
+  type DisputeDoc,
+  type DisputeEventData,
+  type DisputeEventType,
+} from './model.js';
 
 /**
  * The dispute lifecycle as pure functions: `decide` turns a command into an event
@@ -302,5 +308,6 @@ export function evolve(
     next.pending = null;
   }
   next.queue = queueOf(next);
+  next.mediatorMonth = mediatorMonthOf(next);
   return next;
 }

@@ -85,12 +85,69 @@ describe('dispute lists', () => {
     ).toEqual([closed.id, others.id]);
 
     // The mediation queue is read by its key: a database from before it (its span records only
-    // the day buckets) gets the keys once at start, and nothing else is rebuilt.
+    // the day buckets) gets the keys once at start (and the hourly rollups, see rollups.test).
     await models.disputes.updateMany({}, { $unset: { queue: 1 } });
     await models.daySpan.collection.updateOne({ _id: 'first' } as never, { $unset: { keys: 1 } });
     expect(await ids(w.mediator, '?assigned=none')).toEqual([]);
     expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
     expect(await ids(w.mediator, '?assigned=none')).toEqual([queued.id]);
     expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(false);
+  });
+
+  it('page the mediation queue by filing day, back to the oldest live dispute', async () => {
+    const { store } = server.domain;
+    const queueAfterRejecting = async () => {
+      const d = await fileDispute(w, w.freelancer, await newContract(w));
+      await w.client.post(`/api/disputes/${d.id}/respond`, { accept: false });
+      return d;
+    };
+    // Weeks later, so the first test's disputes reach their deadlines on the sweep.
+    later(24 * 40);
+    const old = await queueAfterRejecting();
+    later(24 * 12);
+    const recent = await queueAfterRejecting();
+    const oldestLive = async () => {
+      const live = await store.models.disputes
+        .find({ state: { $in: ['open', 'mediation'] } })
+        .lean<{ createdDay: string }[]>();
+      return live.map((d) => d.createdDay).sort()[0];
+    };
+    await server.domain.disputes.tick(clock.now());
+    expect((await store.daySpan()).live).toBe(await oldestLive());
+    expect((await store.daySpan()).live).toBe(old.createdAt.slice(0, 10));
+    expect(await ids(w.mediator, '?assigned=none')).toEqual([recent.id, old.id]);
+
+    // Filed after the sweep: on its day or later, so within the walk.
+    later(3);
+    const fresh = await queueAfterRejecting();
+    expect(await ids(w.mediator, '?assigned=none')).toEqual([fresh.id, recent.id, old.id]);
+
+    // The oldest leaves: the next sweep raises the bound, and the queue is the same.
+    expect((await w.freelancer.post(`/api/disputes/${old.id}/withdraw`)).status).toBe(200);
+    await server.domain.disputes.tick(clock.now());
+    expect((await store.daySpan()).live).toBe(recent.createdAt.slice(0, 10));
+    expect(await ids(w.mediator, '?assigned=none')).toEqual([fresh.id, recent.id]);
+    // So does a reindex, from the disputes themselves.
+    await store.reindexDays();
+    expect((await store.daySpan()).live).toBe(recent.createdAt.slice(0, 10));
+
+    // A mediator's own, a month of filings at a time: what they took now, and what they held
+    // two months ago (the first test's, ended by its deadline since).
+    expect((await w.mediator.post(`/api/disputes/${recent.id}/assign`)).status).toBe(200);
+    const held = await store.models.disputes
+      .find({ mediatorId: w.mediator.user!.id })
+      .sort({ createdAt: -1 })
+      .lean<{ _id: string }[]>();
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    expect(await ids(w.mediator, '?assigned=me')).toEqual(held.map((d) => d._id));
+    expect((await ids(w.mediator, '?assigned=me'))[0]).toBe(recent.id);
+    // A database from before the month key gets it at start.
+    await store.models.disputes.updateMany({}, { $unset: { mediatorMonth: 1 } });
+    await store.models.daySpan.collection.updateOne({ _id: 'first' } as never, {
+      $set: { keys: 3 },
+    });
+    expect(await ids(w.mediator, '?assigned=me')).toEqual([]);
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
+    expect(await ids(w.mediator, '?assigned=me')).toEqual(held.map((d) => d._id));
   });
 });

@@ -57,6 +57,11 @@ export interface DisputeDoc {
    * two-field filter down; the live disputes are thousands at the team's volume).
    */
   queue?: typeof QUEUED | null;
+  /**
+   * `<mediatorId>:<YYYY-MM of createdAt>` while a mediator holds it, else null: a mediator's
+   * own list reads a month of their disputes at a time (a busy one holds thousands a year).
+   */
+  mediatorMonth?: string | null;
 }
 
 export const QUEUED = 'unassigned';
@@ -64,6 +69,15 @@ export const QUEUED = 'unassigned';
 /** The queue key a dispute's state and mediator give it. */
 export function queueOf(d: Pick<DisputeDoc, 'state' | 'mediatorId'>): typeof QUEUED | null {
   return d.state === 'mediation' && d.mediatorId === null ? QUEUED : null;
+}
+
+/** A mediator's month key (see `mediatorMonth`). */
+export const mediatorMonthKey = (mediatorId: string, month: string) => `${mediatorId}:${month}`;
+
+export function mediatorMonthOf(d: Pick<DisputeDoc, 'mediatorId' | 'createdAt'>): string | null {
+  return d.mediatorId
+    ? mediatorMonthKey(d.mediatorId, d.createdAt.toISOString().slice(0, 7))
+    : null;
 }
 
 export interface SettlementDoc {
@@ -197,6 +211,7 @@ const disputeSchema = new Schema<DisputeDoc>(
     sortDay: { type: String, required: true, index: true },
     createdDay: { type: String, required: true, index: true },
     queue: { type: String, default: null, index: true },
+    mediatorMonth: { type: String, default: null, index: true },
   },
   { versionKey: false, collection: 'disputes', minimize: false },
 );

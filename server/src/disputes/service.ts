@@ -21,10 +21,12 @@ import { isDuplicateKey } from '../db/mongo.js';
 import { AppError, conflict, notFound, parse } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
-import { newestFirst } from './day-buckets.js';
+import { dayOfUtc } from './business-days.js';
+import { newestFirst, previousMonth } from './day-buckets.js';
 import { DisputeFiling } from './filing.js';
 import {
   QUEUED,
+  mediatorMonthKey,
   type DisputeDoc,
   type DisputeEventDoc,
   type FeedbackDoc,
@@ -117,11 +119,38 @@ export class DisputeService {
         break;
       }
       case 'mediator': {
-        const queue = async () =>
-          q.state && q.state !== 'mediation'
-            ? []
-            : await this.models.disputes.find({ queue: QUEUED }).lean<DisputeDoc[]>();
-        const mine = () => find({ mediatorId: user.id });
+        // The queue day by day (its key and the filing day, both pushed down), newest first,
+        // back to the oldest day a live dispute was filed on: a backlog of thousands is read
+        // a page at a time, not whole.
+        const queue = async () => {
+          if (q.state && q.state !== 'mediation') return [];
+          const span = await this.deps.store.daySpan();
+          // Both bound the walk from below; the later is the tighter.
+          const oldest = [span.first, span.live]
+            .filter((d) => d !== null)
+            .sort()
+            .at(-1);
+          return newestFirst({
+            by: 'createdAt',
+            from: Date.parse(span.last ?? ''),
+            until: Date.parse(oldest ?? ''),
+            want: LIST_LIMIT,
+            bucket: (day) =>
+              this.models.disputes.find({ queue: QUEUED, createdDay: day }).lean<DisputeDoc[]>(),
+          });
+        };
+        // Their own a month of filings at a time, newest first, until the page is full.
+        const mine = async () => {
+          const span = await this.deps.store.daySpan();
+          if (!span.first || !span.last) return [];
+          const found: DisputeDoc[] = [];
+          let month = span.last.slice(0, 7);
+          while (found.length < LIST_LIMIT && month >= span.first.slice(0, 7)) {
+            found.push(...(await find({ mediatorMonth: mediatorMonthKey(user.id, month) })));
+            month = previousMonth(month);
+          }
+          return found;
+        };
         const parts = await Promise.all(
           q.assigned === 'me' ? [mine()] : q.assigned === 'none' ? [queue()] : [queue(), mine()],
         );
@@ -331,23 +360,34 @@ export class DisputeService {
    * Returns how many transitions this call recorded.
    */
   async tick(now: Date): Promise<number> {
+    // Taken before the read: whatever is filed after it is filed on this day or later.
+    const today = dayOfUtc(this.ctx.clock.now());
     // Live disputes only, by two pushed-down equalities (`$in` is filtered in Go over all).
     const live = (state: 'open' | 'mediation') =>
       this.models.disputes
-        .find({ state }, { _id: 1, state: 1, respondBy: 1, mediationEndsBy: 1 })
-        .lean<Pick<DisputeDoc, '_id' | 'state' | 'respondBy' | 'mediationEndsBy'>[]>();
+        .find({ state }, { _id: 1, state: 1, respondBy: 1, mediationEndsBy: 1, createdAt: 1 })
+        .lean<
+          Pick<DisputeDoc, '_id' | 'state' | 'respondBy' | 'mediationEndsBy' | 'createdAt'>[]
+        >();
     const candidates = (await Promise.all([live('open'), live('mediation')])).flat();
     let fired = 0;
+    // The oldest filing day still live bounds the mediation queue's walk back (list); a
+    // dispute whose deadline fired here is terminal (resolved or arbitration), no longer live.
+    let liveSince = today;
     for (const c of candidates) {
       const due = c.state === 'open' ? c.respondBy : c.mediationEndsBy;
-      if (!due || due > now) continue;
-      try {
-        const result = await this.applyDeadline(c._id, now);
-        if (result) fired += 1;
-      } catch (err) {
-        this.ctx.log.warn({ err, disputeId: c._id }, 'deadline could not be applied');
+      let ended = false;
+      if (due && due <= now) {
+        try {
+          ended = await this.applyDeadline(c._id, now);
+          if (ended) fired += 1;
+        } catch (err) {
+          this.ctx.log.warn({ err, disputeId: c._id }, 'deadline could not be applied');
+        }
       }
+      if (!ended && dayOfUtc(c.createdAt) < liveSince) liveSince = dayOfUtc(c.createdAt);
     }
+    await this.deps.store.noteLiveSince(liveSince);
     return fired;
   }
 

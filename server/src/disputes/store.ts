@@ -11,6 +11,7 @@ import { dayOfUtc } from './business-days.js';
 import { decide, evolve, type Actor, type Command } from './lifecycle.js';
 import {
   disputeModels,
+  mediatorMonthOf,
   queueOf,
   type DisputeDoc,
   type DisputeEventDoc,
@@ -21,10 +22,14 @@ import { postSystemEntries } from './system-messages.js';
 const CACHE_TTL_MS = 5_000;
 
 /**
- * Which per-dispute keys this version reads: 1 the day buckets, 2 the mediation queue key. A
- * database whose span records fewer gets them set once at start (buildMissingReadModels).
+ * Which read-model formats this version reads: 1 the day buckets, 2 the mediation queue key,
+ * 3 the dashboard's rollups by hour (they were by day), 4 the mediator's month key. A
+ * database whose span records fewer gets what it lacks built once at start
+ * (buildMissingReadModels).
  */
-export const DISPUTE_KEYS = 2;
+export const DISPUTE_KEYS = 4;
+/** The format from which the dashboard's rollups are kept by hour. */
+export const HOURLY_ROLLUPS = 3;
 
 /**
  * The event log of disputes and its projections. Every change is an event inserted under
@@ -217,16 +222,38 @@ export class DisputeStore {
    * read and a write (FerretDB has no atomic min/max): two writers at once may leave the span
    * a little narrow until the next widening or `pnpm reindex`, never wider than the data.
    */
-  async daySpan(): Promise<{ first: string | null; last: string | null; keys: number }> {
-    const [first, last] = await Promise.all(
-      ['first', 'last'].map((k) =>
+  async daySpan(): Promise<{
+    first: string | null;
+    last: string | null;
+    keys: number;
+    /** A day no live dispute was filed before (null: not known, use `first`). */
+    live: string | null;
+  }> {
+    const [first, last, live] = await Promise.all(
+      ['first', 'last', 'live'].map((k) =>
         this.models.daySpan.findById(k).lean<{ day: string; keys?: number }>(),
       ),
     );
     // A span from before the keys were recorded had the day buckets only; none yet is a new
     // database, whose disputes get every key as they are written.
     const keys = first ? (first.keys ?? 1) : DISPUTE_KEYS;
-    return { first: first?.day ?? null, last: last?.day ?? null, keys };
+    return { first: first?.day ?? null, last: last?.day ?? null, keys, live: live?.day ?? null };
+  }
+
+  /**
+   * Records that no live (open or mediation) dispute was filed before `day`, from a read of
+   * all live ones (the deadline sweep's, or a reindex) that started after `day` began. It
+   * stays true: a dispute filed later is filed on `day` or after, and no dispute becomes
+   * live again. So writers may race and any of them may land last.
+   */
+  async noteLiveSince(day: string): Promise<void> {
+    await upsertRacing((upsert) =>
+      this.models.daySpan.collection.replaceOne(
+        { _id: 'live' } as never,
+        { _id: 'live', day } as never,
+        { upsert },
+      ),
+    );
   }
 
   async widenDaySpan(day: string): Promise<void> {
@@ -245,7 +272,7 @@ export class DisputeStore {
   }
 
   /**
-   * `pnpm reindex`: every dispute's day buckets and queue key set from its times and state
+   * `pnpm reindex`: every dispute's day buckets, queue and mediator keys set from its times and state
    * (disputes stored before they existed get them) and the span of days recomputed; the span's
    * first day records which keys are set (DISPUTE_KEYS). Returns how many were read.
    */
@@ -253,18 +280,26 @@ export class DisputeStore {
     let n = 0;
     let first: string | null = null;
     let last: string | null = null;
+    let live = dayOfUtc(this.ctx.clock.now());
     for await (const d of this.models.disputes.find().lean<DisputeDoc>().cursor()) {
       const doc = d as DisputeDoc;
       const sortDay = dayOfUtc(doc.sortAt);
       const createdDay = dayOfUtc(doc.createdAt);
       const queue = queueOf(doc);
-      if (doc.sortDay !== sortDay || doc.createdDay !== createdDay || (doc.queue ?? null) !== queue)
+      const mediatorMonth = mediatorMonthOf(doc);
+      if (
+        doc.sortDay !== sortDay ||
+        doc.createdDay !== createdDay ||
+        (doc.queue ?? null) !== queue ||
+        (doc.mediatorMonth ?? null) !== mediatorMonth
+      )
         await this.models.disputes.updateOne(
           { _id: doc._id },
-          { $set: { sortDay, createdDay, queue } },
+          { $set: { sortDay, createdDay, queue, mediatorMonth } },
         );
       if (!first || createdDay < first) first = createdDay;
       if (!last || sortDay > last) last = sortDay;
+      if (!isTerminal(doc.state) && createdDay < live) live = createdDay;
       n += 1;
     }
     await this.models.daySpan.deleteMany({});
@@ -272,6 +307,7 @@ export class DisputeStore {
       await this.models.daySpan.collection.insertMany([
         { _id: 'first', day: first, keys: DISPUTE_KEYS },
         { _id: 'last', day: last },
+        { _id: 'live', day: live },
       ] as never[]);
     return n;
   }

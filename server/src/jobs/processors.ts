@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import type { DisputeService } from '../disputes/service.js';
 import type { MailService } from '../mail/service.js';
 import type { Outbox, OutboxDoc } from '../events/outbox.js';
-import { DISPUTE_KEYS, type DisputeStore } from '../disputes/store.js';
+import { DISPUTE_KEYS, HOURLY_ROLLUPS, type DisputeStore } from '../disputes/store.js';
 import type { Rollups } from '../metrics/rollups.js';
 import type { SearchWords } from '../ops/search-words.js';
 import type { ReminderData, Reminders } from '../notifications/reminders.js';
@@ -90,8 +90,8 @@ export async function repairOutbox(
 /**
  * A database from before the read models (disputes, but no span of days) gets them built once,
  * in the background, by one instance: what `pnpm reindex` does. Until then ops search, staff
- * lists and the dashboard show less than there is. One from before a newer per-dispute key
- * (DISPUTE_KEYS) gets only those keys set.
+ * lists and the dashboard show less than there is. One from before a newer format
+ * (DISPUTE_KEYS) gets only what it lacks: the newer per-dispute keys, the hourly rollups.
  */
 export async function buildMissingReadModels(
   ctx: Context,
@@ -110,10 +110,8 @@ export async function buildMissingReadModels(
     const span = await deps.store.daySpan();
     if (current(span)) return false;
     ctx.log.info('disputes stored before the read models: building them (as pnpm reindex)');
-    if (!span.first) {
-      await deps.words.rebuild();
-      await deps.rollups.rebuild();
-    }
+    if (!span.first) await deps.words.rebuild();
+    if (!span.first || span.keys < HOURLY_ROLLUPS) await deps.rollups.rebuild();
     // Last: the span is what says the buckets are there.
     n = await deps.store.reindexDays();
   } finally {

@@ -4,6 +4,9 @@ import type { DisputeDoc } from '../disputes/model.js';
 
 export { dayOf };
 
+/** The UTC hour of a time, "2026-03-02T13": the key of the rollups' entries. */
+export const hourOf = (at: Date | number) => new Date(at).toISOString().slice(0, 13);
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -20,11 +23,11 @@ export function binDuration(ms: number): number {
   return Math.floor(v / step) * step;
 }
 
-/** What one dispute adds to the rollup of one day (every field optional: only what fell on it). */
-export interface DayEntry {
-  /** Filed on this day: when (ms). */
+/** What one dispute adds to the rollup of one hour (every field optional: only what fell in it). */
+export interface HourEntry {
+  /** Filed in this hour: when (ms). */
   opened?: number;
-  /** Closed on this day. */
+  /** Closed in this hour. */
   closed?: {
     at: number;
     kind: OutcomeKind | null;
@@ -34,11 +37,11 @@ export interface DayEntry {
     /** Filing to closing (binned), when resolved. */
     ttr: number | null;
   };
-  /** Mediation started on this day, and the assigned mediator's first reply after it (binned). */
+  /** Mediation started in this hour, and the assigned mediator's first reply after it (binned). */
   mediation?: { at: number; reply: number | null };
-  /** Deadlines that fired on this day (a breach each), by time. */
+  /** Deadlines that fired in this hour (a breach each), by time. */
   breaches?: number[];
-  /** Feedback given on this day. */
+  /** Feedback given in this hour. */
   feedback?: { at: number; rating: number }[];
 }
 
@@ -52,16 +55,16 @@ export interface ContributionSource {
 }
 
 /**
- * A dispute's whole contribution to the rollups, by day: a pure function of what is stored,
+ * A dispute's whole contribution to the rollups, by hour: a pure function of what is stored,
  * so recomputing it after any event (or twice, or from `pnpm reindex`) gives the same entries.
  */
-export function contributionsOf(src: ContributionSource): Map<string, DayEntry> {
+export function contributionsOf(src: ContributionSource): Map<string, HourEntry> {
   const { dispute: d } = src;
-  const days = new Map<string, DayEntry>();
+  const hours = new Map<string, HourEntry>();
   const entry = (at: Date | number) => {
-    const key = dayOf(at);
-    const e = days.get(key) ?? {};
-    days.set(key, e);
+    const key = hourOf(at);
+    const e = hours.get(key) ?? {};
+    hours.set(key, e);
     return e;
   };
   entry(d.createdAt).opened = d.createdAt.getTime();
@@ -83,13 +86,13 @@ export function contributionsOf(src: ContributionSource): Map<string, DayEntry> 
   for (const at of src.deadlinesAt) (entry(at).breaches ??= []).push(at.getTime());
   for (const f of src.feedback)
     (entry(f.createdAt).feedback ??= []).push({ at: f.createdAt.getTime(), rating: f.rating });
-  return days;
+  return hours;
 }
 
 /** A histogram of binned durations: bin (ms) → count. */
 export type Histogram = Record<string, number>;
 
-/** The figures of a set of day entries, all sums: days add up to any longer range. */
+/** The figures of a set of entries, all sums: hours add up to days, days to any longer range. */
 export interface Tally {
   opened: number;
   resolved: number;
@@ -122,12 +125,12 @@ const bump = (h: Record<string, number>, key: string, by = 1) => {
 };
 
 /**
- * Adds one dispute's entry of a day to a tally, counting only what happened in [from, to)
- * (a whole day passes no bounds). `weekOf` names the ISO week of a time.
+ * Adds one dispute's entry of an hour to a tally, counting only what happened in [from, to)
+ * (a whole hour passes no bounds). `weekOf` names the ISO week of a time.
  */
 export function addEntry(
   t: Tally,
-  e: DayEntry,
+  e: HourEntry,
   weekOf: (at: number) => string,
   from = -Infinity,
   to = Infinity,
@@ -157,7 +160,7 @@ export function addEntry(
   }
 }
 
-/** Adds a tally into another (a day's stored tally into a range's). */
+/** Adds a tally into another (an hour's or a day's stored tally into a range's). */
 export function addTally(into: Tally, t: Tally): void {
   into.opened += t.opened;
   into.resolved += t.resolved;

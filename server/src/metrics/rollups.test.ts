@@ -11,6 +11,7 @@ import {
   manualClock,
 } from '../../test/harness.js';
 import { fileDispute, makeWorld, newContract, type World } from '../../test/world.js';
+import { buildMissingReadModels } from '../jobs/processors.js';
 import { binDuration, histogramMedian } from './contributions.js';
 
 const clock = manualClock('2026-05-04T08:00:00Z');
@@ -188,14 +189,51 @@ describe('the dashboard rollups', () => {
     const before = await Promise.all(ranges.map(([from, to]) => metricsOver(from, to)));
     expect(before.at(-1)!.opened).toBeGreaterThan(20);
 
-    // `pnpm reindex` from nothing gives the same days.
-    await server.domain.rollups.models.tallies.deleteMany({});
-    await server.domain.rollups.models.entries.deleteMany({});
-    await server.domain.rollups.models.months.deleteMany({});
+    // `pnpm reindex` from nothing gives the same figures.
+    const { models } = server.domain.rollups;
+    const wipe = () =>
+      Promise.all(
+        [models.entries, models.hours, models.tallies, models.months, models.disputeHours].map(
+          (m) => m.collection.deleteMany({}),
+        ),
+      );
+    await wipe();
     expect((await metricsOver(...ranges.at(-1)!)).opened).toBe(0);
     await server.domain.rollups.rebuild();
     expect(await Promise.all(ranges.map(([from, to]) => metricsOver(from, to)))).toEqual(before);
+
+    // A database whose rollups were kept by day (its span records format 2) gets them by hour
+    // at start, once, and loses the day-keyed entries.
+    await wipe();
+    const legacy = server.ctx.conn.db!.collection('metric_day_entries');
+    await legacy.insertOne({ _id: '2026-05-04' as never, entries: {} });
+    await server.domain.store.models.daySpan.collection.updateOne({ _id: 'first' } as never, {
+      $set: { keys: 2 },
+    });
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
+    expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(false);
+    expect(await Promise.all(ranges.map(([from, to]) => metricsOver(from, to)))).toEqual(before);
+    expect(await legacy.countDocuments()).toBe(0);
   }, 120_000);
+
+  it('keep an hour’s entries to that hour: a day’s traffic is 24 small documents', async () => {
+    const { models } = server.domain.rollups;
+    // On the hour, a year after the histories above.
+    const at = Math.ceil((clock.t.getTime() + 400 * 24 * HOUR) / HOUR) * HOUR;
+    for (const minutes of [0, 20, 70, 130]) {
+      clock.t = new Date(at + minutes * 60_000);
+      await fileDispute(w, w.client, await newContract(w));
+    }
+    await backgroundSettled(server);
+    const counts = await Promise.all(
+      [0, 1, 2].map(async (h) => {
+        const hour = new Date(at + h * HOUR).toISOString().slice(0, 13);
+        const doc = await models.entries.findById(hour).lean();
+        return Object.keys(doc?.entries ?? {}).length;
+      }),
+    );
+    expect(counts).toEqual([2, 1, 1]);
+  });
 
   it('take medians from histograms that hold every value to its resolution', () => {
     expect(binDuration(90 * 60_000 + 59_999)).toBe(90 * 60_000);
