@@ -261,5 +261,32 @@ describe.runIf(inject('postgresqlUrl'))(
       expect(psql(url, 'SHOW plan_cache_mode')).toBe('force_custom_plan');
       expect(await coll.findOne({ _id: 'p7' })).toEqual({ _id: 'p7', ref: 'r7' });
     });
+
+    it('a compound index gets one GIN over all its fields, so a filter on both reads only rows with both', async () => {
+      const coll = db.collection<{ _id: string; word: string; day: string }>('lookup_pairs');
+      await coll.createIndex({ word: 1, day: 1 });
+      await coll.insertMany(
+        Array.from({ length: 600 }, (_, i) => ({
+          _id: `q${i}`,
+          word: `w${i % 3}`,
+          day: `d${i % 40}`,
+        })),
+      );
+      const url = inject('postgresqlUrl');
+      const table = psql(
+        url,
+        `SELECT _jsonb->>'table' FROM "${db.databaseName}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'lookup_pairs'`,
+      );
+      const plan = psql(
+        url,
+        `SET enable_seqscan = off; EXPLAIN SELECT _jsonb FROM "${db.databaseName}"."${table}" WHERE _jsonb->'word' @> '"w1"' AND _jsonb->'day' @> '"d7"'`,
+      );
+      // Both conditions answered by the index itself (not one of them, then a filter).
+      expect(plan).toMatch(/Bitmap Index Scan on \S+_ginc/);
+      expect(plan).toMatch(/Index Cond: .*'word'.*'day'/);
+      expect(await coll.countDocuments({ word: 'w1', day: 'd7' })).toBe(
+        Array.from({ length: 600 }, (_, i) => i).filter((i) => i % 3 === 1 && i % 40 === 7).length,
+      );
+    });
   },
 );
