@@ -460,3 +460,25 @@ describe('deadlines (injected time, two sweepers)', () => {
     });
   });
 });
+
+describe('the per-instance caches', () => {
+  it('answer a load that an invalidation overtakes, and do not keep it', async () => {
+    const d = await fileDispute(w, w.client, await newContract(w));
+    const { store, users } = server.domain;
+    // Another instance records an event while this one is loading the dispute (a miss).
+    store.forget(d.id);
+    const pending = store.cachedLoad(d.id);
+    store.forget(d.id);
+    expect((await pending)?._id).toBe(d.id);
+    // Not kept: the next read loads what is stored now.
+    await store.models.disputes.updateOne({ _id: d.id }, { $set: { contractTitle: 'Renamed' } });
+    expect((await store.cachedLoad(d.id))?.contractTitle).toBe('Renamed');
+
+    // The same for users (a change on another instance while a request loads its user).
+    const id = w.client.user!.id;
+    users.forget(id);
+    const user = users.byId(id);
+    users.forget(id);
+    expect((await user)?.id).toBe(id);
+  });
+});

@@ -80,8 +80,9 @@ export class DisputeStore {
     ttl: CACHE_TTL_MS,
     // Concurrent misses share one load (every socket of a dispute rejoins at once after a
     // restart); a load that a `forget` overtakes still answers its callers but is not kept.
+    // Not allowStaleOnFetchAbort: with it, an overtaken load answers its callers with the
+    // stale value, which on a miss is nothing (the dispute or user "not found").
     ignoreFetchAbort: true,
-    allowStaleOnFetchAbort: true,
     fetchMethod: async (id) => (await this.load(id)) ?? undefined,
   });
 

@@ -164,8 +164,9 @@ export class UserService {
   private readonly cache = new LRUCache<string, User>({
     max: 50_000,
     ttl: USER_CACHE_MS,
+    // Not allowStaleOnFetchAbort: with it, an overtaken load answers its callers with the
+    // stale value, which on a miss is nothing (the dispute or user "not found").
     ignoreFetchAbort: true,
-    allowStaleOnFetchAbort: true,
     fetchMethod: async (id) => {
       const doc = await this.model.findById(id, { passwordHash: 0 }).lean();
       return doc ? toUser(doc) : undefined;
