@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import getPort from 'get-port';
 import { MongoClient, type Db } from 'mongodb';
 import { io as connectSocket } from 'socket.io-client';
@@ -17,7 +19,7 @@ import { Api, say, spawnServer, spawnTs, untilHealthy, type Proc } from './lib.t
  * `pnpm bench:scale`: a synthetic history (BENCH_SCALE_PER_DAY disputes a day, 1,650) written straight into the database (the
  * documents, keys and buckets the live path writes), then every request a person makes, timed
  * at each size. BENCH_SCALE=10000,100000 (default; add 600000 for the year), BENCH_SCALE_HANDLERS
- * =postgresql,sqlite, BENCH_SCALE_REPEATS (20). Prints a table per size and the growth ratio,
+ * =postgresql,sqlite, BENCH_SCALE_REPEATS (20), BENCH_SCALE_KEEP=1 (keep the databases). Prints a table per size and the growth ratio,
  * and writes bench/results.scale.json.
  */
 const here = import.meta.dirname;
@@ -26,6 +28,8 @@ const HANDLERS = (process.env.BENCH_SCALE_HANDLERS ?? 'postgresql').split(',') a
   'postgresql' | 'sqlite'
 )[];
 const REPEATS = Number(process.env.BENCH_SCALE_REPEATS ?? 20);
+/** Keep each size's database (to profile it afterwards) instead of dropping it. */
+const KEEP = process.env.BENCH_SCALE_KEEP === '1';
 const PG_URL =
   process.env.BENCH_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/dispute_room_scale';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -79,6 +83,13 @@ async function reindex(mongoUri: string, dbName: string): Promise<void> {
   });
   const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
   if (code !== 0) throw new Error(`pnpm reindex exited with ${code}`);
+}
+
+/** Every table under FerretDB vacuumed, with its planner statistics (`VACUUM (ANALYZE)`). */
+async function vacuum(url: string): Promise<void> {
+  const t = performance.now();
+  await promisify(execFile)('psql', [url, '-qc', 'VACUUM (ANALYZE)'], { maxBuffer: 1 << 20 });
+  say(`  VACUUM (ANALYZE) in ${Math.round((performance.now() - t) / 1000)} s`);
 }
 
 async function startServer(mongoUri: string, dbName: string): Promise<{ proc: Proc; url: string }> {
@@ -245,6 +256,9 @@ async function main() {
         say(`  written in ${Math.round((performance.now() - t) / 1000)} s; read models…`);
         const r = performance.now();
         await reindex(ferret.uri, dbName);
+        // A year-old database has been vacuumed and has its planner statistics; one written a
+        // minute ago has neither until autovacuum comes by, mid-run.
+        if (handler === 'postgresql') await vacuum(PG_URL);
         say(
           `  read models built in ${Math.round((performance.now() - r) / 1000)} s; timing requests…`,
         );
@@ -253,10 +267,12 @@ async function main() {
         console.table(results[handler][n]);
       } finally {
         await server?.proc.stop();
-        await mongo
-          .db(dbName)
-          .dropDatabase()
-          .catch(() => undefined);
+        if (KEEP) say(`  kept: database ${dbName} (${handler}, ${dataDir})`);
+        else
+          await mongo
+            .db(dbName)
+            .dropDatabase()
+            .catch(() => undefined);
         await mongo.close();
         await ferret.stop();
       }
