@@ -273,9 +273,9 @@ export class DisputeStore {
   }
 
   /**
-   * `pnpm reindex`: every dispute's day buckets, queue and mediator keys set from its times and state
-   * (disputes stored before they existed get them) and the span of days recomputed; the span's
-   * first day records which keys are set (DISPUTE_KEYS). Returns how many were read.
+   * `pnpm reindex`: every dispute's day buckets, queue and mediator keys set from its times
+   * and state (disputes stored before they existed get them) and the span of days recomputed;
+   * the span's first day records which keys are set (DISPUTE_KEYS). Returns how many were read.
    */
   async reindexDays(): Promise<number> {
     let n = 0;

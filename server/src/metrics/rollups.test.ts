@@ -193,8 +193,8 @@ describe('the dashboard rollups', () => {
     const { models } = server.domain.rollups;
     const wipe = () =>
       Promise.all(
-        [models.entries, models.hours, models.tallies, models.months, models.disputeHours].map(
-          (m) => m.collection.deleteMany({}),
+        [models.entries, models.hours, models.days, models.months, models.disputeHours].map((m) =>
+          m.collection.deleteMany({}),
         ),
       );
     await wipe();

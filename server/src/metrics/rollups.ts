@@ -81,7 +81,7 @@ export function rollupModels(conn: Connection) {
       ),
     ),
     hours: tallyModel(conn, 'MetricHourTally', 'metric_hours'),
-    tallies: tallyModel(conn, 'MetricDayTally', 'metric_days'),
+    days: tallyModel(conn, 'MetricDayTally', 'metric_days'),
     months: tallyModel(conn, 'MetricMonthTally', 'metric_months'),
     disputeHours: model(
       conn,
@@ -264,11 +264,11 @@ export class Rollups {
   }
 
   private writeDay(day: string): Promise<void> {
-    return this.writeSum(this.models.tallies, day, this.models.hours, hoursOfDay(day));
+    return this.writeSum(this.models.days, day, this.models.hours, hoursOfDay(day));
   }
 
   private writeMonth(month: string): Promise<void> {
-    return this.writeSum(this.models.months, month, this.models.tallies, daysOfMonth(month));
+    return this.writeSum(this.models.months, month, this.models.days, daysOfMonth(month));
   }
 
   /**
@@ -307,7 +307,7 @@ export class Rollups {
     const { models } = this;
     const reads: [Model<TallyDoc>, string][] = [
       ...byMonth.whole.map((id) => [models.months, id] as [Model<TallyDoc>, string]),
-      ...byMonth.rest.map((id) => [models.tallies, id] as [Model<TallyDoc>, string]),
+      ...byMonth.rest.map((id) => [models.days, id] as [Model<TallyDoc>, string]),
       ...byDay.rest.map((id) => [models.hours, id] as [Model<TallyDoc>, string]),
     ];
     const [tallies, edges] = await Promise.all([
@@ -374,7 +374,7 @@ export class Rollups {
   ): Promise<void> {
     const { models } = this;
     await Promise.all([
-      ...[models.entries, models.hours, models.tallies, models.months, models.disputeHours].map(
+      ...[models.entries, models.hours, models.days, models.months, models.disputeHours].map(
         emptyCollection,
       ),
       ...LEGACY_COLLECTIONS.map((name) =>
@@ -403,7 +403,7 @@ export class Rollups {
       );
     }
     for (const [into, sum] of [
-      [models.tallies, sums.days],
+      [models.days, sums.days],
       [models.months, sums.months],
     ] as const)
       if (sum.size)
