@@ -122,9 +122,9 @@ export class DisputeService {
         // The queue day by day (its key and the filing day, both pushed down), newest first,
         // back to the oldest day a live dispute was filed on: a backlog of thousands is read
         // a page at a time, not whole.
+        const span = await this.deps.store.daySpan();
         const queue = async () => {
           if (q.state && q.state !== 'mediation') return [];
-          const span = await this.deps.store.daySpan();
           // Both bound the walk from below; the later is the tighter.
           const oldest = [span.first, span.live]
             .filter((d) => d !== null)
@@ -141,7 +141,6 @@ export class DisputeService {
         };
         // Their own a month of filings at a time, newest first, until the page is full.
         const mine = async () => {
-          const span = await this.deps.store.daySpan();
           if (!span.first || !span.last) return [];
           const found: DisputeDoc[] = [];
           let month = span.last.slice(0, 7);

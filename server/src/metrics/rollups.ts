@@ -289,7 +289,7 @@ export class Rollups {
     // Whole hours into whole days, whole days into whole months.
     const groups = (keys: string[], of: (k: string) => string, size: (g: string) => number) => {
       const by = new Map<string, string[]>();
-      for (const k of keys) by.set(of(k), [...(by.get(of(k)) ?? []), k]);
+      for (const k of keys) (by.get(of(k)) ?? by.set(of(k), []).get(of(k))!).push(k);
       const whole = [...by].filter(([g, ks]) => ks.length === size(g));
       const rest = [...by].filter(([g, ks]) => ks.length !== size(g)).flatMap(([, ks]) => ks);
       return { whole: whole.map(([g]) => g), rest };
