@@ -291,3 +291,50 @@ describe('in the recipient’s language', () => {
     }
   });
 });
+
+describe('preferences on one instance', () => {
+  it('a read that a change overtakes answers with what it read, and the change is what is kept', async () => {
+    const notifications = server.domain.notifications;
+    const model = notifications.models.preferences;
+    const who = w.otherMediator.user!;
+    await notifications.setPreferences(who, {
+      email: 'digest',
+      digestMinutes: 15,
+      quietHours: null,
+      locale: 'en',
+    });
+    // Hold one real read of the database, once it has read, until the change is stored.
+    let read!: () => void;
+    const hasRead = new Promise<void>((resolve) => (read = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const findById = model.findById.bind(model);
+    model.findById = ((...args: Parameters<typeof findById>) => {
+      const query = findById(...args);
+      return {
+        lean: async () => {
+          const doc: unknown = await query.lean();
+          read();
+          await gate;
+          return doc;
+        },
+      };
+    }) as never;
+    let overtaken: Promise<{ digestMinutes: number }>;
+    try {
+      overtaken = notifications.preferences(who.id);
+      await hasRead;
+      await notifications.setPreferences(who, {
+        email: 'digest',
+        digestMinutes: 5,
+        quietHours: null,
+        locale: 'en',
+      });
+    } finally {
+      model.findById = findById as never;
+      release();
+    }
+    expect((await overtaken).digestMinutes).toBe(15);
+    expect((await notifications.preferences(who.id)).digestMinutes).toBe(5);
+  });
+});

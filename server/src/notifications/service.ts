@@ -73,27 +73,29 @@ export class NotificationService {
 
   /**
    * Every message notification reads the recipients' preferences: a short per-instance cache,
-   * dropped here on a change (another instance sees it within PREFERENCES_CACHE_MS).
+   * dropped here on a change (another instance sees it within PREFERENCES_CACHE_MS). A read
+   * that a change overtakes answers its callers but is not kept (fetch): kept, it would hold
+   * the old setting for the cache's lifetime — a digest window of the old length, say.
    */
   private readonly cachedPreferences = new LRUCache<string, Preferences>({
     max: 50_000,
     ttl: PREFERENCES_CACHE_MS,
+    ignoreFetchAbort: true,
+    fetchMethod: async (userId) => {
+      const doc = await this.models.preferences.findById(userId).lean<PreferencesDoc>();
+      return doc
+        ? {
+            email: doc.email,
+            digestMinutes: doc.digestMinutes,
+            quietHours: doc.quietHours ?? null,
+            locale: doc.locale,
+          }
+        : { ...defaultPreferences };
+    },
   });
 
   async preferences(userId: string): Promise<Preferences> {
-    const hit = this.cachedPreferences.get(userId);
-    if (hit) return hit;
-    const doc = await this.models.preferences.findById(userId).lean<PreferencesDoc>();
-    const prefs: Preferences = doc
-      ? {
-          email: doc.email,
-          digestMinutes: doc.digestMinutes,
-          quietHours: doc.quietHours ?? null,
-          locale: doc.locale,
-        }
-      : { ...defaultPreferences };
-    this.cachedPreferences.set(userId, prefs);
-    return prefs;
+    return (await this.cachedPreferences.fetch(userId)) ?? { ...defaultPreferences };
   }
 
   async setPreferences(user: User, body: unknown): Promise<Preferences> {
