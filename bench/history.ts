@@ -12,7 +12,7 @@ import {
 import { chainEntryOf, chainHash } from '@dispute-room/server/src/messages/chain.ts';
 import { bucketKey, messageKey, type MessageDoc } from '@dispute-room/server/src/messages/model.ts';
 import { dayOfUtc } from '@dispute-room/server/src/disputes/business-days.ts';
-import { mediatorMonthOf, queueOf } from '@dispute-room/server/src/disputes/model.ts';
+import { mediatorMonthOf, queueOf, searchKeysOf } from '@dispute-room/server/src/disputes/model.ts';
 
 /**
  * A synthetic history written straight into the database: the documents, keys and buckets
@@ -180,6 +180,12 @@ export function disputeDocs(i: number, cast: Cast, now: number, o: DisputeOption
     createdDay: dayOfUtc(createdAt),
     queue: queueOf({ state, mediatorId }),
     mediatorMonth: mediatorMonthOf({ mediatorId, createdAt }),
+    searchKeys: searchKeysOf({
+      sortDay: dayOfUtc(closedAt ?? createdAt),
+      state,
+      mediatorId,
+      outcome: kind ? { kind } : null,
+    }),
   };
   const contract = {
     _id: contractId,

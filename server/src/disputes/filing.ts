@@ -10,7 +10,7 @@ import { newId } from '../db/ids.js';
 import { isDuplicateKey } from '../db/mongo.js';
 import { AppError, conflict, notFound, parse } from '../http/errors.js';
 import { addBusinessDaysUtc, dayOfUtc } from './business-days.js';
-import type { DisputeDoc, DisputeEventDoc } from './model.js';
+import { searchKeysOf, type DisputeDoc, type DisputeEventDoc } from './model.js';
 import type { DisputeStore } from './store.js';
 
 /**
@@ -72,6 +72,12 @@ export class DisputeFiling {
       createdDay: dayOfUtc(now),
       queue: null,
       mediatorMonth: null,
+      searchKeys: searchKeysOf({
+        sortDay: dayOfUtc(now),
+        state: 'open',
+        mediatorId: null,
+        outcome: null,
+      }),
     };
     const event: DisputeEventDoc = {
       _id: `${id}:1`,

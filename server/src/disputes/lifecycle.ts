@@ -4,6 +4,7 @@ import { conflict } from '../http/errors.js';
 import { dayOfUtc } from './business-days.js';
 import {
   mediatorMonthOf,
+  searchKeysOf,
   queueOf,
   type DisputeDoc,
   type DisputeEventData,
@@ -309,5 +310,6 @@ export function evolve(
   }
   next.queue = queueOf(next);
   next.mediatorMonth = mediatorMonthOf(next);
+  next.searchKeys = searchKeysOf(next);
   return next;
 }

@@ -62,6 +62,14 @@ export interface DisputeDoc {
    * own list reads a month of their disputes at a time (a busy one holds thousands a year).
    */
   mediatorMonth?: string | null;
+  /**
+   * Ops search's buckets: `<sortDay>|<facets>` for every combination of the facets the
+   * dispute has (state, outcome kind, mediator; see searchKeysOf). A search with filters is
+   * one indexed equality on the key of its day and filters: two equalities (`sortDay` and
+   * `state`) made PostgreSQL intersect the day's rows with every dispute of that state
+   * (a BitmapAnd of both indexes), a read that grew with the history.
+   */
+  searchKeys?: string[];
 }
 
 export const QUEUED = 'unassigned';
@@ -73,6 +81,40 @@ export function queueOf(d: Pick<DisputeDoc, 'state' | 'mediatorId'>): typeof QUE
 
 /** A mediator's month key (see `mediatorMonth`). */
 export const mediatorMonthKey = (mediatorId: string, month: string) => `${mediatorId}:${month}`;
+
+/** The facets ops search filters on by equality. */
+export interface SearchFacets {
+  state?: string;
+  outcome?: string;
+  mediatorId?: string;
+}
+
+/** The key of a day's bucket for some facets (at least one; none is the `sortDay` bucket). */
+export function searchKey(day: string, f: SearchFacets): string {
+  const parts = [day];
+  if (f.state) parts.push(`state=${f.state}`);
+  if (f.outcome) parts.push(`outcome=${f.outcome}`);
+  if (f.mediatorId) parts.push(`mediator=${f.mediatorId}`);
+  return parts.join('|');
+}
+
+/** Every key a dispute is found under: one per non-empty combination of its facets (≤ 7). */
+export function searchKeysOf(
+  d: Pick<DisputeDoc, 'sortDay' | 'state' | 'mediatorId'> & { outcome: { kind: string } | null },
+): string[] {
+  const present: [keyof SearchFacets, string][] = [['state', d.state]];
+  if (d.outcome) present.push(['outcome', d.outcome.kind]);
+  if (d.mediatorId) present.push(['mediatorId', d.mediatorId]);
+  const keys: string[] = [];
+  for (let mask = 1; mask < 1 << present.length; mask++)
+    keys.push(
+      searchKey(
+        d.sortDay,
+        Object.fromEntries(present.filter((_, i) => mask & (1 << i))) as SearchFacets,
+      ),
+    );
+  return keys;
+}
 
 export function mediatorMonthOf(d: Pick<DisputeDoc, 'mediatorId' | 'createdAt'>): string | null {
   return d.mediatorId
@@ -212,6 +254,7 @@ const disputeSchema = new Schema<DisputeDoc>(
     createdDay: { type: String, required: true, index: true },
     queue: { type: String, default: null, index: true },
     mediatorMonth: { type: String, default: null, index: true },
+    searchKeys: { type: [String], default: undefined, index: true },
   },
   { versionKey: false, collection: 'disputes', minimize: false },
 );

@@ -12,6 +12,7 @@ import { decide, evolve, type Actor, type Command } from './lifecycle.js';
 import {
   disputeModels,
   mediatorMonthOf,
+  searchKeysOf,
   queueOf,
   type DisputeDoc,
   type DisputeEventDoc,
@@ -23,11 +24,12 @@ const CACHE_TTL_MS = 5_000;
 
 /**
  * Which read-model formats this version reads: 1 the day buckets, 2 the mediation queue key,
- * 3 the dashboard's rollups by hour (they were by day), 4 the mediator's month key. A
+ * 3 the dashboard's rollups by hour (they were by day), 4 the mediator's month key, 5 ops
+ * search's keys (day × state, outcome, mediator). A
  * database whose span records fewer gets what it lacks built once at start
  * (buildMissingReadModels).
  */
-export const DISPUTE_KEYS = 4;
+export const DISPUTE_KEYS = 5;
 /** The format from which the dashboard's rollups are kept by hour. */
 export const HOURLY_ROLLUPS = 3;
 
@@ -273,7 +275,7 @@ export class DisputeStore {
   }
 
   /**
-   * `pnpm reindex`: every dispute's day buckets, queue and mediator keys set from its times
+   * `pnpm reindex`: every dispute's day buckets, queue, mediator and search keys set from its times
    * and state (disputes stored before they existed get them) and the span of days recomputed;
    * the span's first day records which keys are set (DISPUTE_KEYS). Returns how many were read.
    */
@@ -288,15 +290,17 @@ export class DisputeStore {
       const createdDay = dayOfUtc(doc.createdAt);
       const queue = queueOf(doc);
       const mediatorMonth = mediatorMonthOf(doc);
+      const searchKeys = searchKeysOf({ ...doc, sortDay });
       if (
         doc.sortDay !== sortDay ||
         doc.createdDay !== createdDay ||
         (doc.queue ?? null) !== queue ||
-        (doc.mediatorMonth ?? null) !== mediatorMonth
+        (doc.mediatorMonth ?? null) !== mediatorMonth ||
+        (doc.searchKeys ?? []).join('\n') !== searchKeys.join('\n')
       )
         await this.models.disputes.updateOne(
           { _id: doc._id },
-          { $set: { sortDay, createdDay, queue, mediatorMonth } },
+          { $set: { sortDay, createdDay, queue, mediatorMonth, searchKeys } },
         );
       if (!first || createdDay < first) first = createdDay;
       if (!last || sortDay > last) last = sortDay;

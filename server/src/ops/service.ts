@@ -18,7 +18,13 @@ import {
 import { upsertRacing } from '../db/mongo.js';
 import { requireRole } from '../auth/policy.js';
 import type { Context } from '../context.js';
-import type { DisputeDoc, FeedbackDoc, ProposalDoc } from '../disputes/model.js';
+import {
+  searchKey,
+  type DisputeDoc,
+  type FeedbackDoc,
+  type ProposalDoc,
+  type SearchFacets,
+} from '../disputes/model.js';
 import { newestFirst } from '../disputes/day-buckets.js';
 import { toProposal } from '../disputes/presenter.js';
 import type { DisputeService } from '../disputes/service.js';
@@ -43,27 +49,34 @@ export interface EvidenceSource {
 type SearchQuery = z.infer<typeof opsSearchQuerySchema>;
 
 /**
- * A search's filters: the equalities FerretDB can push down to PostgreSQL, and the rest
- * (ranges on filing, text), checked in memory on the rows of one day's bucket.
+ * A search's filters: the equalities (state, outcome, mediator) name one bucket key of a day
+ * (searchKeys), pushed down as one indexed equality; the rest (ranges on filing, text) is
+ * checked in memory on the rows of that bucket.
  */
 function searchFilter(q: SearchQuery) {
-  const equal: Record<string, string> = {};
-  if (q.state) equal.state = q.state;
-  if (q.mediatorId) equal.mediatorId = q.mediatorId;
+  const facets: SearchFacets = {};
+  if (q.state) facets.state = q.state;
+  if (q.outcome) facets.outcome = q.outcome;
+  if (q.mediatorId) facets.mediatorId = q.mediatorId;
+  const filtered = Object.keys(facets).length > 0;
+  const bucketOf = (day: string) =>
+    filtered ? { searchKeys: searchKey(day, facets) } : { sortDay: day };
   // No $text on FerretDB: whole words of the number, title and description, every one given.
   const words = q.q ? wordsOf(q.q) : [];
   const rest = (d: DisputeDoc) => {
-    if (q.outcome && d.outcome?.kind !== q.outcome) return false;
     if ((q.from && d.createdAt < q.from) || (q.to && d.createdAt >= q.to)) return false;
     if (words.length === 0) return true;
     const has = new Set(searchableWords(d));
     return words.every((w) => has.has(w));
   };
-  const all = (d: DisputeDoc) => Object.entries(equal).every(([k, v]) => d[k as 'state'] === v);
+  const all = (d: DisputeDoc) =>
+    (!facets.state || d.state === facets.state) &&
+    (!facets.outcome || d.outcome?.kind === facets.outcome) &&
+    (!facets.mediatorId || d.mediatorId === facets.mediatorId);
   // A text search reads, day by day, the ids of the disputes that have each of its (longest,
   // up to 3) words, and only the disputes in all of them.
   const keyWords = [...words].sort((a, b) => b.length - a.length).slice(0, 3);
-  return { equal, rest, all, keyWords, nothing: Boolean(q.q) && words.length === 0 };
+  return { bucketOf, rest, all, keyWords, nothing: Boolean(q.q) && words.length === 0 };
 }
 
 /** Ops search pages by (sortAt, _id). */
@@ -140,7 +153,7 @@ export class OpsService {
           : match.keyWords.length
             ? (await this.disputesWith(match.keyWords, day)).filter(match.all)
             : await this.deps.disputes.models.disputes
-                .find({ sortDay: day, ...match.equal })
+                .find(match.bucketOf(day))
                 .lean<DisputeDoc[]>();
         return rows.filter(
           (d) =>
