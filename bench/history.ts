@@ -181,7 +181,7 @@ export function disputeDocs(i: number, cast: Cast, now: number, o: DisputeOption
     queue: queueOf({ state, mediatorId }),
     mediatorMonth: mediatorMonthOf({ mediatorId, createdAt }),
     searchKeys: searchKeysOf({
-      sortDay: dayOfUtc(closedAt ?? createdAt),
+      sortAt: closedAt ?? createdAt,
       state,
       mediatorId,
       outcome: kind ? { kind } : null,

@@ -11,3 +11,6 @@ export function addBusinessDaysUtc(date: Date, n: number): Date {
 
 /** The UTC day of a time, as "2026-03-02": the key of day buckets and rollups. */
 export const dayOfUtc = (at: Date | number) => new Date(at).toISOString().slice(0, 10);
+
+/** The UTC hour of a time, as "2026-03-02T14": the key of hour buckets and rollups. */
+export const hourOfUtc = (at: Date | number) => new Date(at).toISOString().slice(0, 13);

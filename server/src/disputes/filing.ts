@@ -72,12 +72,7 @@ export class DisputeFiling {
       createdDay: dayOfUtc(now),
       queue: null,
       mediatorMonth: null,
-      searchKeys: searchKeysOf({
-        sortDay: dayOfUtc(now),
-        state: 'open',
-        mediatorId: null,
-        outcome: null,
-      }),
+      searchKeys: searchKeysOf({ sortAt: now, state: 'open', mediatorId: null, outcome: null }),
     };
     const event: DisputeEventDoc = {
       _id: `${id}:1`,

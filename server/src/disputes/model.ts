@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { dayOfUtc, hourOfUtc } from './business-days.js';
 import type {
   DisputeState,
   Outcome,
@@ -63,11 +64,12 @@ export interface DisputeDoc {
    */
   mediatorMonth?: string | null;
   /**
-   * Ops search's buckets: `<sortDay>|<facets>` for every combination of the facets the
-   * dispute has (state, outcome kind, mediator; see searchKeysOf). A search with filters is
-   * one indexed equality on the key of its day and filters: two equalities (`sortDay` and
-   * `state`) made PostgreSQL intersect the day's rows with every dispute of that state
-   * (a BitmapAnd of both indexes), a read that grew with the history.
+   * Ops search's buckets: `<day or hour of sortAt>|<facets>` for every combination of the
+   * facets the dispute has (state, outcome kind, mediator), none included (see
+   * searchKeysOf). A search is one indexed equality per day or hour: two equalities
+   * (`sortDay` and `state`) made PostgreSQL intersect the day's rows with every dispute of
+   * that state (a BitmapAnd of both indexes), a read that grew with the history; hours keep
+   * a first page from reading a busy day's thousand.
    */
   searchKeys?: string[];
 }
@@ -89,30 +91,31 @@ export interface SearchFacets {
   mediatorId?: string;
 }
 
-/** The key of a day's bucket for some facets (at least one; none is the `sortDay` bucket). */
-export function searchKey(day: string, f: SearchFacets): string {
-  const parts = [day];
+/** The key of a day's ("2026-03-02") or an hour's ("2026-03-02T14") bucket for some facets. */
+export function searchKey(unit: string, f: SearchFacets): string {
+  const parts = [unit];
   if (f.state) parts.push(`state=${f.state}`);
   if (f.outcome) parts.push(`outcome=${f.outcome}`);
   if (f.mediatorId) parts.push(`mediator=${f.mediatorId}`);
   return parts.join('|');
 }
 
-/** Every key a dispute is found under: one per non-empty combination of its facets (≤ 7). */
+/** Every key a dispute is found under: its day and hour, each with every combination of its facets (≤ 16). */
 export function searchKeysOf(
-  d: Pick<DisputeDoc, 'sortDay' | 'state' | 'mediatorId'> & { outcome: { kind: string } | null },
+  d: Pick<DisputeDoc, 'sortAt' | 'state' | 'mediatorId'> & { outcome: { kind: string } | null },
 ): string[] {
   const present: [keyof SearchFacets, string][] = [['state', d.state]];
   if (d.outcome) present.push(['outcome', d.outcome.kind]);
   if (d.mediatorId) present.push(['mediatorId', d.mediatorId]);
   const keys: string[] = [];
-  for (let mask = 1; mask < 1 << present.length; mask++)
-    keys.push(
-      searchKey(
-        d.sortDay,
-        Object.fromEntries(present.filter((_, i) => mask & (1 << i))) as SearchFacets,
-      ),
-    );
+  for (const unit of [dayOfUtc(d.sortAt), hourOfUtc(d.sortAt)])
+    for (let mask = 0; mask < 1 << present.length; mask++)
+      keys.push(
+        searchKey(
+          unit,
+          Object.fromEntries(present.filter((_, i) => mask & (1 << i))) as SearchFacets,
+        ),
+      );
   return keys;
 }
 

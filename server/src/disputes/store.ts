@@ -290,7 +290,7 @@ export class DisputeStore {
       const createdDay = dayOfUtc(doc.createdAt);
       const queue = queueOf(doc);
       const mediatorMonth = mediatorMonthOf(doc);
-      const searchKeys = searchKeysOf({ ...doc, sortDay });
+      const searchKeys = searchKeysOf(doc);
       if (
         doc.sortDay !== sortDay ||
         doc.createdDay !== createdDay ||

@@ -1,11 +1,11 @@
 import type { OutcomeKind } from '@dispute-room/shared';
-import { dayOfUtc as dayOf } from '../disputes/business-days.js';
+import { dayOfUtc as dayOf, hourOfUtc } from '../disputes/business-days.js';
 import type { DisputeDoc } from '../disputes/model.js';
 
 export { dayOf };
 
 /** The UTC hour of a time, "2026-03-02T13": the key of the rollups' entries. */
-export const hourOf = (at: Date | number) => new Date(at).toISOString().slice(0, 13);
+export const hourOf = hourOfUtc;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

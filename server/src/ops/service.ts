@@ -50,17 +50,15 @@ type SearchQuery = z.infer<typeof opsSearchQuerySchema>;
 
 /**
  * A search's filters: the equalities (state, outcome, mediator) name one bucket key of a day
- * (searchKeys), pushed down as one indexed equality; the rest (ranges on filing, text) is
- * checked in memory on the rows of that bucket.
+ * or an hour (searchKeys), pushed down as one indexed equality; the rest (ranges on filing,
+ * text) is checked in memory on the rows of that bucket.
  */
 function searchFilter(q: SearchQuery) {
   const facets: SearchFacets = {};
   if (q.state) facets.state = q.state;
   if (q.outcome) facets.outcome = q.outcome;
   if (q.mediatorId) facets.mediatorId = q.mediatorId;
-  const filtered = Object.keys(facets).length > 0;
-  const bucketOf = (day: string) =>
-    filtered ? { searchKeys: searchKey(day, facets) } : { sortDay: day };
+  const bucketOf = (dayOrHour: string) => ({ searchKeys: searchKey(dayOrHour, facets) });
   // No $text on FerretDB: whole words of the number, title and description, every one given.
   const words = q.q ? wordsOf(q.q) : [];
   const rest = (d: DisputeDoc) => {
@@ -78,6 +76,8 @@ function searchFilter(q: SearchQuery) {
   const keyWords = [...words].sort((a, b) => b.length - a.length).slice(0, 3);
   return { bucketOf, rest, all, keyWords, nothing: Boolean(q.q) && words.length === 0 };
 }
+
+const DAY = 86_400_000;
 
 /** Ops search pages by (sortAt, _id). */
 const cursors = keyCursors(idSchema);
@@ -140,29 +140,39 @@ export class OpsService {
     const match = searchFilter(q);
     const cursor = q.cursor ? cursors.decode(q.cursor) : null;
     const span = await this.deps.disputes.daySpan();
+    const inRange = (d: DisputeDoc) =>
+      match.rest(d) &&
+      (!cursor ||
+        d.sortAt < cursor.at ||
+        (d.sortAt.getTime() === cursor.at.getTime() && d._id < cursor.id));
+    const keyed = async (dayOrHour: string) =>
+      (
+        await this.deps.disputes.models.disputes
+          .find(match.bucketOf(dayOrHour))
+          .lean<DisputeDoc[]>()
+      ).filter(inRange);
+    const byText = !match.nothing && match.keyWords.length > 0;
     const docs = await newestFirst({
       by: 'sortAt',
-      // Within the days that hold disputes: a cursor or `from` outside them walks nothing extra.
-      from: Math.min(cursor ? cursor.at.getTime() : Infinity, Date.parse(span.last ?? '')),
+      // Within the days that hold disputes (to the end of the last): a cursor or `from`
+      // outside them walks nothing extra.
+      from: Math.min(
+        cursor ? cursor.at.getTime() : Infinity,
+        Date.parse(span.last ?? '') + DAY - 1,
+      ),
       // sortAt is never before createdAt: a `from` on filing bounds the days to walk too.
       until: Math.max(q.from?.getTime() ?? -Infinity, Date.parse(span.first ?? '')),
       want: q.limit + 1,
-      bucket: async (day) => {
-        const rows = match.nothing
+      bucket: async (day) =>
+        match.nothing
           ? []
-          : match.keyWords.length
-            ? (await this.disputesWith(match.keyWords, day)).filter(match.all)
-            : await this.deps.disputes.models.disputes
-                .find(match.bucketOf(day))
-                .lean<DisputeDoc[]>();
-        return rows.filter(
-          (d) =>
-            match.rest(d) &&
-            (!cursor ||
-              d.sortAt < cursor.at ||
-              (d.sortAt.getTime() === cursor.at.getTime() && d._id < cursor.id)),
-        );
-      },
+          : byText
+            ? (await this.disputesWith(match.keyWords, day)).filter(
+                (d) => match.all(d) && inRange(d),
+              )
+            : keyed(day),
+      // The word index is by day; filters read the newest day hour by hour.
+      hourly: match.nothing || byText ? undefined : keyed,
     });
     const page = docs.slice(0, q.limit);
     // Every mediator by name, so results and the mediator filter never show a bare id.
