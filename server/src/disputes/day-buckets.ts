@@ -34,30 +34,33 @@ export async function newestFirst(opts: {
   const found: DisputeDoc[] = [];
   if (!Number.isFinite(opts.from) || !Number.isFinite(opts.until)) return found;
   const floor = (t: number, unit: number) => t - (((t % unit) + unit) % unit);
-  const read = async (units: string[], of: (unit: string) => Promise<DisputeDoc[]>) => {
-    for (const rows of await Promise.all(units.map(of))) found.push(...rows);
-  };
-  const last = floor(opts.until, DAY_MS);
-  let day = floor(opts.from, DAY_MS);
-  if (opts.hourly) {
-    const lowest = Math.max(day, floor(opts.until, HOUR_MS));
-    let hour = floor(opts.from, HOUR_MS);
+  /** Units of `ms` from the one starting at `start` back to `lowest`, steps doubling to `most`. */
+  const walk = async (
+    start: number,
+    lowest: number,
+    unit: { ms: number; most: number; key: (t: number) => string },
+    of: (key: string) => Promise<DisputeDoc[]>,
+  ) => {
+    let at = start;
     let step = 1;
-    while (found.length < opts.want && hour >= lowest) {
-      const hours: string[] = [];
-      for (let i = 0; i < step && hour >= lowest; i++, hour -= HOUR_MS) hours.push(hourOfUtc(hour));
-      await read(hours, opts.hourly);
-      step = Math.min(step * 2, HOURS_PER_STEP);
+    while (found.length < opts.want && at >= lowest) {
+      const keys: string[] = [];
+      for (let i = 0; i < step && at >= lowest; i++, at -= unit.ms) keys.push(unit.key(at));
+      for (const rows of await Promise.all(keys.map(of))) found.push(...rows);
+      step = Math.min(step * 2, unit.most);
     }
-    day -= DAY_MS;
-  }
-  let step = 1;
-  while (found.length < opts.want && day >= last) {
-    const days: string[] = [];
-    for (let i = 0; i < step && day >= last; i++, day -= DAY_MS) days.push(dayOfUtc(day));
-    await read(days, opts.bucket);
-    step = Math.min(step * 2, DAYS_PER_STEP);
-  }
+  };
+  const day = floor(opts.from, DAY_MS);
+  const hours = { ms: HOUR_MS, most: HOURS_PER_STEP, key: hourOfUtc };
+  const days = { ms: DAY_MS, most: DAYS_PER_STEP, key: dayOfUtc };
+  if (opts.hourly)
+    await walk(
+      floor(opts.from, HOUR_MS),
+      Math.max(day, floor(opts.until, HOUR_MS)),
+      hours,
+      opts.hourly,
+    );
+  await walk(opts.hourly ? day - DAY_MS : day, floor(opts.until, DAY_MS), days, opts.bucket);
   return found
     .sort((a, b) => b[opts.by].getTime() - a[opts.by].getTime() || (a._id < b._id ? 1 : -1))
     .slice(0, opts.want);
