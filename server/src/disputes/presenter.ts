@@ -27,7 +27,7 @@ function presentSettlement(s: SettlementDoc | null | undefined): Settlement | nu
 export type Viewer = User | { id: string; role: User['role'] };
 
 export interface ViewOptions {
-  /** false: heads as this instance knows them (list updates); default: read afresh. */
+  /** false: heads as this instance knows them (lists, list updates); default: read afresh. */
   freshHeads?: boolean;
   /** Heads and read positions the caller has just loaded (a join), to avoid reading twice. */
   known?: {

@@ -176,7 +176,11 @@ export class DisputeService {
     const unique = [...new Map(docs.map((d) => [d._id, d])).values()]
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
       .slice(0, LIST_LIMIT);
-    return Promise.all(unique.map((d) => this.view(d, user)));
+    // Heads as this instance knows them (raised by every append here and, within a second,
+    // by the other instances' announcements; probed once when unknown): a probe per channel
+    // of up to LIST_LIMIT disputes was 1,500 reads for a mediator's own list. A single
+    // dispute (`get`) and a join still probe.
+    return Promise.all(unique.map((d) => this.view(d, user, { freshHeads: false })));
   }
 
   // ---- filing and commands ------------------------------------------------

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { Ack, JoinResult, Message } from '@dispute-room/shared';
+import type { Ack, Dispute, JoinResult, Message } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
 import { ApiClient, type ClientSocket } from '../../test/api-client.js';
 import { startTestServer, stopTestServer } from '../../test/harness.js';
@@ -256,6 +256,28 @@ describe('three people in one room', () => {
     } finally {
       await third.stop();
     }
+  });
+
+  it('a list on one instance shows the heads and unread of entries stored through the other', async () => {
+    const d = await disputeInMediation(w, await newContract(w));
+    const onSecond = new ApiClient(second.url);
+    onSecond.cookie = w.mediator.cookie;
+    const listed = async () =>
+      ((await onSecond.get('/api/disputes?assigned=me')).body.disputes as Dispute[]).find(
+        (x) => x.id === d.id,
+      )!;
+    // The second instance has seen the channel (the list reads it once), then entries are
+    // stored through the first one: lists read heads from memory, raised by its announcements.
+    const before = await listed();
+    const sent = await sendMany(w.client, d.id, 'caucus:client', 3, 'listed');
+    await vi.waitFor(
+      async () => {
+        const now = await listed();
+        expect(now.heads['caucus:client']).toBe(sent.at(-1)!.seq);
+        expect(now.unread['caucus:client']).toBe((before.unread['caucus:client'] ?? 0) + 3);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
   });
 
   it('presence: joining says online to the others, leaving and disconnecting say offline', async () => {
