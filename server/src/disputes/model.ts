@@ -48,7 +48,7 @@ export interface DisputeDoc {
   closedAt: Date | null;
   /** closedAt, else createdAt: the order ops search lists disputes in. */
   sortAt: Date;
-  /** The UTC day of `sortAt`: ops search reads one day's bucket at a time (indexed equality). */
+  /** The UTC day of `sortAt`: the day of its words in the text index (filters go by searchKeys). */
   sortDay: string;
   /** The UTC day of `createdAt`: staff lists read one day's filings at a time. */
   createdDay: string;
@@ -100,7 +100,10 @@ export function searchKey(unit: string, f: SearchFacets): string {
   return parts.join('|');
 }
 
-/** Every key a dispute is found under: its day and hour, each with every combination of its facets (≤ 16). */
+/**
+ * Every key a dispute is found under: its day and hour, each with every combination of its
+ * facets, none included (≤ 16).
+ */
 export function searchKeysOf(
   d: Pick<DisputeDoc, 'sortAt' | 'state' | 'mediatorId'> & { outcome: { kind: string } | null },
 ): string[] {

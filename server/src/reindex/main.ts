@@ -7,7 +7,7 @@ import { loadConfig } from '../config.js';
 await runCommand('reindex', loadConfig(), async (server) => {
   const started = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say('day buckets and queue keys of disputes (ops search, staff lists, mediation queue) …');
+  say('day buckets and keys of disputes (ops search, staff lists, mediation queue, mediators) …');
   say(`  ${await server.domain.store.reindexDays()} disputes`);
   say('words of ops text search …');
   say(`  ${await server.domain.words.rebuild()} disputes`);
