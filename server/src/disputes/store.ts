@@ -25,9 +25,8 @@ const CACHE_TTL_MS = 5_000;
 /**
  * Which read-model formats this version reads: 1 the day buckets, 2 the mediation queue key,
  * 3 the dashboard's rollups by hour (they were by day), 4 the mediator's month key, 5 ops
- * search's keys (day × state, outcome, mediator). A
- * database whose span records fewer gets what it lacks built once at start
- * (buildMissingReadModels).
+ * search's keys (day and hour × state, outcome, mediator). A database whose span records
+ * fewer gets what it lacks built once at start (buildMissingReadModels).
  */
 export const DISPUTE_KEYS = 5;
 /** The format from which the dashboard's rollups are kept by hour. */
@@ -275,9 +274,10 @@ export class DisputeStore {
   }
 
   /**
-   * `pnpm reindex`: every dispute's day buckets, queue, mediator and search keys set from its times
-   * and state (disputes stored before they existed get them) and the span of days recomputed;
-   * the span's first day records which keys are set (DISPUTE_KEYS). Returns how many were read.
+   * `pnpm reindex`: every dispute's day buckets, queue, mediator and search keys set from its
+   * times and state (disputes stored before they existed get them) and the span of days
+   * recomputed; the span's first day records which keys are set (DISPUTE_KEYS). Returns how
+   * many were read.
    */
   async reindexDays(): Promise<number> {
     let n = 0;
