@@ -1,11 +1,9 @@
 import type { OutcomeKind } from '@dispute-room/shared';
-import { dayOfUtc as dayOf, hourOfUtc } from '../disputes/business-days.js';
+import { dayOfUtc as dayOf, hourOfUtc as hourOf } from '../disputes/business-days.js';
 import type { DisputeDoc } from '../disputes/model.js';
 
-export { dayOf };
-
-/** The UTC hour of a time, "2026-03-02T13": the key of the rollups' entries. */
-export const hourOf = hourOfUtc;
+/** The UTC day and hour of a time: the keys of the rollups' tallies and entries. */
+export { dayOf, hourOf };
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

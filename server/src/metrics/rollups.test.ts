@@ -215,9 +215,12 @@ describe('the dashboard rollups', () => {
     expect(await Promise.all(ranges.map(([from, to]) => metricsOver(from, to)))).toEqual(before);
     expect(await legacy.countDocuments()).toBe(0);
   }, 120_000);
+});
 
-  it('leave ops search finding, under every filter and page, what a filter of every dispute finds', async () => {
-    // The random histories above (filings, deadlines, settlements, withdrawals over weeks).
+describe('ops search keys, on the same histories', () => {
+  it('find under every filter and page what a filter of every dispute finds', async () => {
+    // The random histories of the rollups test above (filings, deadlines, settlements,
+    // withdrawals over weeks): run in order, on this file's server.
     const { models } = server.domain.store;
     const all = await models.disputes.find().lean<DisputeDoc[]>();
     expect(all.length).toBeGreaterThan(20);
@@ -275,7 +278,9 @@ describe('the dashboard rollups', () => {
     expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
     for (const f of filters) expect(await pagedThrough(f), JSON.stringify(f)).toEqual(expected(f));
   }, 120_000);
+});
 
+describe('the dashboard rollups, by hour', () => {
   it('keep an hour’s entries to that hour: a day’s traffic is 24 small documents', async () => {
     const { models } = server.domain.rollups;
     // On the hour, a year after the histories above.
