@@ -11,6 +11,7 @@ import {
   newContract,
   type World,
 } from '../../test/world.js';
+import type { DigestDoc, DigestItemDoc, NotificationDoc } from '../notifications/model.js';
 import { quietUntil } from './quiet-hours.js';
 
 let server: RunningServer;
@@ -18,11 +19,30 @@ let w: World;
 let sink: SmtpSink;
 /** The server's clock runs this far ahead of real time (digest windows, quiet hours). */
 let offset = 0;
+/** The latest moment the server's clock has shown (it goes back to real time between tests). */
+let latest = 0;
+
+/**
+ * Sets the server's clock `into` ms into a window of `period` ms that starts after every
+ * moment the clock has shown so far. No digest of that window exists yet: a digest's job
+ * waits in real time, so one scheduled under an earlier setting of the clock would be sent
+ * at another moment than the window's end. Returns the window's start.
+ */
+function enterFreshWindow(period: number, into: number): number {
+  const start = Math.ceil((Math.max(latest, Date.now() + offset) + 1) / period) * period;
+  offset = start + into - Date.now();
+  return start;
+}
 
 beforeAll(async () => {
   sink = await startSmtpSink();
   server = await startTestServer({
-    clock: { now: () => new Date(Date.now() + offset) },
+    clock: {
+      now: () => {
+        latest = Math.max(latest, Date.now() + offset);
+        return new Date(Date.now() + offset);
+      },
+    },
     env: {
       SMTP_URL: sink.url,
       PUBLIC_URL: 'https://disputes.example.test',
@@ -48,6 +68,53 @@ async function prefer(who: ApiClient, prefs: Partial<Preferences>) {
   const current = (await who.get('/api/me/preferences')).body.preferences as Preferences;
   const res = await who.request('PUT', '/api/me/preferences', { ...current, ...prefs });
   expect(res.status).toBe(200);
+}
+
+/** A user's notifications, digests and mail jobs as the server holds them (failure reports). */
+async function mailState(who: ApiClient) {
+  const userId = who.user!.id;
+  const { notifications, digests, digestItems, mailFailures } = server.domain.notifications.models;
+  const mine = await digests.find({ userId }).lean();
+  const queue = server.domain.jobs.queue('mail');
+  const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed']);
+  return {
+    now: new Date(Date.now() + offset).toISOString(),
+    offset,
+    preferences: await server.domain.notifications.preferences(userId),
+    notifications: (await notifications.find({ userId }).lean()).map((n) => ({
+      id: n._id,
+      kind: n.kind,
+      disputeId: n.disputeId,
+      channel: n.channel,
+      createdAt: n.createdAt,
+    })),
+    digests: mine,
+    items: await digestItems.find({ digestId: { $in: mine.map((d) => d._id) } }).lean(),
+    failures: await mailFailures.find({ userId }).lean(),
+    jobs: await Promise.all(
+      jobs
+        .filter((j) => String(j.id).startsWith(userId))
+        .map(async (j) => ({
+          id: j.id,
+          state: await j.getState(),
+          delay: j.delay,
+          timestamp: new Date(j.timestamp).toISOString(),
+          finishedOn: j.finishedOn && new Date(j.finishedOn).toISOString(),
+          failedReason: j.failedReason,
+        })),
+    ),
+    mails: mailsTo(who).map((m) => m.subject),
+  };
+}
+
+/**
+ * Waits (a minute at most) for `check`; when it does not come, the failure says what the
+ * server holds for `who`, so it names the step that did not happen.
+ */
+async function waitSaying(who: ApiClient, check: () => void): Promise<void> {
+  await vi.waitFor(check, { timeout: 60_000, interval: 100 }).catch(async (err: Error) => {
+    throw new Error(`${err.message}\n${JSON.stringify(await mailState(who), null, 1)}`);
+  });
 }
 
 describe('preferences', () => {
@@ -127,11 +194,10 @@ describe('email', () => {
     async () => {
       const d = await disputeInMediation(w, await newContract(w));
       await prefer(w.client, { email: 'digest', digestMinutes: 5 });
-      // 25 s before a five-minute boundary of the server's clock: all six messages fall in one
-      // window even on a slow machine.
+      // 25 s before the end of a five-minute window of the server's clock: all six messages
+      // fall in it even on a slow machine.
       const period = 5 * 60_000;
-      const now = Date.now();
-      offset = Math.ceil((now + 30_000) / period) * period - 25_000 - now;
+      const windowStart = enterFreshWindow(period, period - 25_000);
       const before = mailsTo(w.client).length;
       for (let i = 0; i < 4; i++)
         await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
@@ -155,10 +221,7 @@ describe('email', () => {
         mailsTo(w.client)
           .slice(before)
           .filter((m) => m.subject?.includes('new messages') && m.text?.includes(d.number));
-      await vi.waitFor(() => expect(ofThese().length).toBe(1), {
-        timeout: 60_000,
-        interval: 100,
-      });
+      await waitSaying(w.client, () => expect(ofThese().length).toBe(1));
       const digest = ofThese()[0]!;
       expect(digest.subject).toBe('5 new messages in 1 dispute');
       expect(digest.text).toContain(d.number);
@@ -168,7 +231,6 @@ describe('email', () => {
       expect(digest.text).not.toContain('not for the client');
       expect(digest.html).not.toContain('not for the client');
       // The window's one job has completed and sent once.
-      const windowStart = Math.floor((Date.now() + offset) / period) * period - period;
       const job = await server.domain.jobs
         .queue('mail')
         .getJob(`${w.client.user!.id}.${windowStart}.5.digest`);
@@ -181,6 +243,118 @@ describe('email', () => {
   );
 
   it(
+    'a reader far behind still gets the window’s messages, found by time not by their read position',
+    { timeout: 90_000 },
+    async () => {
+      const d = await disputeInMediation(w, await newContract(w));
+      await prefer(w.client, { email: 'digest', digestMinutes: 5 });
+      // More unread messages than a digest shows per channel, in an earlier window…
+      for (let i = 0; i < 55; i++)
+        await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
+          channel: 'joint',
+          body: `backlog ${i}`,
+          clientMsgId: `fb-${i}`,
+        });
+      // …then, 25 s before the end of a later window, one more.
+      const period = 5 * 60_000;
+      enterFreshWindow(period, period - 25_000);
+      const before = mailsTo(w.client).length;
+      await w.freelancer.post(`/api/disputes/${d.id}/messages`, {
+        channel: 'joint',
+        body: 'after the backlog',
+        clientMsgId: 'fb-last',
+      });
+      const ofIt = () =>
+        mailsTo(w.client)
+          .slice(before)
+          .filter((m) => m.text?.includes('after the backlog'));
+      await waitSaying(w.client, () => expect(ofIt().length).toBe(1));
+      expect(ofIt()[0]!.subject).toBe('1 new message in 1 dispute');
+      expect(ofIt()[0]!.text).not.toContain('backlog 54');
+    },
+  );
+
+  it(
+    'a message notification made after its window’s digest went is carried by the next, with its message',
+    { timeout: 90_000 },
+    async () => {
+      const [early, late] = [
+        await disputeInMediation(w, await newContract(w)),
+        await disputeInMediation(w, await newContract(w)),
+      ];
+      await prefer(w.client, { email: 'digest', digestMinutes: 5 });
+      const period = 5 * 60_000;
+      const windowStart = enterFreshWindow(period, period - 25_000);
+      const before = mailsTo(w.client).length;
+      await w.freelancer.post(`/api/disputes/${early.id}/messages`, {
+        channel: 'joint',
+        body: 'on time',
+        clientMsgId: 'lt-1',
+      });
+      const { notifications, digests, digestItems } = server.domain.notifications.models;
+      const userId = w.client.user!.id;
+      // Its notification has its place in the window's digest before email is switched off.
+      await vi.waitFor(
+        async () => {
+          const onTime = await notifications
+            .findOne({ userId, disputeId: early.id, kind: 'message' })
+            .lean();
+          expect(
+            onTime && (await digestItems.findById(`${userId}.${windowStart}.5:${onTime._id}`)),
+          ).toBeTruthy();
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      // The late dispute's message is in the same window, but its notification is not mailed
+      // then (email off): it stands for one whose making was delayed past the window's end.
+      await prefer(w.client, { email: 'off' });
+      await w.freelancer.post(`/api/disputes/${late.id}/messages`, {
+        channel: 'joint',
+        body: 'told late',
+        clientMsgId: 'lt-2',
+      });
+      let n: NotificationDoc | null = null;
+      await vi.waitFor(
+        async () => {
+          n = await notifications.findOne({ userId, disputeId: late.id, kind: 'message' }).lean();
+          expect(n).not.toBeNull();
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      await prefer(w.client, { email: 'digest', digestMinutes: 5 });
+      const newMails = () => mailsTo(w.client).slice(before);
+      await vi.waitFor(
+        () => expect(newMails().some((m) => m.text?.includes('on time'))).toBe(true),
+        {
+          timeout: 60_000,
+          interval: 100,
+        },
+      );
+      expect(newMails().some((m) => m.text?.includes('told late'))).toBe(false);
+      const gone = await digests.findById(`${userId}.${windowStart}.5`).lean<DigestDoc>();
+      expect(gone?.sentAt).toBeTruthy();
+      // Placed now, it goes to the next window's digest, whose job is brought forward here
+      // rather than waiting for that window's end.
+      await server.domain.mail.schedule(n!);
+      const next = `${userId}.${windowStart + period}.5`;
+      const item = await digestItems.findById(`${next}:${n!._id}`).lean<DigestItemDoc>();
+      expect(item?.window?.start.getTime()).toBe(windowStart);
+      const job = (await server.domain.jobs.queue('mail').getJob(`${next}.digest`))!;
+      expect(await job.getState()).toBe('delayed');
+      await job.promote();
+      await vi.waitFor(
+        () => expect(newMails().filter((m) => m.text?.includes('told late')).length).toBe(1),
+        { timeout: 30_000, interval: 100 },
+      );
+      const carried = newMails().find((m) => m.text?.includes('told late'))!;
+      expect(carried.subject).toBe('1 new message in 1 dispute');
+      expect(carried.text).toContain(late.number);
+      expect(carried.text).not.toContain('on time');
+      expect(newMails().filter((m) => m.text?.includes('on time')).length).toBe(1);
+    },
+  );
+
+  it(
     'a shorter digest window that starts where a longer one did is sent at its own end',
     { timeout: 90_000 },
     async () => {
@@ -188,9 +362,7 @@ describe('email', () => {
       await prefer(w.client, { email: 'digest', digestMinutes: 15 });
       // 25 s before the end of the first five minutes of a quarter hour: one message in the
       // 15-minute window, then the user shortens it to 5 minutes, which start at the same moment.
-      const quarter = 15 * 60_000;
-      const now = Date.now();
-      offset = Math.ceil(now / quarter) * quarter + 5 * 60_000 - 25_000 - now;
+      enterFreshWindow(15 * 60_000, 5 * 60_000 - 25_000);
       const before = mailsTo(w.client).length;
       const digestsOfClient = () =>
         server.domain.notifications.models.digests.countDocuments({ userId: w.client.user!.id });

@@ -15,7 +15,13 @@ import type { DisputeStore } from '../disputes/store.js';
 import { jobIdOf } from '../events/outbox.js';
 import type { Jobs } from '../jobs/queues.js';
 import type { ChannelLog } from '../messages/service.js';
-import type { DigestDoc, DigestItemDoc, NotificationDoc } from '../notifications/model.js';
+import type { MessageDoc } from '../messages/model.js';
+import type {
+  DigestDoc,
+  DigestItemDoc,
+  DigestWindow,
+  NotificationDoc,
+} from '../notifications/model.js';
 import type { NotificationService } from '../notifications/service.js';
 import { disputeUrl, windowStart } from '../notifications/who.js';
 import type { UserService } from '../users/service.js';
@@ -106,7 +112,6 @@ export class MailService {
     if (!this.transport) return;
     const prefs = await this.deps.notifications.preferences(n.userId);
     if (prefs.email === 'off') return;
-    const now = this.ctx.clock.now();
     if (prefs.email === 'immediate' || urgentKinds.includes(n.kind)) {
       await this.deps.jobs.add(
         'mail',
@@ -117,27 +122,62 @@ export class MailService {
       return;
     }
     const minutes = prefs.digestMinutes;
-    const start = windowStart(n.createdAt, minutes);
-    // The window's length is part of its name: a window of 15 minutes and one of 5 can start
-    // at the same moment (after the user changed their setting), and must not merge — the
-    // later one would wait for the earlier one's end.
-    const digestId = `${n.userId}.${start.getTime()}.${minutes}`;
-    // Two notifications of one window at once: both open it (unique inserts, the loser's a
-    // no-op) and each adds its own item, so neither can be lost.
+    await this.placeInDigest(n, { start: windowStart(n.createdAt, minutes), minutes }, null);
+  }
+
+  /**
+   * A notification's place in its user's digest of `window`. Two notifications of one window
+   * at once both open it (unique inserts, the loser's a no-op) and each adds its own item, so
+   * neither can be lost. One that comes after the digest went (made late, or while it was
+   * being sent) is not among those it mailed: it goes on to the digest of the window the last
+   * one was sent in, carrying the window its messages are from (`origin`). The sender does the
+   * same for items it finds after sending; both place an item under the same unique id, so
+   * it is carried once.
+   */
+  private async placeInDigest(
+    n: { _id: string; userId: string },
+    window: DigestWindow,
+    origin: DigestWindow | null,
+  ): Promise<void> {
     const { digests, digestItems } = this.deps.notifications.models;
-    await insertNew(digests.collection as never, [
-      { _id: digestId, userId: n.userId, windowStart: start, digestMinutes: minutes, sentAt: null },
-    ]);
-    await insertNew(digestItems.collection as never, [
-      { _id: `${digestId}:${n._id}`, digestId, notificationId: n._id },
-    ]);
-    const sendAt = start.getTime() + minutes * 60_000;
-    await this.deps.jobs.add(
-      'mail',
-      'digest',
-      { digestId },
-      this.jobOptions(jobIdOf(digestId, 'digest'), sendAt - now.getTime()),
-    );
+    for (;;) {
+      const { start, minutes } = window;
+      // The window's length is part of its name: a window of 15 minutes and one of 5 can
+      // start at the same moment (after the user changed their setting), and must not merge
+      // — the later one would wait for the earlier one's end.
+      const digestId = `${n.userId}.${start.getTime()}.${minutes}`;
+      await insertNew(digests.collection as never, [
+        {
+          _id: digestId,
+          userId: n.userId,
+          windowStart: start,
+          digestMinutes: minutes,
+          sentAt: null,
+        },
+      ]);
+      await insertNew(digestItems.collection as never, [
+        {
+          _id: `${digestId}:${n._id}`,
+          digestId,
+          notificationId: n._id,
+          ...(origin && { window: origin }),
+        },
+      ]);
+      const digest = await digests.findById(digestId).lean<DigestDoc>();
+      if (!digest?.sentAt) {
+        const sendAt = start.getTime() + minutes * 60_000;
+        await this.deps.jobs.add(
+          'mail',
+          'digest',
+          { digestId },
+          this.jobOptions(jobIdOf(digestId, 'digest'), sendAt - this.ctx.clock.now().getTime()),
+        );
+        return;
+      }
+      if (digest.mailed?.includes(n._id)) return;
+      origin ??= window;
+      window = { start: laterWindow(digest.sentAt, window), minutes };
+    }
   }
 
   /** The `mail` queue's processor. */
@@ -194,15 +234,17 @@ export class MailService {
     const prefs = await this.deps.notifications.preferences(user.id);
     const minutes = digest.digestMinutes ?? prefs.digestMinutes;
     const end = new Date(digest.windowStart.getTime() + minutes * 60_000);
-    const items = await this.deps.notifications.models.digestItems
-      .find({ digestId: id })
-      .lean<DigestItemDoc[]>();
+    const digestItems = this.deps.notifications.models.digestItems;
+    const items = await digestItems.find({ digestId: id }).lean<DigestItemDoc[]>();
     const ids = new Set([...(digest.notificationIds ?? []), ...items.map((i) => i.notificationId)]);
-    const docs = await Promise.all([...ids].map((nid) => this.deps.notifications.byId(nid)));
+    const docs = (
+      await Promise.all([...ids].map((nid) => this.deps.notifications.byId(nid)))
+    ).filter((d): d is NotificationDoc => d !== null);
+    const own: DigestWindow = { start: digest.windowStart, minutes };
+    const windowOf = new Map(items.map((i) => [i.notificationId, i.window ?? own]));
     const groups = await this.digestGroups(
       user,
-      docs.filter((d): d is NotificationDoc => d !== null),
-      { start: digest.windowStart, end },
+      docs.map((n) => ({ n, window: windowOf.get(n._id) ?? own })),
       format,
       t,
     );
@@ -212,61 +254,70 @@ export class MailService {
         window: `${format(digest.windowStart)} – ${format(end)}`,
         t,
       });
-      const messageNotifications = docs.filter((d) => d?.kind === 'message');
+      const messageNotifications = docs.filter((d) => d.kind === 'message');
       const replyTo =
         this.ctx.config.REPLY_DOMAIN && messageNotifications.length === 1
           ? messageNotifications[0]!._id
           : null;
       await this.send(job, user, mail, replyTo);
     }
-    await digests.updateOne({ _id: id }, { $set: { sentAt: this.ctx.clock.now() } });
+    const sentAt = this.ctx.clock.now();
+    await digests.updateOne({ _id: id }, { $set: { sentAt, mailed: [...ids] } });
+    // Items that came in while this one was being sent go on to a later digest.
+    const late = await digestItems.find({ digestId: id }).lean<DigestItemDoc[]>();
+    for (const item of late.filter((i) => !ids.has(i.notificationId)))
+      await this.placeInDigest(
+        { _id: item.notificationId, userId: user.id },
+        { start: laterWindow(sentAt, own), minutes },
+        item.window ?? own,
+      );
   }
 
   /**
-   * What a digest says: per dispute, its other notifications and the messages of the window
-   * the recipient has not read, per channel they may read (never another channel's).
+   * What a digest says: per dispute, its other notifications and the messages the recipient
+   * has not read of the windows its message notifications are from (the digest's own, or an
+   * earlier one a late notification carries), per channel they may read (never another's).
    */
   private async digestGroups(
     user: User,
-    docs: NotificationDoc[],
-    window: { start: Date; end: Date },
+    placed: { n: NotificationDoc; window: DigestWindow }[],
     format: (d: Date) => string,
     t: Translate,
   ): Promise<DigestGroup[]> {
-    const byDispute = new Map<string, NotificationDoc[]>();
-    for (const d of docs) {
-      const key = d.disputeId ?? '';
-      byDispute.set(key, [...(byDispute.get(key) ?? []), d]);
+    const byDispute = new Map<string, typeof placed>();
+    for (const p of placed) {
+      const key = p.n.disputeId ?? '';
+      byDispute.set(key, [...(byDispute.get(key) ?? []), p]);
     }
     const groups: DigestGroup[] = [];
     for (const [disputeId, list] of byDispute) {
       const items = list
-        .filter((n) => n.kind !== 'message')
-        .map((n) => ({
+        .filter(({ n }) => n.kind !== 'message')
+        .map(({ n }) => ({
           title: n.title,
           body: n.body,
           when: format(n.createdAt),
           url: this.link(n.url),
         }));
+      const windows = [
+        ...new Map(
+          list
+            .filter(({ n }) => n.kind === 'message')
+            .map(({ window }) => [window.start.getTime(), window] as const),
+        ).values(),
+      ];
       const dispute = disputeId ? await this.deps.store.load(disputeId) : null;
       const channels: DigestGroup['channels'] = [];
-      if (dispute && list.some((n) => n.kind === 'message')) {
+      if (dispute && windows.length > 0) {
         const readable = readableChannels(relationTo(user, dispute));
         const reads = await this.deps.log.reads(dispute._id, readable, [user.id]);
         for (const channel of readable) {
-          const after = reads[channel]?.[user.id] ?? 0;
-          const page = await this.deps.log.page(
+          const missed = await this.missedIn(
             dispute._id,
             channel,
-            after,
-            DIGEST_MESSAGES_PER_CHANNEL,
-          );
-          const missed = page.messages.filter(
-            (m) =>
-              (m.kind === 'text' || m.kind === 'evidence') &&
-              m.authorId !== user.id &&
-              m.createdAt >= window.start &&
-              m.createdAt < window.end,
+            reads[channel]?.[user.id] ?? 0,
+            windows,
+            user.id,
           );
           if (missed.length === 0) continue;
           const messages = [];
@@ -293,6 +344,39 @@ export class MailService {
       });
     }
     return groups;
+  }
+
+  /**
+   * Others' messages of one channel in the given windows that the reader has not read (after
+   * their read position), in order. Each window is found by time, not by counting from the
+   * read position: a reader who stopped reading long ago still gets this window's messages.
+   */
+  private async missedIn(
+    disputeId: string,
+    channel: Channel,
+    after: number,
+    windows: DigestWindow[],
+    readerId: string,
+  ): Promise<MessageDoc[]> {
+    const bySeq = new Map<number, MessageDoc>();
+    for (const w of windows) {
+      const end = w.start.getTime() + w.minutes * 60_000;
+      const page = await this.deps.log.pageSince(
+        disputeId,
+        channel,
+        after,
+        w.start,
+        DIGEST_MESSAGES_PER_CHANNEL,
+      );
+      for (const m of page)
+        if (
+          (m.kind === 'text' || m.kind === 'evidence') &&
+          m.authorId !== readerId &&
+          m.createdAt.getTime() < end
+        )
+          bySeq.set(m.seq, m);
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(0, DIGEST_MESSAGES_PER_CHANNEL);
   }
 
   private link(path: string): string {
@@ -351,6 +435,12 @@ export class MailService {
   close(): void {
     this.transport?.close();
   }
+}
+
+/** The window after `window` that `at` falls in (a later one than `window` in any case). */
+function laterWindow(at: Date, window: DigestWindow): Date {
+  const next = windowStart(at, window.minutes).getTime();
+  return new Date(Math.max(next, window.start.getTime() + window.minutes * 60_000));
 }
 
 /** A channel as a digest names it to its reader: a party's caucus is their private channel. */

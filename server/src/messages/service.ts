@@ -503,6 +503,30 @@ export class ChannelLog {
     return { messages, hasMore: head.seq > to, head: head.seq };
   }
 
+  /**
+   * Entries stored from `since` on, after `after`, up to `limit`: what a reader missed in a
+   * time window however far behind their read position is. Seqs are stored in time order, so
+   * the first one is found by halving (after, head]: log₂ of the lag in single-entry reads.
+   */
+  async pageSince(
+    disputeId: string,
+    channel: Channel,
+    after: number,
+    since: Date,
+    limit: number,
+  ): Promise<MessageDoc[]> {
+    const head = await this.loadHead(disputeId, channel);
+    let lo = after + 1;
+    let hi = head.seq + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const [entry] = await this.range(disputeId, channel, mid, mid);
+      if (entry && entry.createdAt < since) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.range(disputeId, channel, lo, Math.min(head.seq, lo + limit - 1));
+  }
+
   async setBody(id: string, body: string, editedAt: Date): Promise<void> {
     this.entries.delete(id);
     await this.messages.updateOne({ _id: id }, { $set: { body, editedAt } });

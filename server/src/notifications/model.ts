@@ -55,6 +55,17 @@ export interface DigestDoc {
   /** Only on digests stored before their items were (see DigestItemDoc). */
   notificationIds?: string[];
   sentAt: Date | null;
+  /**
+   * The notifications it mailed, set with `sentAt`: an item that came in while it was being
+   * sent is not among them, and goes on to a later digest (see MailService.placeInDigest).
+   */
+  mailed?: string[];
+}
+
+/** A digest window: where it starts and how long it is. */
+export interface DigestWindow {
+  start: Date;
+  minutes: number;
 }
 
 /**
@@ -66,6 +77,11 @@ export interface DigestItemDoc {
   _id: string;
   digestId: string;
   notificationId: string;
+  /**
+   * The window its messages are from, when that is not the digest's own: a notification that
+   * came after its window's digest had gone is carried by a later one, with its messages.
+   */
+  window?: DigestWindow;
 }
 
 /** A mail that could not be delivered for good: what admins see next to the failed job. */
@@ -133,6 +149,7 @@ const digestSchema = new Schema<DigestDoc>(
     digestMinutes: { type: Number },
     notificationIds: { type: [String], default: undefined },
     sentAt: { type: Date, default: null },
+    mailed: { type: [String], default: undefined },
   },
   { versionKey: false, collection: 'digests' },
 );
@@ -142,6 +159,13 @@ const digestItemSchema = new Schema<DigestItemDoc>(
     _id: { type: String, required: true },
     digestId: { type: String, required: true, index: true },
     notificationId: { type: String, required: true },
+    window: {
+      type: new Schema<DigestWindow>(
+        { start: { type: Date, required: true }, minutes: { type: Number, required: true } },
+        { _id: false },
+      ),
+      default: undefined,
+    },
   },
   { versionKey: false, collection: 'digest_items' },
 );

@@ -35,6 +35,11 @@ export interface NewNotification {
   url: string;
   /** Decides that this notification is made once, however often it is asked for. */
   key: string;
+  /**
+   * When what it tells of happened, if not now (a message's time): its `createdAt`, and so
+   * the digest window it belongs to — the window its message is in, however late it is made.
+   */
+  at?: Date;
 }
 
 /** Longer than any attempt takes; shorter than the retries of a `facts` job add up to. */
@@ -142,7 +147,7 @@ export class NotificationService {
       title: input.title,
       body: input.body,
       url: input.url,
-      createdAt: at,
+      createdAt: input.at ?? at,
       readAt: null,
     });
     await this.ctx.redis.main.incr(this.unreadKey(input.userId));

@@ -261,6 +261,7 @@ export class Notifier {
             : w.t('notify.said', { author, text: snippet(entry.body) }),
         url: disputeUrl(d._id, entry.channel),
         key,
+        at: entry.createdAt,
       });
       this.noted.set(key, true);
     }
