@@ -237,16 +237,16 @@ describe('ops search keys, on the same histories', () => {
       for (const outcome of [undefined, ...outcomes])
         for (const mediatorId of [undefined, ...mediators])
           filters.push({ state, outcome, mediatorId });
-    const pagedThrough = async (f: Record<string, string | undefined>) => {
+    const pagedThrough = async (f: Record<string, string | undefined>, limit = 10) => {
       const query = Object.entries(f)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${v}`);
+        .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`);
       const found: string[] = [];
       let cursor: string | null = null;
       do {
         const page = [
           ...query,
-          'limit=10',
+          `limit=${limit}`,
           ...(cursor ? [`cursor=${encodeURIComponent(cursor)}`] : []),
         ];
         const res = await w.ops.get(`/api/ops/disputes?${page.join('&')}`);
@@ -266,6 +266,25 @@ describe('ops search keys, on the same histories', () => {
         ),
       );
     for (const f of filters) expect(await pagedThrough(f), JSON.stringify(f)).toEqual(expected(f));
+
+    // By text (every dispute has these words): pages of 2, so a day holds more disputes with
+    // the words than a page needs and only some are loaded; then with half the word rows
+    // from before they carried their dispute's time (those are all loaded).
+    const byText = async () => {
+      for (const state of [undefined, ...states])
+        expect(await pagedThrough({ q: 'Delivered DESIGN', state }, 2), String(state)).toEqual(
+          expected({ state }),
+        );
+    };
+    await byText();
+    const { model: words } = server.domain.words;
+    const rows = await words.find({}, { _id: 1 }).lean<{ _id: string }[]>();
+    await words.updateMany(
+      { _id: { $in: rows.filter((_, i) => i % 2 === 0).map((r) => r._id) } },
+      { $unset: { at: 1 } },
+    );
+    expect(await words.countDocuments({ at: { $exists: false } })).toBeGreaterThan(0);
+    await byText();
 
     // A database from before the search keys (its span records format 4) gets them at start.
     await models.disputes.updateMany({}, { $unset: { searchKeys: 1 } });

@@ -28,12 +28,21 @@ export const searchableWords = (d: Pick<DisputeDoc, 'number' | 'contractTitle' |
  * One document per (dispute, word), carrying the dispute's `sortDay`: a text search reads,
  * day by day, only the disputes that have its word (two equalities FerretDB pushes down),
  * never every dispute of the day. `_id` = `<disputeId>|<word>`, so writing twice is one.
+ * `at` is the dispute's `sortAt`: a search loads a day's disputes newest first, only as many
+ * as its page needs (absent on rows written before it was kept: those are all loaded).
  */
 export interface SearchWordDoc {
   _id: string;
   disputeId: string;
   word: string;
   day: string;
+  at?: Date;
+}
+
+/** A dispute a day's word rows name, and its `sortAt` when the row has it. */
+export interface WordHit {
+  disputeId: string;
+  at?: Date;
 }
 
 const schema = new Schema<SearchWordDoc>(
@@ -42,6 +51,7 @@ const schema = new Schema<SearchWordDoc>(
     disputeId: { type: String, required: true, index: true },
     word: { type: String, required: true },
     day: { type: String, required: true },
+    at: { type: Date },
   },
   { versionKey: false, collection: 'search_words' },
 );
@@ -65,6 +75,7 @@ export class SearchWords {
       disputeId: d._id,
       word,
       day: d.sortDay,
+      at: d.sortAt,
     }));
   }
 
@@ -81,16 +92,18 @@ export class SearchWords {
     if (e.type === 'filed') {
       await insertNew(this.model.collection, this.docsOf(d));
     } else if (e.from !== e.to) {
-      await this.model.updateMany({ disputeId: d._id }, { $set: { day: d.sortDay } });
+      await this.model.updateMany({ disputeId: d._id }, { $set: { day: d.sortDay, at: d.sortAt } });
     }
   }
 
-  /** The ids of the disputes of one day that have this word. */
-  async idsOn(word: string, day: string): Promise<string[]> {
+  /** The disputes of one day that have this word. */
+  async on(word: string, day: string): Promise<WordHit[]> {
     const rows = await this.model
-      .find({ word, day }, { disputeId: 1 })
-      .lean<Pick<SearchWordDoc, 'disputeId'>[]>();
-    return rows.map((r) => r.disputeId);
+      .find({ word, day }, { disputeId: 1, at: 1 })
+      .lean<Pick<SearchWordDoc, 'disputeId' | 'at'>[]>();
+    return rows.map((r) =>
+      r.at ? { disputeId: r.disputeId, at: r.at } : { disputeId: r.disputeId },
+    );
   }
 
   /** `pnpm reindex`: every dispute's words again. Returns how many disputes were read. */

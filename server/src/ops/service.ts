@@ -35,7 +35,7 @@ import { toMessage } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
 import type { Rollups } from '../metrics/rollups.js';
 import { opsModels, type ReviewDoc } from './model.js';
-import { searchableWords, wordsOf, type SearchWords } from './search-words.js';
+import { searchableWords, wordsOf, type SearchWords, type WordHit } from './search-words.js';
 
 /** The conversation before the dispute, in order, and its hash. */
 export interface HistorySource {
@@ -111,16 +111,47 @@ export class OpsService {
     this.models = opsModels(ctx.conn);
   }
 
-  /** The disputes of a day that have every one of `words` (by the word index, then by `_id`). */
-  private async disputesWith(words: string[], day: string): Promise<DisputeDoc[]> {
-    const lists = await Promise.all(words.map((w) => this.deps.words.idsOn(w, day)));
-    const ids = lists.reduce((a, b) => {
-      const inB = new Set(b);
-      return a.filter((id) => inB.has(id));
-    });
-    const docs = await Promise.all(ids.map((id) => this.deps.disputes.load(id)));
-    // The index may lag a closing by a moment: keep only disputes still on that day.
-    return docs.filter((d): d is DisputeDoc => d !== null && d.sortDay === day);
+  /**
+   * The newest `want` disputes of a day that have every one of `words` and pass `keep`: by the
+   * word index, then by `_id` in the index's time order, only as many as that takes (a busy
+   * day's common word names a thousand disputes; a page is 25). Rows without a time (written
+   * before it was kept) are all loaded: their order is not known.
+   */
+  private async disputesWith(
+    words: string[],
+    day: string,
+    want: number,
+    keep: (d: DisputeDoc) => boolean,
+    before: { at: Date; id: string } | null,
+  ): Promise<DisputeDoc[]> {
+    const [first, ...others] = await Promise.all(words.map((w) => this.deps.words.on(w, day)));
+    const inOthers = others.map((hits) => new Set(hits.map((h) => h.disputeId)));
+    const hits = first!.filter((h) => inOthers.every((ids) => ids.has(h.disputeId)));
+    const untimed = hits.filter((h) => !h.at);
+    // A row's time may lag its dispute's closing, never run ahead of it: one newer than the
+    // cursor is not on this page.
+    const timed = hits
+      .filter(
+        (h): h is Required<WordHit> =>
+          h.at !== undefined &&
+          (!before ||
+            h.at < before.at ||
+            (h.at.getTime() === before.at.getTime() && h.disputeId < before.id)),
+      )
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.disputeId < b.disputeId ? 1 : -1));
+    const load = async (some: WordHit[]) =>
+      (await Promise.all(some.map((h) => this.deps.disputes.load(h.disputeId)))).filter(
+        // The index may lag a closing by a moment: keep only disputes still on that day.
+        (d): d is DisputeDoc => d !== null && d.sortDay === day && keep(d),
+      );
+    const found = await load(untimed);
+    let fromTimed = 0;
+    for (let i = 0; i < timed.length && fromTimed < want; i += want) {
+      const docs = await load(timed.slice(i, i + want));
+      fromTimed += docs.length;
+      found.push(...docs);
+    }
+    return found;
   }
 
   private staffView(d: DisputeDoc): Promise<Dispute> {
@@ -167,8 +198,12 @@ export class OpsService {
         match.nothing
           ? []
           : byText
-            ? (await this.disputesWith(match.keyWords, day)).filter(
+            ? this.disputesWith(
+                match.keyWords,
+                day,
+                q.limit + 1,
                 (d) => match.all(d) && inRange(d),
+                cursor,
               )
             : keyed(day),
       // The word index is by day; filters read the newest day hour by hour.
