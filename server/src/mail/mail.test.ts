@@ -331,8 +331,14 @@ describe('email', () => {
         },
       );
       expect(newMails().some((m) => m.text?.includes('told late'))).toBe(false);
-      const gone = await digests.findById(`${userId}.${windowStart}.5`).lean<DigestDoc>();
-      expect(gone?.sentAt).toBeTruthy();
+      // Marked sent just after the SMTP server took it.
+      await vi.waitFor(
+        async () =>
+          expect(
+            (await digests.findById(`${userId}.${windowStart}.5`).lean<DigestDoc>())?.sentAt,
+          ).toBeTruthy(),
+        { timeout: 15_000, interval: 50 },
+      );
       // Placed now, it goes to the next window's digest, whose job is brought forward here
       // rather than waiting for that window's end.
       await server.domain.mail.schedule(n!);
