@@ -18,6 +18,7 @@ import { isDuplicateKey, writeErrorsOf } from '../db/mongo.js';
 import { AppError } from '../http/errors.js';
 import { chainEntryOf, chainHash, verifyChain, type ChainCheck } from './chain.js';
 import {
+  BUCKET_SIZE,
   bucketKey,
   headKey,
   messageKey,
@@ -505,8 +506,9 @@ export class ChannelLog {
 
   /**
    * Entries stored from `since` on, after `after`, up to `limit`: what a reader missed in a
-   * time window however far behind their read position is. Seqs are stored in time order, so
-   * the first one is found by halving (after, head]: log₂ of the lag in single-entry reads.
+   * time window however far behind their read position is. A short lag is read whole (a
+   * bucket or two); over a longer one the first entry is found by halving (after, head] —
+   * seqs are stored in time order — in log₂ of the lag single-entry reads.
    */
   async pageSince(
     disputeId: string,
@@ -516,6 +518,10 @@ export class ChannelLog {
     limit: number,
   ): Promise<MessageDoc[]> {
     const head = await this.loadHead(disputeId, channel);
+    if (head.seq - after <= BUCKET_SIZE)
+      return (await this.range(disputeId, channel, after + 1, head.seq))
+        .filter((m) => m.createdAt >= since)
+        .slice(0, limit);
     let lo = after + 1;
     let hi = head.seq + 1;
     while (lo < hi) {
