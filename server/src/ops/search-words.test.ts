@@ -74,4 +74,36 @@ describe('ops text search', () => {
     expect(await found('kiwi')).toEqual([kiwi.id]);
     expect(await found('mango')).toEqual([mango.id]);
   });
+
+  it('leaves a word too common that day to the dispute check when a rarer one narrows it', async () => {
+    clock.t = new Date('2026-07-20T10:00:00Z');
+    const res = await w.client.post('/api/disputes', {
+      contractId: await newContract(w),
+      reason: 'quality',
+      description: 'The papaya mascot came out lopsided.',
+      claimCents: 10_000,
+    });
+    const papaya = res.body.dispute as Dispute;
+    await backgroundSettled(server);
+    // Three hundred more rows of "papaya" that day (of disputes that are not there), stored
+    // before the real one's: a read of that word's rows that stops early never reaches it.
+    const { model } = server.domain.words;
+    const own = await model.find({ disputeId: papaya.id }).lean();
+    await model.deleteMany({ disputeId: papaya.id });
+    await model.collection.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        _id: `gone${i}|papaya`,
+        disputeId: `gone${i}`,
+        word: 'papaya',
+        day: own[0]!.day,
+        at: own[0]!.at,
+      })) as never[],
+    );
+    await model.collection.insertMany(own as never[]);
+    expect(await found('papaya lopsided')).toEqual([papaya.id]);
+    expect(await found('lopsided PAPAYA mascot')).toEqual([papaya.id]);
+    // Every word that common: the first one's rows are read whole.
+    expect(await found('papaya')).toEqual([papaya.id]);
+    expect(await found('papaya kiwi')).toEqual([]);
+  });
 });

@@ -96,11 +96,11 @@ export class SearchWords {
     }
   }
 
-  /** The disputes of one day that have this word. */
-  async on(word: string, day: string): Promise<WordHit[]> {
-    const rows = await this.model
-      .find({ word, day }, { disputeId: 1, at: 1 })
-      .lean<Pick<SearchWordDoc, 'disputeId' | 'at'>[]>();
+  /** The disputes of one day that have this word (at most `limit` of them, when given). */
+  async on(word: string, day: string, limit?: number): Promise<WordHit[]> {
+    const query = this.model.find({ word, day }, { disputeId: 1, at: 1 });
+    if (limit !== undefined) query.limit(limit);
+    const rows = await query.lean<Pick<SearchWordDoc, 'disputeId' | 'at'>[]>();
     return rows.map((r) =>
       r.at ? { disputeId: r.disputeId, at: r.at } : { disputeId: r.disputeId },
     );

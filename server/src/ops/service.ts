@@ -81,6 +81,8 @@ const DAY = 86_400_000;
 
 /** Ops search pages by (sortAt, _id). */
 const cursors = keyCursors(idSchema);
+/** A word with more rows than this on a day does not narrow a text search's day by itself. */
+const COMMON_WORD_ROWS = 200;
 
 const toReview = (d: ReviewDoc): Review => ({
   id: d._id,
@@ -112,10 +114,13 @@ export class OpsService {
   }
 
   /**
-   * The newest `want` disputes of a day that have every one of `words` and pass `keep`: by the
-   * word index, then by `_id` in the index's time order, only as many as that takes (a busy
-   * day's common word names a thousand disputes; a page is 25). Rows without a time (written
-   * before it was kept) are all loaded: their order is not known.
+   * The newest `want` disputes of a day that have every one of `words` and pass `keep` (which
+   * checks every word on the dispute itself): by the word index, then by `_id` in the index's
+   * time order, only as many as that takes (a busy day's common word names a thousand
+   * disputes; a page is 25). A word with more than COMMON_WORD_ROWS rows that day is left to
+   * `keep` when a rarer one narrows the day ("brief 42": 42's dozen, not brief's thousand);
+   * when every word is that common, the first one's rows are read whole. Rows without a time
+   * (written before it was kept) are all loaded: their order is not known.
    */
   private async disputesWith(
     words: string[],
@@ -124,7 +129,12 @@ export class OpsService {
     keep: (d: DisputeDoc) => boolean,
     before: { at: Date; id: string } | null,
   ): Promise<DisputeDoc[]> {
-    const [first, ...others] = await Promise.all(words.map((w) => this.deps.words.on(w, day)));
+    const read = await Promise.all(
+      words.map((w) => this.deps.words.on(w, day, COMMON_WORD_ROWS + 1)),
+    );
+    const narrow = read.filter((hits) => hits.length <= COMMON_WORD_ROWS);
+    const [first, ...others] =
+      narrow.length > 0 ? narrow : [await this.deps.words.on(words[0]!, day)];
     const inOthers = others.map((hits) => new Set(hits.map((h) => h.disputeId)));
     const hits = first!.filter((h) => inOthers.every((ids) => ids.has(h.disputeId)));
     const untimed = hits.filter((h) => !h.at);
