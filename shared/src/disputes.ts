@@ -116,9 +116,18 @@ export const fileDisputeBodySchema = z.strictObject({
 });
 export type FileDisputeBody = z.infer<typeof fileDisputeBodySchema>;
 
+/** The most disputes one answer of `GET /api/disputes` holds (also its size without `limit`). */
+export const DISPUTE_LIST_MAX = 500;
+
+/**
+ * `GET /api/disputes`: newest filing first; `limit` and `cursor` (the `nextCursor` of the page
+ * before) page by key, additive to v1 — without them the answer is the first 500, as before.
+ */
 export const listDisputesQuerySchema = z.object({
   state: disputeStateSchema.optional(),
   assigned: z.enum(['me', 'none']).optional(),
+  limit: z.coerce.number().int().min(1).max(DISPUTE_LIST_MAX).optional(),
+  cursor: z.string().max(200).optional(),
 });
 
 const noteSchema = z.string().trim().max(2_000).optional();

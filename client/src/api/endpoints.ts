@@ -48,8 +48,16 @@ export const authApi = {
 };
 
 export const disputesApi = {
-  list: (params: { state?: DisputeState | null; assigned?: 'me' | 'none' }) =>
-    request<{ disputes: Dispute[] }>('GET', `/api/disputes${query(params)}`),
+  list: (params: {
+    state?: DisputeState | null;
+    assigned?: 'me' | 'none';
+    limit?: number;
+    cursor?: string | null;
+  }) =>
+    request<{ disputes: Dispute[]; nextCursor: string | null }>(
+      'GET',
+      `/api/disputes${query(params)}`,
+    ),
   get: (disputeId: string) => request<{ dispute: Dispute }>('GET', disputePath(disputeId)),
   file: (body: FileDisputeBody) => request<{ dispute: Dispute }>('POST', '/api/disputes', body),
   respond: (disputeId: string, body: RespondBody) =>

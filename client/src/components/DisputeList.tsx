@@ -62,6 +62,8 @@ export function DisputeList({ activeId }: { activeId: string | null }) {
   const status = useDisputes((s) => s.status);
   const error = useDisputes((s) => s.error);
   const setFilter = useDisputes((s) => s.setFilter);
+  const hasOlder = useDisputes((s) => s.nextCursor !== null);
+  const olderStatus = useDisputes((s) => s.olderStatus);
   const { t } = useTranslation();
 
   useEffect(() => {
@@ -126,6 +128,19 @@ export function DisputeList({ activeId }: { activeId: string | null }) {
           <DisputeListItem key={d.id} dispute={d} active={d.id === activeId} />
         ))}
       </ul>
+      {hasOlder && status === 'ready' && (
+        <div className="list-more">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            data-testid="list-older"
+            disabled={olderStatus === 'loading'}
+            onClick={() => void useDisputes.getState().loadOlder()}
+          >
+            {olderStatus === 'loading' ? t('list.loadingOlder') : t('list.older')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   byQueuePriority,
   byRecentActivity,
+  coveredByPage,
   isInQueue,
   mergeListed,
   totalUnread,
@@ -117,5 +118,27 @@ describe('mergeListed', () => {
   it('does not bring back a dispute removed while the list was loading', () => {
     expect(mergeListed({}, all, [older], new Set(['a']))).toEqual({});
     expect(mergeListed({}, all, [older], new Set()).a).toBe(older);
+  });
+});
+
+describe('coveredByPage', () => {
+  const at = (createdAt: string, id: string) => ({ createdAt, id });
+  const first = at('2026-03-02T10:00:00.000Z', 'm');
+  it('takes the first page as everything down to its last dispute, ties by id', () => {
+    expect(coveredByPage(at('2026-03-02T11:00:00.000Z', 'a'), null, first)).toBe(true);
+    expect(coveredByPage(first, null, first)).toBe(true);
+    expect(coveredByPage(at(first.createdAt, 'z'), null, first)).toBe(true);
+    expect(coveredByPage(at(first.createdAt, 'a'), null, first)).toBe(false);
+    expect(coveredByPage(at('2026-03-01T10:00:00.000Z', 'z'), null, first)).toBe(false);
+  });
+  it('takes a later page as what follows the page before it, to its own end', () => {
+    const second = at('2026-03-01T08:00:00.000Z', 'q');
+    expect(coveredByPage(first, first, second)).toBe(false);
+    expect(coveredByPage(at(first.createdAt, 'a'), first, second)).toBe(true);
+    expect(coveredByPage(second, first, second)).toBe(true);
+    expect(coveredByPage(at(second.createdAt, 'a'), first, second)).toBe(false);
+    // The last page (no end) covers everything older.
+    expect(coveredByPage(at('2020-01-01T00:00:00.000Z', 'a'), first, null)).toBe(true);
+    expect(coveredByPage(at('2020-01-01T00:00:00.000Z', 'a'), null, null)).toBe(true);
   });
 });

@@ -72,3 +72,28 @@ export function mergeListed(
   }
   return next;
 }
+
+/** Where a page of `GET /api/disputes` ends: the last dispute it listed. */
+export type ListBound = Pick<Dispute, 'createdAt' | 'id'>;
+
+/** Whether `a` comes after `b` in the server's list order (newest filing first, then id). */
+function listedAfter(a: ListBound, b: ListBound): boolean {
+  const at = Date.parse(a.createdAt) - Date.parse(b.createdAt);
+  return at < 0 || (at === 0 && a.id < b.id);
+}
+
+/** The last dispute of a page, as the bound of what the next page covers. */
+export const boundOf = (page: readonly Dispute[]): ListBound | null => {
+  const last = page.at(-1);
+  return last ? { createdAt: last.createdAt, id: last.id } : null;
+};
+
+/**
+ * Whether a dispute falls within the part of the list one page covers: after the page before
+ * it (`after`, null for the first page) and up to its own last dispute (`through`, null when it
+ * is the last page). A page merged with `mergeListed` drops only what it covers, so the older
+ * pages already shown survive a reload of the first.
+ */
+export function coveredByPage(d: ListBound, after: ListBound | null, through: ListBound | null) {
+  return (!after || listedAfter(d, after)) && (!through || !listedAfter(d, through));
+}

@@ -2,7 +2,10 @@ import type { Channel, Dispute, DisputeState } from '@dispute-room/shared';
 import { create } from 'zustand';
 import { disputesApi } from '../api/endpoints';
 import { errorMessage } from '../api/http';
-import { mergeListed } from '../lib/disputes';
+import { boundOf, coveredByPage, mergeListed, type ListBound } from '../lib/disputes';
+
+/** Disputes a page of the list asks for. */
+export const LIST_PAGE = 50;
 
 type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -12,10 +15,17 @@ interface DisputesState {
   filter: DisputeState | null;
   status: LoadStatus;
   error: string | null;
+  /** Where the next page of the list starts (null: all shown), and the last dispute listed. */
+  nextCursor: string | null;
+  listedThrough: ListBound | null;
+  olderStatus: LoadStatus;
   queueStatus: LoadStatus;
   queueError: string | null;
   setFilter(filter: DisputeState | null): void;
+  /** The list's first page (again). */
   load(): Promise<void>;
+  /** The page after the last one shown. */
+  loadOlder(): Promise<void>;
   /** A mediator's queue: unassigned disputes and their own. */
   loadQueue(meId: string): Promise<void>;
   upsert(dispute: Dispute): void;
@@ -42,13 +52,50 @@ function changedAfter(mark: number): Set<string> {
   return ids;
 }
 
-export const useDisputes = create<DisputesState>()((set, get) => ({
+/**
+ * One page of the list after `cursor` (the page before ended at `after`), as a merge into
+ * what the viewer holds: it drops only disputes of the part of the list the page covers.
+ */
+async function fetchPage(
+  filter: DisputeState | null,
+  cursor: string | null,
+  after: ListBound | null,
+) {
+  const asked = changes;
+  const { disputes, nextCursor } = await disputesApi.list({
+    state: filter,
+    limit: LIST_PAGE,
+    cursor,
+  });
+  const changed = changedAfter(asked);
+  const through = nextCursor ? boundOf(disputes) : null;
+  return (byId: Record<string, Dispute>) => ({
+    byId: mergeListed(
+      byId,
+      (d) => (filter === null || d.state === filter) && coveredByPage(d, after, through),
+      disputes,
+      changed,
+    ),
+    nextCursor,
+    listedThrough: through,
+  });
+}
+
+/** What a signed-out viewer holds (the filter survives a sign-out). */
+const empty = {
   byId: {},
-  filter: null,
   status: 'idle',
   error: null,
+  nextCursor: null,
+  listedThrough: null,
+  olderStatus: 'idle',
   queueStatus: 'idle',
   queueError: null,
+} satisfies Partial<DisputesState>;
+
+export const useDisputes = create<DisputesState>()((set, get) => ({
+  ...empty,
+  filter: null,
 
   setFilter(filter) {
     set({ filter });
@@ -58,17 +105,28 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
   async load() {
     const { filter } = get();
     set({ status: 'loading', error: null });
-    const asked = changes;
     try {
-      const { disputes } = await disputesApi.list({ state: filter });
+      // The first page covers the newest filings down to its last: older pages already shown
+      // stay until their own reload.
+      const merged = await fetchPage(filter, null, null);
       if (get().filter !== filter) return;
-      const changed = changedAfter(asked);
-      set((s) => ({
-        byId: mergeListed(s.byId, (d) => filter === null || d.state === filter, disputes, changed),
-        status: 'ready',
-      }));
+      set((s) => ({ ...merged(s.byId), status: 'ready', olderStatus: 'idle' }));
     } catch (error) {
       set({ status: 'error', error: errorMessage(error) });
+    }
+  },
+
+  async loadOlder() {
+    const { filter, nextCursor: cursor, listedThrough, olderStatus } = get();
+    if (!cursor || olderStatus === 'loading') return;
+    set({ olderStatus: 'loading' });
+    try {
+      const merged = await fetchPage(filter, cursor, listedThrough);
+      // A filter changed or a reload came meanwhile: this page belongs to a list not shown.
+      if (get().filter !== filter || get().nextCursor !== cursor) return;
+      set((s) => ({ ...merged(s.byId), olderStatus: 'ready' }));
+    } catch (error) {
+      set({ olderStatus: 'error', error: errorMessage(error) });
     }
   },
 
@@ -78,7 +136,9 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
     try {
       const [unassigned, mine] = await Promise.all([
         disputesApi.list({ assigned: 'none' }),
-        disputesApi.list({ assigned: 'me' }),
+        // The queue page shows their disputes in mediation: only those are asked for, read
+        // back to the oldest live dispute, not through the mediator's whole history.
+        disputesApi.list({ assigned: 'me', state: 'mediation' }),
       ]);
       const changed = changedAfter(asked);
       set((s) => {
@@ -88,7 +148,12 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
           unassigned.disputes,
           changed,
         );
-        byId = mergeListed(byId, (d) => d.mediatorId === meId, mine.disputes, changed);
+        byId = mergeListed(
+          byId,
+          (d) => d.mediatorId === meId && d.state === 'mediation',
+          mine.disputes,
+          changed,
+        );
         return { byId, queueStatus: 'ready' };
       });
     } catch (error) {
@@ -128,7 +193,7 @@ export const useDisputes = create<DisputesState>()((set, get) => ({
 
   clear() {
     changedAt.clear();
-    set({ byId: {}, status: 'idle', error: null, queueStatus: 'idle', queueError: null });
+    set(empty);
   },
 }));
 

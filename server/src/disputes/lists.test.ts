@@ -150,4 +150,78 @@ describe('dispute lists', () => {
     expect(await buildMissingReadModels(server.ctx, server.domain)).toBe(true);
     expect(await ids(w.mediator, '?assigned=me')).toEqual(held.map((d) => d._id));
   });
+
+  it('page every list by key: the pages are the whole list, in order, ties and all', async () => {
+    // Three filed at one instant (the test clock stands still): the cursor's id breaks the tie.
+    later(24);
+    const sameInstant = [];
+    for (let i = 0; i < 3; i++)
+      sameInstant.push(await fileDispute(w, w.client, await newContract(w)));
+    await w.freelancer.post(`/api/disputes/${sameInstant[0]!.id}/respond`, { accept: false });
+    later(2);
+    await fileDispute(w, w.freelancer, await newContract(w));
+
+    const pages = async (who: ApiClient, query: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let asked = 0;
+      do {
+        const sep = query ? '&' : '?';
+        const res = await who.get(
+          `/api/disputes${query}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        const page = (res.body.disputes as Dispute[]).map((d) => d.id);
+        expect(page.length).toBeLessThanOrEqual(limit);
+        // Never an empty page behind a cursor: a cursor means there is more.
+        if (cursor) expect(page.length).toBeGreaterThan(0);
+        seen.push(...page);
+        cursor = res.body.nextCursor as string | null;
+        asked += 1;
+      } while (cursor && asked < 100);
+      return seen;
+    };
+    const lists: [ApiClient, string][] = [
+      [w.client, ''],
+      [w.client, '?state=open'],
+      [w.freelancer, '?assigned=none'],
+      [w.mediator, ''],
+      [w.mediator, '?assigned=none'],
+      [w.mediator, '?assigned=me'],
+      [w.ops, ''],
+      [w.ops, '?state=withdrawn'],
+      [w.ops, '?assigned=none'],
+    ];
+    for (const [who, query] of lists) {
+      const whole = await ids(who, query);
+      const unpaged = await who.get(`/api/disputes${query}`);
+      expect(unpaged.body.nextCursor).toBeNull();
+      for (const limit of [1, 2, 3]) expect(await pages(who, query, limit)).toEqual(whole);
+    }
+    expect((await ids(w.ops)).length).toBeGreaterThan(8);
+
+    // What a page does not take is refused, changing nothing.
+    for (const bad of ['cursor=nope', 'cursor=WzEsIiR4Il0', 'limit=0', 'limit=501', 'limit=ten']) {
+      const res = await w.ops.get(`/api/disputes?${bad}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+
+    // A live state reads a mediator's own back only to the oldest live dispute's month: one of
+    // theirs from before it, made to look live behind the model's back, is not read.
+    const { models } = server.domain.store;
+    const mineLive = await ids(w.mediator, '?assigned=me&state=mediation');
+    const live = (await server.domain.store.daySpan()).live!;
+    const before = await models.disputes
+      .findOne({ mediatorId: w.mediator.user!.id, createdDay: { $lt: `${live.slice(0, 7)}-01` } })
+      .lean<{ _id: string; state: string }>();
+    expect(before).not.toBeNull();
+    await models.disputes.updateOne({ _id: before!._id }, { $set: { state: 'mediation' } });
+    try {
+      expect(await ids(w.mediator, '?assigned=me&state=mediation')).toEqual(mineLive);
+      expect(await ids(w.mediator, '?assigned=me')).toContain(before!._id);
+    } finally {
+      await models.disputes.updateOne({ _id: before!._id }, { $set: { state: before!.state } });
+    }
+  });
 });

@@ -10,7 +10,7 @@ export function disputeRoutes(disputes: DisputeService, thread: ThreadService): 
     res.status(201).json({ dispute: await disputes.file(requireUser(req), req.body) });
   });
   r.get('/disputes', async (req, res) => {
-    res.json({ disputes: await disputes.list(requireUser(req), req.query) });
+    res.json(await disputes.list(requireUser(req), req.query));
   });
   r.get('/disputes/:id', async (req, res) => {
     res.json({ dispute: await disputes.get(requireUser(req), req.params.id) });

@@ -1,8 +1,10 @@
 import {
+  DISPUTE_LIST_MAX,
   assignBodySchema,
   createProposalBodySchema,
   escalateBodySchema,
   feedbackBodySchema,
+  idSchema,
   isTerminal,
   listDisputesQuerySchema,
   respondBodySchema,
@@ -18,6 +20,7 @@ import type { Context } from '../context.js';
 import type { ContractService } from '../contracts/service.js';
 import { newId } from '../db/ids.js';
 import { isDuplicateKey } from '../db/mongo.js';
+import { keyCursors } from '../http/cursors.js';
 import { AppError, conflict, notFound, parse } from '../http/errors.js';
 import type { ChannelLog } from '../messages/service.js';
 import type { UserService } from '../users/service.js';
@@ -35,8 +38,10 @@ import {
 import { toFeedback, toProposal, viewDispute, type ViewOptions, type Viewer } from './presenter.js';
 import type { DisputeStore } from './store.js';
 
-/** The most disputes a list answers (newest filing first). */
-const LIST_LIMIT = 500;
+/** The most disputes a list answers without `limit` (newest filing first). */
+const LIST_LIMIT = DISPUTE_LIST_MAX;
+/** A list page ends at a dispute's filing time and id. */
+const listCursors = keyCursors(idSchema);
 
 /**
  * Disputes as the API sees them: reading, filing and the lifecycle commands (respond,
@@ -95,25 +100,42 @@ export class DisputeService {
   }
 
   /**
-   * The caller's list, newest filing first, at most LIST_LIMIT. Every read is an indexed
-   * equality FerretDB pushes down (no `$or`, no `null`): a party's or mediator's own disputes,
-   * the `mediation` queue (live disputes only), or, for staff, the latest days of filings.
+   * The caller's list, newest filing first (then id), a page of `limit` (LIST_LIMIT without
+   * one) after `cursor`. Every read is an indexed equality FerretDB pushes down (no `$or`, no
+   * `null`): a party's or mediator's own disputes, the `mediation` queue (live disputes only),
+   * or, for staff, the latest days of filings; each walk starts at the cursor's day or month
+   * and stops once a page and one more are found, so a later page costs what the first does.
    */
-  async list(user: User, query: unknown): Promise<Dispute[]> {
+  async list(
+    user: User,
+    query: unknown,
+  ): Promise<{ disputes: Dispute[]; nextCursor: string | null }> {
     const q = parse(listDisputesQuerySchema, query);
+    const limit = q.limit ?? LIST_LIMIT;
+    const after = q.cursor ? listCursors.decode(q.cursor) : null;
+    // One past the page: whether there is a next one.
+    const want = limit + 1;
+    const onPage = (d: DisputeDoc) =>
+      !after ||
+      d.createdAt.getTime() < after.at.getTime() ||
+      (d.createdAt.getTime() === after.at.getTime() && d._id < after.id);
     const unassigned = (d: DisputeDoc) => d.mediatorId === null;
     // The state is checked here, not pushed down beside the key: PostgreSQL would intersect
     // the key's rows with every dispute in that state (a BitmapAnd), a read that grows with
     // the history, where the key's own rows are few.
     const find = async (filter: Record<string, unknown>) =>
       (await this.models.disputes.find(filter).lean<DisputeDoc[]>()).filter(
-        (d) => !q.state || d.state === q.state,
+        (d) => (!q.state || d.state === q.state) && onPage(d),
       );
+    /** Where a walk back starts: the newest day with disputes, or the cursor's if older. */
+    const top = (last: string | null) =>
+      Math.min(Date.parse(last ?? ''), after ? after.at.getTime() : Infinity);
     let docs: DisputeDoc[];
     switch (user.role) {
       case 'client':
       case 'freelancer': {
-        if (q.assigned === 'me') return [];
+        if (q.assigned === 'me') return { disputes: [], nextCursor: null };
+        // A party's own disputes are few (tens over years): both keys read whole.
         const [asClient, asFreelancer] = await Promise.all([
           find({ clientId: user.id }),
           find({ freelancerId: user.id }),
@@ -127,28 +149,35 @@ export class DisputeService {
         // back to the oldest day a live dispute was filed on: a backlog of thousands is read
         // a page at a time, not whole.
         const span = await this.deps.store.daySpan();
+        const liveSince = [span.first, span.live]
+          .filter((d) => d !== null)
+          .sort()
+          .at(-1);
         const queue = async () => {
           if (q.state && q.state !== 'mediation') return [];
-          // Both bound the walk from below; the later is the tighter.
-          const oldest = [span.first, span.live]
-            .filter((d) => d !== null)
-            .sort()
-            .at(-1);
           return newestFirst({
             by: 'createdAt',
-            from: Date.parse(span.last ?? ''),
-            until: Date.parse(oldest ?? ''),
-            want: LIST_LIMIT,
-            bucket: (day) =>
-              this.models.disputes.find({ queue: QUEUED, createdDay: day }).lean<DisputeDoc[]>(),
+            from: top(span.last),
+            // Both bound the walk from below; the later is the tighter.
+            until: Date.parse(liveSince ?? ''),
+            want,
+            bucket: async (day) =>
+              (
+                await this.models.disputes
+                  .find({ queue: QUEUED, createdDay: day })
+                  .lean<DisputeDoc[]>()
+              ).filter(onPage),
           });
         };
-        // Their own a month of filings at a time, newest first, until the page is full.
+        // Their own a month of filings at a time, newest first, until the page is full; for
+        // a live state only back to the month the oldest live dispute was filed in (a year's
+        // closed ones are never read to find the few still in mediation).
         const mine = async () => {
           if (!span.first || !span.last) return [];
+          const oldest = (q.state && !isTerminal(q.state) ? liveSince : span.first) ?? span.first;
           const found: DisputeDoc[] = [];
-          let month = span.last.slice(0, 7);
-          while (found.length < LIST_LIMIT && month >= span.first.slice(0, 7)) {
+          let month = new Date(top(span.last)).toISOString().slice(0, 7);
+          while (found.length < want && month >= oldest.slice(0, 7)) {
             found.push(...(await find({ mediatorMonth: mediatorMonthKey(user.id, month) })));
             month = previousMonth(month);
           }
@@ -161,26 +190,32 @@ export class DisputeService {
         break;
       }
       default: {
-        if (q.assigned === 'me') return [];
+        if (q.assigned === 'me') return { disputes: [], nextCursor: null };
         const span = await this.deps.store.daySpan();
         docs = await newestFirst({
           by: 'createdAt',
-          from: Date.parse(span.last ?? ''),
+          from: top(span.last),
           until: Date.parse(span.first ?? ''),
-          want: LIST_LIMIT,
+          want,
           bucket: async (day) =>
             (await find({ createdDay: day })).filter((d) => q.assigned !== 'none' || unassigned(d)),
         });
       }
     }
     const unique = [...new Map(docs.map((d) => [d._id, d])).values()]
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-      .slice(0, LIST_LIMIT);
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : -1))
+      .slice(0, want);
+    const page = unique.slice(0, limit);
+    const last = page.at(-1);
     // Heads as this instance knows them (raised by every append here and, within a second,
     // by the other instances' announcements; probed once when unknown): a probe per channel
     // of up to LIST_LIMIT disputes was 1,500 reads for a mediator's own list. A single
     // dispute (`get`) and a join still probe.
-    return Promise.all(unique.map((d) => this.view(d, user, { freshHeads: false })));
+    return {
+      disputes: await Promise.all(page.map((d) => this.view(d, user, { freshHeads: false }))),
+      nextCursor:
+        unique.length > limit && last ? listCursors.encode(last.createdAt, last._id) : null,
+    };
   }
 
   // ---- filing and commands ------------------------------------------------
