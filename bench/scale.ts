@@ -19,7 +19,8 @@ import { Api, say, spawnServer, spawnTs, untilHealthy, type Proc } from './lib.t
  * `pnpm bench:scale`: a synthetic history (BENCH_SCALE_PER_DAY disputes a day, 1,650) written straight into the database (the
  * documents, keys and buckets the live path writes), then every request a person makes, timed
  * at each size. BENCH_SCALE=10000,100000 (default; add 600000 for the year), BENCH_SCALE_HANDLERS
- * =postgresql,sqlite, BENCH_SCALE_REPEATS (20), BENCH_SCALE_KEEP=1 (keep the databases). Prints a table per size and the growth ratio,
+ * =postgresql,sqlite, BENCH_SCALE_REPEATS (20), BENCH_SCALE_KEEP=1 (keep the databases),
+ * BENCH_SCALE_REUSE=<size>=<db>@<dir>,… (time again on kept ones). Prints a table per size and the growth ratio,
  * and writes bench/results.scale.json.
  */
 const here = import.meta.dirname;
@@ -30,6 +31,20 @@ const HANDLERS = (process.env.BENCH_SCALE_HANDLERS ?? 'postgresql').split(',') a
 const REPEATS = Number(process.env.BENCH_SCALE_REPEATS ?? 20);
 /** Keep each size's database (to profile it afterwards) instead of dropping it. */
 const KEEP = process.env.BENCH_SCALE_KEEP === '1';
+/**
+ * Time again on databases a KEEP run left (`<size>=<database>@<data dir>`, comma-separated, as
+ * it printed them): no writing, no reindex; the server of the current code on the same history.
+ */
+const REUSE = new Map(
+  (process.env.BENCH_SCALE_REUSE ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const [size, rest] = entry.split('=') as [string, string];
+      const [dbName, dataDir] = rest.split('@') as [string, string];
+      return [Number(size), { dbName, dataDir }] as const;
+    }),
+);
 const PG_URL =
   process.env.BENCH_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/dispute_room_scale';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -178,7 +193,8 @@ async function measure(url: string, db: Db) {
         claimCents: 1_000,
       }),
     ),
-    'list own disputes': await timeIt(() => client.req('GET', '/api/disputes')),
+    // As the web client asks: the list 50 at a time (client/src/stores/disputes.ts).
+    'list own disputes': await timeIt(() => client.req('GET', '/api/disputes?limit=50')),
     'join a dispute (first page)': await timeIt(async () => {
       const ack = await emit('dispute:join', { disputeId: active.id });
       if (!ack.ok) throw new Error(JSON.stringify(ack));
@@ -191,9 +207,21 @@ async function measure(url: string, db: Db) {
       }),
     ),
     'mediator queue': await timeIt(() => mediator.req('GET', '/api/disputes?assigned=none')),
+    // The queue page's own list: theirs in mediation.
     "a mediator's own disputes": await timeIt(() =>
-      mediator.req('GET', '/api/disputes?assigned=me'),
+      mediator.req('GET', '/api/disputes?assigned=me&state=mediation'),
     ),
+    "a mediator's list, first page": await timeIt(() =>
+      mediator.req('GET', '/api/disputes?limit=50'),
+    ),
+    "a mediator's list, a later page": await timeIt(async () => {
+      const first = await mediator.req('GET', '/api/disputes?assigned=me&limit=50');
+      if (!first.nextCursor) throw new Error('the measured mediator has no second page');
+      await mediator.req(
+        'GET',
+        `/api/disputes?assigned=me&limit=50&cursor=${encodeURIComponent(first.nextCursor)}`,
+      );
+    }),
     'ops search (filters)': await timeIt(() =>
       ops.req('GET', '/api/ops/disputes?state=resolved&outcome=settlement&limit=25'),
     ),
@@ -223,18 +251,29 @@ async function main() {
   for (const handler of HANDLERS) {
     results[handler] = {};
     for (const n of SIZES) {
-      const dataDir = join(here, '..', '.data', `scale-${handler}-${n}-${Date.now().toString(36)}`);
+      const reuse = REUSE.get(n);
+      const dataDir =
+        reuse?.dataDir ??
+        join(here, '..', '.data', `scale-${handler}-${n}-${Date.now().toString(36)}`);
       say(`\n${handler}: ${n} disputes (${n * MESSAGES_PER_DISPUTE} messages)`);
       const ferret = await startEmbeddedFerret({
         handler,
         dataDir,
         postgresqlUrl: handler === 'postgresql' ? PG_URL : undefined,
       });
-      const dbName = `scale_${n}_${Date.now().toString(36)}`;
+      const dbName = reuse?.dbName ?? `scale_${n}_${Date.now().toString(36)}`;
       let server: { proc: Proc; url: string } | null = null;
       const mongo = new MongoClient(ferret.uri);
       try {
         await mongo.connect();
+        const db = mongo.db(dbName);
+        if (reuse) {
+          say(`  reusing database ${dbName}; timing requests…`);
+          server = await startServer(ferret.uri, dbName);
+          results[handler][n] = await measure(server.url, db);
+          console.table(results[handler][n]);
+          continue;
+        }
         // Start once on the empty database: the server creates its indexes; then write.
         // The real password hash of PASSWORD, made by the server, for every generated user.
         server = await startServer(ferret.uri, dbName);
@@ -247,7 +286,6 @@ async function main() {
           password: PASSWORD,
         });
         await server.proc.stop();
-        const db = mongo.db(dbName);
         const donor = (await db
           .collection('users')
           .findOne({ email: 'hash-donor@scale.test' })) as unknown as { passwordHash: string };
@@ -267,7 +305,7 @@ async function main() {
         console.table(results[handler][n]);
       } finally {
         await server?.proc.stop();
-        if (KEEP) say(`  kept: database ${dbName} (${handler}, ${dataDir})`);
+        if (KEEP || reuse) say(`  kept: ${n}=${dbName}@${dataDir} (${handler})`);
         else
           await mongo
             .db(dbName)
