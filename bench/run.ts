@@ -586,9 +586,9 @@ async function main() {
       ]);
       const c = s.cpuMsPerRejoin;
       rows.push([
-        '… CPU ms per rejoin: server / clients / FerretDB / rest',
-        `${fmt(c.server)} / ${fmt(c.generators)} / ${fmt(c.ferretdb)} / ${fmt(c.rest)}`,
-        `machine ${Math.round(c.machineBusyShare * 100)} % busy (rest: PostgreSQL, the other instance, anything else)`,
+        '… CPU ms per rejoin: server / clients / FerretDB / PostgreSQL / Redis / other instance / rest',
+        `${fmt(c.server)} / ${fmt(c.generators)} / ${fmt(c.ferretdb)} / ${fmt(c.postgresql)} / ${fmt(c.redis)} / ${fmt(c.otherInstance)} / ${fmt(c.rest)}`,
+        `machine ${Math.round(c.machineBusyShare * 100)} % busy`,
       ]);
       targets.push([
         `reconnect storm: ${sockets} sockets caught up ≤ 10 s after the restart, none lost or duplicated`,

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Api, cpuMsOf, machineCpuMs, nowMs, say, spawnTs, summarize, type Proc } from './lib.ts';
+import {
+  Api,
+  cpuMsOf,
+  cpuMsOfCommand,
+  machineCpuMs,
+  nowMs,
+  say,
+  spawnTs,
+  summarize,
+  type Proc,
+} from './lib.ts';
 import type { Seat } from './load.ts';
 
 /**
@@ -100,12 +110,16 @@ export async function stormBench(opts: StormOptions) {
   opts.procs.push(again.proc);
   const upAt = nowMs();
   // Where the machine's time goes while they come back: the restarted server, the
-  // generators (the clients' side), FerretDB, and the rest (PostgreSQL, the other instance).
+  // generators (the clients' side), FerretDB, PostgreSQL under it, Redis, the other instance
+  // (which answers every cross-instance question a join asks), and whatever else ran.
   const cpu = () => ({
     machine: machineCpuMs(),
     server: cpuMsOf(again.proc.child.pid!),
     generators: holders.reduce((n, h) => n + cpuMsOf(h.child.pid!), 0),
     ferretdb: cpuMsOf(opts.ferretPid),
+    postgresql: cpuMsOfCommand('postgres'),
+    redis: cpuMsOfCommand('redis-server'),
+    otherInstance: cpuMsOf(b.proc.child.pid!),
   });
   const cpu0 = cpu();
   for (const h of holders) h.send({ mode: 'await', deadline: upAt + 60_000 });
@@ -149,11 +163,15 @@ export async function stormBench(opts: StormOptions) {
     /** CPU ms per rejoin, by process; `rest` is everything else the machine did meanwhile. */
     cpuMsPerRejoin: ((d) => {
       const per = (ms: number) => Math.round((ms / Math.max(1, rejoined.length)) * 100) / 100;
+      const named = d.server + d.generators + d.ferretdb + d.postgresql + d.redis + d.otherInstance;
       return {
         server: per(d.server),
         generators: per(d.generators),
         ferretdb: per(d.ferretdb),
-        rest: per(d.machine - d.server - d.generators - d.ferretdb),
+        postgresql: per(d.postgresql),
+        redis: per(d.redis),
+        otherInstance: per(d.otherInstance),
+        rest: per(d.machine - named),
         machineBusyShare: Math.round((d.machine / (d.wallMs * CORES)) * 100) / 100,
       };
     })({
@@ -161,6 +179,9 @@ export async function stormBench(opts: StormOptions) {
       server: serverCpuMs,
       generators: cpu1.generators - cpu0.generators,
       ferretdb: cpu1.ferretdb - cpu0.ferretdb,
+      postgresql: cpu1.postgresql - cpu0.postgresql,
+      redis: cpu1.redis - cpu0.redis,
+      otherInstance: cpu1.otherInstance - cpu0.otherInstance,
       wallMs: nowMs() - upAt,
     }),
     met: everyone && last(caughtUp) <= opts.targetMs,

@@ -1,3 +1,5 @@
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { describe, expect, it } from 'vitest';
 import { inZone, ZONES } from '../../test/zone.js';
 import { isoWeekUtc, median } from './weeks.js';
@@ -20,6 +22,19 @@ describe('isoWeekUtc', () => {
       ].map((iso) => isoWeekUtc(new Date(iso))),
     );
     expect(weeks).toEqual(['2026-W48', '2026-W49', '2020-W53', '2021-W01']);
+  });
+
+  it('answers from its per-day memory what date-fns computes, every hour, in any zone', () => {
+    const direct = (d: Date) => format(d, "RRRR-'W'II", { in: tz('UTC') });
+    const hours = (from: string, days: number) =>
+      Array.from({ length: days * 24 }, (_, h) => new Date(Date.parse(from) + h * 3_600_000));
+    const all = [...hours('2020-12-26T00:00:00Z', 14), ...hours('2026-12-26T00:00:00Z', 14)];
+    for (const zone of ZONES) {
+      // Twice: the first call of a day remembers it, the second is answered from memory.
+      const [first, again] = inZone(zone, () => [all.map(isoWeekUtc), all.map(isoWeekUtc)]);
+      expect(first).toEqual(all.map(direct));
+      expect(again).toEqual(first);
+    }
   });
 });
 
