@@ -139,6 +139,7 @@ export async function startServer({
   });
   io.on('dispute:invalidate' as never, ((id: string) => domain.store.forget(id)) as never);
   io.on('user:invalidate' as never, ((id: string) => domain.users.forget(id)) as never);
+  io.on('token:invalidate' as never, ((id: string) => domain.tokens.forget(id)) as never);
   io.on('message:invalidate' as never, ((id: string) => domain.log.forget(id)) as never);
   io.on('log:advanced' as never, ((a: LogAdvance) => domain.log.learn(a)) as never);
   ioRef = io;

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { errorBodySchema } from '@dispute-room/shared';
 import type { RunningServer } from '../server.js';
 import { ADMIN, ApiClient, adminClient, makeUser } from '../../test/api-client.js';
@@ -117,6 +117,38 @@ describe('personal API tokens', () => {
     expect(await disconnected).toBe('io server disconnect');
     expect((await bot.get('/api/auth/me')).status).toBe(401);
     await expect(bot.socket()).rejects.toThrow('unauthorized');
+  });
+
+  it('a token another instance has in memory stops working there too once revoked', async () => {
+    const other = await startTestServer({
+      dbName: server.ctx.config.MONGODB_DB,
+      redisPrefix: server.ctx.config.REDIS_PREFIX,
+    });
+    try {
+      const user = await makeUser(admin, 'client');
+      const { body } = await user.post('/api/auth/tokens', { name: 'cached elsewhere' });
+      const there = new ApiClient(other.url);
+      there.token = body.token;
+      // Used there first, so that instance answers it from memory from now on.
+      expect((await there.get('/api/auth/me')).status).toBe(200);
+      expect((await there.get('/api/auth/me')).status).toBe(200);
+      expect((await user.delete(`/api/auth/tokens/${body.id}`)).status).toBe(204);
+      await vi.waitFor(async () => expect((await there.get('/api/auth/me')).status).toBe(401), {
+        timeout: 5_000,
+        interval: 50,
+      });
+      await expect(there.socket()).rejects.toThrow('unauthorized');
+      // A token's secret is still checked against its hash when it comes from memory.
+      const again = await user.post('/api/auth/tokens', { name: 'second' });
+      const forged = new ApiClient(other.url);
+      forged.token = again.body.token;
+      expect((await forged.get('/api/auth/me')).status).toBe(200);
+      const last = again.body.token.at(-1) === 'A' ? 'B' : 'A';
+      forged.token = `${again.body.token.slice(0, -1)}${last}`;
+      expect((await forged.get('/api/auth/me')).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('a forged or malformed bearer token is 401', async () => {

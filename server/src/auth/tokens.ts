@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { Schema, type Model } from 'mongoose';
 import { createTokenBodySchema, type CreatedToken, type TokenInfo } from '@dispute-room/shared';
 import type { Context } from '../context.js';
@@ -32,6 +33,9 @@ const tokenPattern = /^drt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 /** `drs_<id>_<secret>`: a sign-on session, kept in Redis only, for its lifetime. */
 const sessionPattern = /^drs_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
+/** How long an instance answers a personal token from memory (a lost revocation's bound). */
+const TOKEN_CACHE_MS = 60_000;
+
 /** How long a sign-on session token works (api.md: 12 h). */
 export const SESSION_TOKEN_TTL_MS = 12 * 3_600_000;
 
@@ -39,8 +43,26 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
+type KnownToken = Pick<TokenDoc, '_id' | 'userId' | 'secretHash' | 'lastUsedAt'>;
+
 export class TokenService {
   private readonly model: Model<TokenDoc>;
+  /**
+   * Personal tokens are presented on every request and socket handshake of an integration,
+   * and after a restart every socket of a token presents it again: a per-instance cache saves
+   * those reads (concurrent misses share one). A revocation drops the entry here at once and
+   * on the other instances through `token.revoked`; the TTL bounds what a lost announcement
+   * could leave. Only the secret's hash is kept, as in the database.
+   */
+  private readonly known = new LRUCache<string, KnownToken>({
+    max: 50_000,
+    ttl: TOKEN_CACHE_MS,
+    ignoreFetchAbort: true,
+    fetchMethod: async (id) =>
+      (await this.model
+        .findById(id, { userId: 1, secretHash: 1, lastUsedAt: 1 })
+        .lean<KnownToken>()) ?? undefined,
+  });
 
   constructor(
     private readonly ctx: Context,
@@ -81,7 +103,13 @@ export class TokenService {
     const doc = await this.model.findById(tokenId).lean();
     if (!doc || doc.userId !== userId) throw notFound('token');
     await this.model.deleteOne({ _id: tokenId });
+    this.forget(tokenId);
     this.events.publish('token.revoked', { tokenId });
+  }
+
+  /** Drops this instance's copy of a token (revoked here or on another instance). */
+  forget(tokenId: string): void {
+    this.known.delete(tokenId);
   }
 
   private sessionKey(id: string): string {
@@ -118,7 +146,7 @@ export class TokenService {
     if (token.startsWith('drs_')) return this.resolveSession(token);
     const m = tokenPattern.exec(token);
     if (!m?.[1] || !m[2]) return null;
-    const doc = await this.model.findById(m[1]).lean();
+    const doc = await this.known.fetch(m[1]);
     if (!doc) return null;
     const given = sha256(m[2]);
     const stored = Buffer.from(doc.secretHash, 'hex');
@@ -126,6 +154,7 @@ export class TokenService {
     // Record use at most once a minute: a write per request would cost more than it tells.
     const now = new Date();
     if (!doc.lastUsedAt || now.getTime() - doc.lastUsedAt.getTime() > 60_000) {
+      doc.lastUsedAt = now;
       void this.model
         .updateOne({ _id: doc._id }, { lastUsedAt: now })
         .catch((err: unknown) => this.ctx.log.warn({ err }, 'could not record token use'));

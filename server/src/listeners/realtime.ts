@@ -22,6 +22,9 @@ export function listenRealtime(events: EventBus, hub: Hub, lists: ListUpdates): 
     lists.now(next._id);
   });
   events.on('user.changed', ({ userId }) => hub.invalidateUser(userId));
-  events.on('token.revoked', ({ tokenId }) => hub.disconnectToken(tokenId));
+  events.on('token.revoked', ({ tokenId }) => {
+    hub.invalidateToken(tokenId);
+    hub.disconnectToken(tokenId);
+  });
   events.on('session.ended', ({ sid }) => hub.disconnectSession(sid));
 }

@@ -65,6 +65,11 @@ export class Hub {
     if (this.clustered) this.server?.serverSideEmit('dispute:invalidate', disputeId);
   }
 
+  /** Tells the other instances to drop their cached copy of a revoked token. */
+  invalidateToken(tokenId: string): void {
+    if (this.clustered) this.server?.serverSideEmit('token:invalidate', tokenId);
+  }
+
   /** Tells the other instances to drop their cached copy of a user. */
   invalidateUser(userId: string): void {
     if (this.clustered) this.server?.serverSideEmit('user:invalidate', userId);
