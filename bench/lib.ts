@@ -176,6 +176,25 @@ export async function untilHealthy(url: string, timeoutMs: number): Promise<void
 }
 
 /** Minimal API client for setting up benchmark data as admin (cookie session). */
+/**
+ * Waits until no job queue has work waiting or running (delayed ones, such as reminders, do not
+ * count): what a benchmark filed has been followed up, so its timing is not shared with that.
+ * Answers how long it waited (ms).
+ */
+export async function untilQueuesIdle(admin: Api, timeoutMs = 600_000): Promise<number> {
+  const t0 = nowMs();
+  for (;;) {
+    const { queues } = await admin.req<{
+      queues: { name: string; counts: { waiting: number; active: number } }[];
+    }>('GET', '/api/admin/queues');
+    const busy = queues.filter((q) => q.counts.waiting + q.counts.active > 0);
+    if (busy.length === 0) return nowMs() - t0;
+    if (nowMs() - t0 > timeoutMs)
+      throw new Error(`job queues still busy after ${timeoutMs} ms: ${busy.map((q) => q.name)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export class Api {
   cookie = '';
   token = '';

@@ -12,6 +12,7 @@ import {
   spawnTs,
   summarize,
   untilHealthy,
+  untilQueuesIdle,
   type Proc,
 } from './lib.ts';
 import { notificationsBench } from './notifications.ts';
@@ -221,6 +222,8 @@ async function main() {
     handler: faster,
     dataDir: join('/tmp', `bench-ferret-${stamp}`),
     postgresqlUrl: PG_URL,
+    // BENCH_FERRETDB_PPROF=127.0.0.1:6061: `go tool pprof http://…/debug/pprof/profile` meanwhile.
+    pprofAddr: process.env.BENCH_FERRETDB_PPROF,
   });
   const db = `bench_${stamp}`;
   const procs: Proc[] = [];
@@ -569,6 +572,7 @@ async function main() {
         disputes: Number(process.env.BENCH_STORM_DISPUTES ?? (quick ? 100 : 300)),
         targetMs: 10_000,
         makeDisputes: (n, tag) => makeDisputes(admin, n, tag),
+        settle: () => untilQueuesIdle(admin),
         startApp: (port) => startApp(ferret.uri, db, {}, port),
         ferretPid: ferret.pid,
         procs,

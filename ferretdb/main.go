@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only with -pprof-addr: what binds the database under a benchmark
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,6 +31,7 @@ func main() {
 	pgURL := flag.String("postgresql-url", "postgres://127.0.0.1:5432/ferretdb", "PostgreSQL URL (postgresql handler)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin reaches EOF (parent gone)")
+	pprofAddr := flag.String("pprof-addr", "", "serve Go's profiler (/debug/pprof) on this loopback address; empty: off")
 	flag.Parse()
 
 	var level slog.Level
@@ -77,6 +80,14 @@ func main() {
 		go func() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
+		}()
+	}
+
+	if *pprofAddr != "" {
+		go func() {
+			if err := http.ListenAndServe(*pprofAddr, nil); err != nil {
+				logger.Warn("profiler not served", "addr", *pprofAddr, "error", err)
+			}
 		}()
 	}
 

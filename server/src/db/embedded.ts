@@ -1,6 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -30,13 +38,61 @@ function launcherDir(): string {
   return join(repoRoot(), 'ferretdb');
 }
 
+/**
+ * Files of the FerretDB module replaced in our build, by their path in the module → ours, in
+ * `ferretdb/`. Go refuses to overlay files in its module cache, so the launcher is built from
+ * a staging copy whose dependencies are vendored, with these files put over the vendored ones.
+ * Why each is replaced is said in the file.
+ */
+const OVERLAY: Record<string, string> = {
+  'internal/util/resource/resource.go': 'overlay/resource.go',
+};
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+
+/** Runs `go` in `cwd` and resolves when it succeeds; the last lines of stderr otherwise. */
+function runGo(args: string[], cwd: string, onLine?: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const go = spawn('go', args, { cwd, stdio: ['ignore', 'inherit', 'pipe'] });
+    const tail: string[] = [];
+    createInterface({ input: go.stderr }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      onLine?.(line);
+    });
+    go.on('error', (err) =>
+      reject(new Error(`cannot run "go": ${err.message}. Install Go 1.24+ to build FerretDB.`)),
+    );
+    go.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`go ${args[0]} for FerretDB failed (exit ${code}):\n${tail.join('\n')}`),
+          ),
+    );
+  });
+}
+
+/** A copy of the launcher with its dependencies vendored and the overlay applied. */
+async function stageSources(staging: string): Promise<void> {
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const f of readdirSync(launcherDir()))
+    if (f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+      copyFileSync(join(launcherDir(), f), join(staging, f));
+  await runGo(['mod', 'vendor'], staging);
+  for (const [inModule, ours] of Object.entries(OVERLAY))
+    copyFileSync(join(launcherDir(), ours), join(staging, 'vendor', FERRETDB_MODULE, inModule));
+}
+
 export function ferretBinaryPath(): string {
   const dir = launcherDir();
   const hash = createHash('sha256');
-  // Every Go source of the launcher and its module files: any change makes a new binary.
-  const sources = readdirSync(dir)
-    .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
-    .sort();
+  // Every Go source of the launcher, its overlay and its module files: any change makes a new
+  // binary.
+  const sources = [
+    ...readdirSync(dir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum'),
+    ...Object.values(OVERLAY),
+  ].sort();
   for (const f of sources) hash.update(f).update(readFileSync(join(dir, f)));
   return join(cacheDir(), `ferretdb-${hash.digest('hex').slice(0, 16)}`);
 }
@@ -49,34 +105,23 @@ export async function ensureFerretBinary(say: Say = defaultSay): Promise<string>
   const tmp = `${bin}.${process.pid}.tmp`;
   say(`Building embedded FerretDB into ${bin} (first run only; a few minutes)…`);
   const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const go = spawn('go', ['build', '-v', '-trimpath', '-mod=readonly', '-o', tmp, '.'], {
-      cwd: launcherDir(),
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
-    let built = 0;
-    const tail: string[] = [];
+  const staging = `${bin}.${process.pid}.src`;
+  let compiled = 0;
+  const ticker = setInterval(
+    () => say(`  … still building FerretDB (${Math.round((Date.now() - started) / 1000)} s)`),
+    15_000,
+  );
+  try {
+    await stageSources(staging);
     // `go build -v` names each package as it compiles it: that is our progress.
-    createInterface({ input: go.stderr }).on('line', (line) => {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      if (!line.startsWith('#')) built += 1;
-      if (built % 25 === 0) say(`  … ${built} packages compiled (${line})`);
+    await runGo(['build', '-v', '-trimpath', '-mod=vendor', '-o', tmp, '.'], staging, (line) => {
+      if (!line.startsWith('#')) compiled += 1;
+      if (compiled % 25 === 0) say(`  … ${compiled} packages compiled (${line})`);
     });
-    const ticker = setInterval(
-      () => say(`  … still building FerretDB (${Math.round((Date.now() - started) / 1000)} s)`),
-      15_000,
-    );
-    go.on('error', (err) => {
-      clearInterval(ticker);
-      reject(new Error(`cannot run "go": ${err.message}. Install Go 1.24+ to build FerretDB.`));
-    });
-    go.on('exit', (code) => {
-      clearInterval(ticker);
-      if (code === 0) resolve();
-      else reject(new Error(`go build of FerretDB failed (exit ${code}):\n${tail.join('\n')}`));
-    });
-  });
+  } finally {
+    clearInterval(ticker);
+    rmSync(staging, { recursive: true, force: true });
+  }
   renameSync(tmp, bin);
   say(`Built FerretDB in ${Math.round((Date.now() - started) / 1000)} s.`);
   return bin;
@@ -99,6 +144,8 @@ export interface EmbeddedOptions {
   postgresqlUrl?: string;
   /** 0 (default) picks a free port; a fixed one lets a restarted database keep its address. */
   port?: number;
+  /** Serves Go's profiler there (`host:port`), for benchmarks: `go tool pprof` reads it. */
+  pprofAddr?: string;
   say?: Say;
   onLog?: (line: string) => void;
 }
@@ -116,6 +163,7 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
     opts.dataDir,
   ];
   if (opts.postgresqlUrl) args.push('-postgresql-url', opts.postgresqlUrl);
+  if (opts.pprofAddr) args.push('-pprof-addr', opts.pprofAddr);
   // stdin stays a pipe: the launcher exits when it closes, so a crashed parent leaves no orphan.
   const child: ChildProcessWithoutNullStreams = spawn(bin, args, { stdio: 'pipe' });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
