@@ -153,6 +153,20 @@ export function cpuMsOfCommand(comm: string): number {
   return ms;
 }
 
+/**
+ * Connections the kernel dropped because a listener's accept queue was full, machine-wide
+ * (TcpExt ListenOverflows in /proc/net/netstat): each comes back only after TCP's retransmit
+ * backoff.
+ */
+export function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.startsWith('TcpExt:') && l.includes('ListenOverflows'));
+  if (i < 0) return NaN;
+  const names = lines[i]!.trim().split(/\s+/);
+  const values = lines[i + 1]!.trim().split(/\s+/);
+  return Number(values[names.indexOf('ListenOverflows')]);
+}
+
 /** CPU time the whole machine has spent busy (every core, /proc/stat), in ms. */
 export function machineCpuMs(): number {
   const [, ...jiffies] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);

@@ -586,7 +586,7 @@ async function main() {
       rows.push([
         '… rejoins/s, server CPU per rejoin',
         fmt(s.rejoinsPerSec),
-        `${fmt(s.serverCpuMsPerRejoin)} ms; first joins ${fmt(s.initialJoin.perSec)}/s; lost ${s.lost}, duplicated ${s.duplicates}, join refusals ${JSON.stringify(s.joinFailures)}`,
+        `${fmt(s.serverCpuMsPerRejoin)} ms; first joins ${fmt(s.initialJoin.perSec)}/s; lost ${s.lost}, duplicated ${s.duplicates}, join refusals ${JSON.stringify(s.joinFailures)}; accept-queue overflows ${s.acceptQueueOverflows}`,
       ]);
       const c = s.cpuMsPerRejoin;
       rows.push([

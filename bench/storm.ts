@@ -5,6 +5,7 @@ import {
   Api,
   cpuMsOf,
   cpuMsOfCommand,
+  listenOverflows,
   machineCpuMs,
   nowMs,
   say,
@@ -128,9 +129,11 @@ export async function stormBench(opts: StormOptions) {
     otherInstance: cpuMsOf(b.proc.child.pid!),
   });
   const cpu0 = cpu();
+  const overflows0 = listenOverflows();
   for (const h of holders) h.send({ mode: 'await', deadline: upAt + 60_000 });
   const parts = await Promise.all(holders.map((h) => h.next<Storm>()));
   const cpu1 = cpu();
+  const acceptQueueOverflows = listenOverflows() - overflows0;
   const serverCpuMs = cpu1.server - cpu0.server;
   for (const h of holders) h.send({ mode: 'exit' });
   await b.proc.stop();
@@ -165,6 +168,8 @@ export async function stormBench(opts: StormOptions) {
     lost: parts.reduce((n, p) => n + p.lost, 0),
     duplicates: parts.reduce((n, p) => n + p.duplicates, 0),
     joinFailures,
+    /** Handshakes the kernel dropped meanwhile for a full accept queue (machine-wide). */
+    acceptQueueOverflows,
     serverCpuMsPerRejoin: serverCpuMs / Math.max(1, rejoined.length),
     /** CPU ms per rejoin, by process; `rest` is everything else the machine did meanwhile. */
     cpuMsPerRejoin: ((d) => {

@@ -38,6 +38,9 @@ import type { IO } from './realtime/hub.js';
 import { connectRedis, safePublisher } from './redis.js';
 import { userRoutes } from './users/routes.js';
 
+/** Connections the kernel may hold for us before they are accepted (see listen below). */
+const ACCEPT_BACKLOG = 8_192;
+
 export interface StartOptions {
   config: Config;
   mongoUri: string;
@@ -155,7 +158,13 @@ export async function startServer({
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
+    // After a restart every open tab reconnects within seconds. Node's default accept queue
+    // (511) overflowed by the hundred thousand in the reconnect storm bench: the kernel then
+    // drops handshakes, which come back only after TCP's own retransmit backoff (1, 2, 4 s …).
+    // The kernel caps this at net.core.somaxconn.
+    httpServer.listen({ port: config.PORT, host: config.HOST, backlog: ACCEPT_BACKLOG }, () =>
+      resolve(),
+    );
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
