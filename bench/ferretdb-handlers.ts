@@ -11,7 +11,9 @@ import { startEmbeddedFerret, type FerretHandler } from '@dispute-room/server/sr
  * The same small workload on FerretDB's SQLite and PostgreSQL handlers, side by side:
  * concurrent inserts, primary-key reads, equality queries on a field, an aggregation.
  */
-const PG_URL = process.env.FERRETDB_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/ferretdb';
+const PG_URL =
+  process.env.FERRETDB_POSTGRESQL_URL ??
+  'postgres://postgres@127.0.0.1:5432/ferretdb?sslmode=disable';
 
 async function timed(label: string, ops: number, run: () => Promise<void>) {
   const t0 = performance.now();

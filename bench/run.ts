@@ -31,7 +31,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? (quick ? 4 : 10)) * 1000;
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? (quick ? 1000 : 10_000));
 const BACKFILL_BIG = quick ? 2_000 : 10_000;
 const PG_URL =
-  process.env.BENCH_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/dispute_room_bench';
+  process.env.BENCH_POSTGRESQL_URL ??
+  'postgres://postgres@127.0.0.1:5432/dispute_room_bench?sslmode=disable';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'bench-admin@example.test', password: 'bench-admin-password' };
 const stamp = Date.now().toString(36);

@@ -46,7 +46,8 @@ const REUSE = new Map(
     }),
 );
 const PG_URL =
-  process.env.BENCH_POSTGRESQL_URL ?? 'postgres://postgres@127.0.0.1:5432/dispute_room_scale';
+  process.env.BENCH_POSTGRESQL_URL ??
+  'postgres://postgres@127.0.0.1:5432/dispute_room_scale?sslmode=disable';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'scale-admin@example.test', password: 'scale-admin-walkthrough-7' };
 const PASSWORD = 'scale-user-walkthrough-7';

@@ -14,7 +14,9 @@ declare module 'vitest' {
   }
 }
 
-const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/dispute_room_test';
+// No TLS on loopback: it costs both ends CPU and protects nothing (pnpm start's private
+// PostgreSQL is reached through its Unix socket, without TLS, too).
+const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/dispute_room_test?sslmode=disable';
 
 /**
  * One FerretDB for the whole run (each test file takes its own database on it),
