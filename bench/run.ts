@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
 import { handlerWorkload } from './ferretdb-handlers.ts';
-import getPort from 'get-port';
+import { freePort } from '@dispute-room/server/test/ports.ts';
 import {
   Api,
   cpuMsOf,
@@ -57,7 +57,7 @@ async function startApp(
   extra: Record<string, string> = {},
   fixedPort?: number,
 ) {
-  const port = fixedPort ?? (await getPort());
+  const port = fixedPort ?? (await freePort());
   // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]

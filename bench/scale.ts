@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import getPort from 'get-port';
+import { freePort } from '@dispute-room/server/test/ports.ts';
 import { MongoClient, type Db } from 'mongodb';
 import { io as connectSocket } from 'socket.io-client';
 import { startEmbeddedFerret } from '@dispute-room/server/src/db/embedded.ts';
@@ -109,7 +109,7 @@ async function vacuum(url: string): Promise<void> {
 }
 
 async function startServer(mongoUri: string, dbName: string): Promise<{ proc: Proc; url: string }> {
-  const port = await getPort();
+  const port = await freePort();
   const proc = spawnServer({ ...serverEnv(mongoUri, dbName), PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await untilHealthy(url, 120_000);

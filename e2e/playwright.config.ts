@@ -4,13 +4,21 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import getPort from 'get-port';
 
+/**
+ * A free port below the kernel's ephemeral range (32768–60999 by default): one from that range
+ * is free only until a listener the server starts first (FerretDB, Redis, the mail catcher, all
+ * on port 0) is handed it by the kernel, and the server's own listen then fails (EADDRINUSE).
+ */
+const freePort = () =>
+  getPort({ port: Array.from({ length: 64 }, () => 20_000 + Math.floor(Math.random() * 12_000)) });
+
 // The config is evaluated again in every worker: keep the first choice in the environment,
 // which the workers inherit.
-process.env.E2E_PORT ??= String(await getPort());
+process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'dispute-room-e2e-'));
 // A marketplace page of its own origin embeds the room (tests/embed.spec.ts); it signs its
 // users on with this test-only secret.
-process.env.E2E_HOST_PORT ??= String(await getPort());
+process.env.E2E_HOST_PORT ??= String(await freePort());
 process.env.E2E_SSO_SECRET ??= `e2e-only-sso-secret-${process.env.E2E_PORT}-not-for-production`;
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;

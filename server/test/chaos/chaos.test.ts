@@ -1,4 +1,4 @@
-import getPort from 'get-port';
+import { freePort } from '../ports.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -219,7 +219,7 @@ describe('chaos: the shared Redis restarted mid-traffic', () => {
     'keeps serving and loses nothing when Redis goes away and comes back',
     async () => {
       const total = LONG ? MESSAGES : Math.min(MESSAGES, 90);
-      o.redis = new RedisProcess(await getPort());
+      o.redis = new RedisProcess(await freePort());
       await o.redis.start();
       o.redisUrl = o.redis.url;
       await bringUp(o, inject('mongoUri'));
@@ -267,7 +267,7 @@ describe('chaos: the database stopped mid-traffic', () => {
     async () => {
       const total = LONG ? MESSAGES : 60;
       // Its own FerretDB, supervised here, so stopping it touches no other test.
-      const port = await getPort();
+      const port = await freePort();
       const startDb = async () => {
         ferret = await startEmbeddedFerret({ handler: 'sqlite', dataDir, port });
       };

@@ -1,4 +1,4 @@
-import getPort from 'get-port';
+import { freePort } from '../ports.js';
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { Redis } from 'ioredis';
@@ -46,7 +46,7 @@ export async function startCluster(opts: ClusterOptions): Promise<ServerProcess[
     SWEEP_INTERVAL_MS: '0',
     ...opts.env,
   };
-  const ports = [await getPort(), await getPort()];
+  const ports = [await freePort(), await freePort()];
   return ports.map((port, i) => new ServerProcess(`instance-${'AB'[i]}`, port, env));
 }
 

@@ -1,4 +1,4 @@
-import getPort from 'get-port';
+import { freePort } from '../ports.js';
 import { MongoClient } from 'mongodb';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -31,9 +31,9 @@ describe('webhooks through kill -9 and a flushed Redis', () => {
   });
 
   it('delivers everything owed, once each', { timeout: 120_000 }, async () => {
-    redis = new RedisProcess(await getPort());
+    redis = new RedisProcess(await freePort());
     await redis.start();
-    server = new ServerProcess('hooks', await getPort(), {
+    server = new ServerProcess('hooks', await freePort(), {
       ...processEnv({
         mongoUri: inject('mongoUri'),
         dbName,

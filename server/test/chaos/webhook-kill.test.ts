@@ -1,4 +1,4 @@
-import getPort from 'get-port';
+import { freePort } from '../ports.js';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
@@ -35,7 +35,7 @@ describe('a webhook delivery whose instance is killed mid-attempt', () => {
     'is carried on by the restarted instance and delivered once',
     { timeout: 90_000 },
     async () => {
-      const port = await getPort();
+      const port = await freePort();
       server = new ServerProcess('hooks', port, {
         ...processEnv({
           mongoUri: inject('mongoUri'),
