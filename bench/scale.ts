@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@dispute-room/server/test/ports.ts';
@@ -340,10 +340,61 @@ async function main() {
       `dashboard over 365 days at ${SIZES.at(-1)}: p99 ${dash} ms (target ≤ 500 ms: ${dash <= 500 ? 'met' : 'NOT met'})`,
     );
   }
+  const at = new Date().toISOString();
   writeFileSync(
     join(here, 'results.scale.json'),
-    JSON.stringify({ at: new Date().toISOString(), sizes: SIZES, results }, null, 2),
+    JSON.stringify({ at, sizes: SIZES, results }, null, 2),
   );
+  writeIntoReadme(at, results);
+}
+
+type Timings = Record<string, Record<number, Record<string, { p50: number; p99: number }>>>;
+
+/**
+ * The run's table, per handler, into the README between its scale-results markers (what is
+ * written after the closing marker — earlier runs, how to read them — is left alone).
+ */
+function writeIntoReadme(at: string, results: Timings): void {
+  const path = join(here, '..', 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const open = '<!-- scale-results -->';
+  const close = '<!-- /scale-results -->';
+  const start = readme.indexOf(open);
+  if (start < 0) {
+    say('README: no scale-results marker, table not written');
+    return;
+  }
+  const end = readme.indexOf(close, start);
+  const after = end < 0 ? readme.slice(start + open.length) : readme.slice(end + close.length);
+  const first = SIZES[0]!;
+  const last = SIZES.at(-1)!;
+  const tables = Object.entries(results).map(([handler, bySize]) => {
+    const requests = Object.keys(bySize[first] ?? {});
+    const head = `| request | ${SIZES.map((n) => `p50 / p99 at ${n}`).join(' | ')} | growth of p99 | ≤ 2× |`;
+    const rule = `|---|${SIZES.map(() => '---|').join('')}---|---|`;
+    const rows = requests.map((k) => {
+      const cells = SIZES.map(
+        (n) => `${bySize[n]?.[k]?.p50 ?? '–'} / ${bySize[n]?.[k]?.p99 ?? '–'} ms`,
+      );
+      const ratio = (bySize[last]?.[k]?.p99 ?? NaN) / Math.max(1, bySize[first]?.[k]?.p99 ?? NaN);
+      return `| ${k} | ${cells.join(' | ')} | ${ratio.toFixed(2)}× | ${ratio <= 2 ? 'met' : '**not met**'} |`;
+    });
+    const dash = bySize[last]?.['dashboard, 365 days']?.p99;
+    return [
+      `**${handler}**, dashboard over 365 days at ${last}: p99 ${dash} ms (≤ 500 ms: ${dash !== undefined && dash <= 500 ? 'met' : 'not met'}).`,
+      '',
+      head,
+      rule,
+      ...rows,
+    ].join('\n');
+  });
+  const table = [
+    `Latest \`pnpm bench:scale\` (written by the benchmark, ${at.slice(0, 16).replace('T', ' ')} UTC, sizes ${SIZES.join(', ')}, ${REPEATS} repeats):`,
+    '',
+    ...tables,
+  ].join('\n\n');
+  writeFileSync(path, `${readme.slice(0, start)}${open}\n${table}\n${close}${after}`);
+  say('README: scale table written');
 }
 
 main().then(
