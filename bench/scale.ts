@@ -390,7 +390,6 @@ function writeIntoReadme(at: string, results: Timings): void {
   });
   const table = [
     `Latest \`pnpm bench:scale\` (written by the benchmark, ${at.slice(0, 16).replace('T', ' ')} UTC, sizes ${SIZES.join(', ')}, ${REPEATS} repeats):`,
-    '',
     ...tables,
   ].join('\n\n');
   writeFileSync(path, `${readme.slice(0, start)}${open}\n${table}\n${close}${after}`);
