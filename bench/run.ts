@@ -691,7 +691,7 @@ async function main() {
     targets.map(([target, met, value]) => ({ target, result: met ? 'met' : 'NOT met', value })),
   );
   console.log(`written to ${out}`);
-  // A quick run is for minutes, not the half hour a history takes; BENCH_ONLY=scale still asks.
+  // A quick run is for a few minutes, not the history's eight or more; BENCH_ONLY=scale still asks.
   const scale = only ? only.includes('scale') : !quick;
   process.exit(scale ? await scaleBench() : 0);
 }
