@@ -189,7 +189,6 @@ export async function untilHealthy(url: string, timeoutMs: number): Promise<void
   throw new Error(`${url} did not start within ${timeoutMs} ms`);
 }
 
-/** Minimal API client for setting up benchmark data as admin (cookie session). */
 /**
  * Waits until no job queue has work waiting or running (delayed ones, such as reminders, do not
  * count): what a benchmark filed has been followed up, so its timing is not shared with that.
@@ -209,6 +208,7 @@ export async function untilQueuesIdle(admin: Api, timeoutMs = 600_000): Promise<
   }
 }
 
+/** Minimal API client for setting up benchmark data as admin (cookie session). */
 export class Api {
   cookie = '';
   token = '';

@@ -1,8 +1,8 @@
 // Package resource stands in for FerretDB's internal/util/resource in the launcher's build
-// (go build -overlay, see server/src/db/embedded.ts). FerretDB tracks every iterator it
+// (copied over the vendored package, see OVERLAY in server/src/db/embedded.ts). FerretDB tracks every iterator it
 // makes so that its own tests find leaks: each one is added to a runtime/pprof profile, which
 // records a stack trace, and given a finalizer that panics when it was never closed. Outside
-// FerretDB's tests that is cost only — an eighth of its CPU in the reconnect storm's profile,
+// FerretDB's tests that is cost only — 11–12 % of its CPU in the reconnect storm's profile,
 // plus a finalizer per read for the garbage collector — and a leak would crash the database
 // instead of being collected. Here tracking does nothing; the API is the one FerretDB uses.
 package resource

@@ -72,13 +72,15 @@ function runGo(args: string[], cwd: string, onLine?: (line: string) => void): Pr
   });
 }
 
+/** The launcher's own files: its Go sources and module files (not the overlay's directory). */
+const launcherFiles = () =>
+  readdirSync(launcherDir()).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum');
+
 /** A copy of the launcher with its dependencies vendored and the overlay applied. */
 async function stageSources(staging: string): Promise<void> {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  for (const f of readdirSync(launcherDir()))
-    if (f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
-      copyFileSync(join(launcherDir(), f), join(staging, f));
+  for (const f of launcherFiles()) copyFileSync(join(launcherDir(), f), join(staging, f));
   await runGo(['mod', 'vendor'], staging);
   for (const [inModule, ours] of Object.entries(OVERLAY))
     copyFileSync(join(launcherDir(), ours), join(staging, 'vendor', FERRETDB_MODULE, inModule));
@@ -89,10 +91,7 @@ export function ferretBinaryPath(): string {
   const hash = createHash('sha256');
   // Every Go source of the launcher, its overlay and its module files: any change makes a new
   // binary.
-  const sources = [
-    ...readdirSync(dir).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum'),
-    ...Object.values(OVERLAY),
-  ].sort();
+  const sources = [...launcherFiles(), ...Object.values(OVERLAY)].sort();
   for (const f of sources) hash.update(f).update(readFileSync(join(dir, f)));
   return join(cacheDir(), `ferretdb-${hash.digest('hex').slice(0, 16)}`);
 }
